@@ -1,0 +1,70 @@
+# The two commands of the README: `make run` and `make test`. Everything else here serves them.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint check-migrations typecheck pytest system-deps node-deps bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+node-deps: node_modules/.installed
+
+# Debian packages the tests drive: the browser for banner tests, docker-compose to validate the
+# deployment file, wrk for the load figures. Never a browser downloaded at run time.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v docker-compose >/dev/null || missing="$$missing docker-compose"; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+run: $(VENV)/.runtime
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py bootstrap
+	@echo ""
+	@echo "  Consent-management platform: http://$(HOST):$(PORT)/"
+	@echo "  Demo page with the banner:     http://$(HOST):$(PORT)/demo/"
+	@echo "  Health:                        http://$(HOST):$(PORT)/healthz"
+	@echo ""
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check-migrations: $(VENV)/.dev
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy --strict consent/tcf
+
+pytest: $(VENV)/.dev node-deps system-deps
+	$(BIN)/pytest
+
+test: lint check-migrations typecheck pytest
+
+bench: $(VENV)/.dev node-deps system-deps
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis staticfiles

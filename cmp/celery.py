@@ -1,0 +1,43 @@
+"""The Celery app, configured from Django settings (the CELERY_* names in cmp/settings.py)."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cmp.settings")
+
+app = Celery("cmp")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Every periodic job of the product, in one place. Each task is a thin wrapper over a plain
+# function that the matching management command also calls.
+app.conf.beat_schedule = {
+    # The IAB publishes a new GVL every Thursday at 17:00 CET; fetch it an hour later.
+    "refresh-gvl-weekly": {
+        "task": "vendors.tasks.refresh_gvl",
+        "schedule": crontab(day_of_week="thu", hour=17, minute=0),
+    },
+    # Google's Ad Tech Provider list has no fixed publication day; weekly keeps it fresh enough.
+    "refresh-google-atps-weekly": {
+        "task": "vendors.tasks.refresh_google_atps",
+        "schedule": crontab(day_of_week="thu", hour=17, minute=30),
+    },
+    # Records past their expiry (created + the site's lifetime, 730 days by default) are deleted.
+    "purge-expired-consents-daily": {
+        "task": "consent.tasks.purge_expired_consents",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    # Seals the records written since the last seal into a hash chain (tamper evidence).
+    "seal-consent-log-hourly": {
+        "task": "consent.tasks.seal_consent_log",
+        "schedule": crontab(minute=5),
+    },
+}
+
+
+@app.task(name="cmp.ping")
+def ping() -> str:
+    """A no-op round trip through the broker, used to prove that a worker is consuming."""
+    return "pong"

@@ -1,0 +1,254 @@
+"""Settings for the consent-management platform.
+
+Every value comes from an environment variable so the same code runs on a laptop (embedded SQLite,
+no Redis, Celery tasks executed in-process) and in production (PostgreSQL, Redis, Celery workers).
+`.env.example` lists every variable. A malformed value stops start-up with a message naming it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlparse
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use 1/0, true/false, yes/no or on/off.")
+
+
+def env_int(name: str, default: int, minimum: int | None = None) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name}={value} is below the minimum of {minimum}.")
+    return value
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_url(name: str, default: str, schemes: set[str]) -> str:
+    raw = os.environ.get(name, default)
+    parsed = urlparse(raw)
+    if raw and parsed.scheme not in schemes:
+        allowed = ", ".join(sorted(schemes))
+        raise ImproperlyConfigured(f"{name}={raw!r} must be a URL with one of the schemes: {allowed}.")
+    return raw
+
+
+DEBUG = env_bool("DEBUG", False)
+
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set it to a long random value (python -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'), or set DEBUG=1 for a throw-away development key."
+        )
+    SECRET_KEY = "dev-only-" + secrets.token_urlsafe(40)
+
+# Signs consent records (HMAC over their canonical content). It must outlive SECRET_KEY rotations,
+# so it is its own variable; in development it falls back to a fixed, clearly non-secret value so
+# that records written in one `make run` still verify in the next.
+CMP_CONSENT_HMAC_KEY = env_str("CMP_CONSENT_HMAC_KEY")
+if not CMP_CONSENT_HMAC_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "CMP_CONSENT_HMAC_KEY is not set. It signs consent records; set it to a long random value "
+            "and keep it (records signed with a lost key can no longer be verified)."
+        )
+    CMP_CONSENT_HMAC_KEY = "development-consent-hmac-key-not-secret"
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS is empty. List the host names this service answers for.")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
+    "vendors.apps.VendorsConfig",
+    "consent.apps.ConsentConfig",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "cmp.urls"
+WSGI_APPLICATION = "cmp.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = env_url(
+    "DATABASE_URL",
+    f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    {"sqlite", "postgres", "postgresql", "pgsql"},
+)
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CMP_DB_CONN_MAX_AGE", 60, 0))
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Concurrent writers (gunicorn workers, the test server) wait for the lock instead of failing.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    DATABASES["default"]["OPTIONS"] = {"connect_timeout": env_int("CMP_DB_CONNECT_TIMEOUT", 5, 1)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_url("REDIS_URL", "", {"redis", "rediss", "unix"})
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+                # A cache outage must not take consent recording down with it: reads miss, writes
+                # are dropped, and the database stays the source of truth.
+                "IGNORE_EXCEPTIONS": True,
+            },
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Celery: with no Redis, tasks run in-process so `make run` needs nothing else.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE_FILENAME = env_str("CMP_BEAT_SCHEDULE_FILE", str(BASE_DIR / "celerybeat-schedule"))
+CELERY_TIMEZONE = "UTC"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env_str("CMP_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# The banner script is fetched cross-origin by every publisher page.
+WHITENOISE_ALLOW_ALL_ORIGINS = True
+# Serve straight from static/ too, so development and tests need no collectstatic step.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_MAX_AGE = env_int("CMP_STATIC_MAX_AGE", 300, 0)
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Consent-management platform API",
+    "DESCRIPTION": "Banner, consent recording, downstream consent reads and TC string tools.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# Behind a TLS-terminating proxy, trust its X-Forwarded-Proto so HSTS and secure cookies apply.
+if env_bool("CMP_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("CMP_HSTS_SECONDS", 31536000, 0)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# The largest request body the API accepts; larger bodies get a 413 before any parsing.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("CMP_MAX_BODY_BYTES", 64 * 1024, 1024)
+
+# --- Product knobs -------------------------------------------------------------------------------
+# The IAB-assigned CMP id and our build number, written into every TC string.
+CMP_ID = env_int("CMP_ID", 2, 2)
+CMP_VERSION = env_int("CMP_VERSION", 1, 0)
+CMP_CONSENT_LIFETIME_DAYS = env_int("CMP_CONSENT_LIFETIME_DAYS", 730, 1)
+CMP_GVL_URL = env_url(
+    "CMP_GVL_URL", "https://vendor-list.consensu.org/v3/vendor-list.json", {"http", "https"}
+)
+CMP_GOOGLE_ATP_URL = env_url(
+    "CMP_GOOGLE_ATP_URL",
+    "https://storage.googleapis.com/tcfac/additional-consent-providers.csv",
+    {"http", "https"},
+)
+CMP_HEALTH_REDIS_TIMEOUT = float(env_int("CMP_HEALTH_REDIS_TIMEOUT_MS", 1000, 1)) / 1000
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("CMP_LOG_LEVEL", "INFO")},
+}

@@ -1,0 +1,61 @@
+"""Fixtures shared by every area of the suite. Area-specific fixtures live in each folder's conftest."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DIR = REPO_ROOT.parent / "shared"
+PYTHON = sys.executable
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis this machine runs; tests that prove a real broker or cache use it even on the
+    SQLite run, where the application itself is configured without Redis."""
+    return os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def unused_port() -> int:
+    return free_port()
+
+
+def run_manage(
+    *args: str, env: dict[str, str] | None = None, input_text: str | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Runs manage.py in a fresh interpreter, as an operator would."""
+    full_env = {**os.environ, "DEBUG": "1", **(env or {})}
+    return subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=REPO_ROOT,
+        env=full_env,
+        input=input_text,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@pytest.fixture
+def manage():
+    """`manage(*args, env=..., input_text=...)` runs a management command in a subprocess."""
+    return run_manage
