@@ -1,0 +1,22 @@
+# One image for every role of the service: web (gunicorn), worker and beat (celery), migrate.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    CMP_STATIC_ROOT=/app/staticfiles \
+    CMP_BEAT_SCHEDULE_FILE=/var/lib/cmp/celerybeat-schedule
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY . .
+# collectstatic needs settings to load; it touches no database or secret.
+RUN DEBUG=1 python manage.py collectstatic --noinput \
+    && useradd --system --uid 10001 --home /app cmp \
+    && mkdir -p /var/lib/cmp && chown cmp /var/lib/cmp
+
+USER cmp
+EXPOSE 8000
+CMD ["gunicorn", "cmp.wsgi:application", "--bind", "0.0.0.0:8000"]
