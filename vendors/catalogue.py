@@ -1,0 +1,201 @@
+"""Read API of the vendor catalogue for the rest of the product (no writes here).
+
+A `GvlSnapshot` is one imported GVL version, rebuilt from its stored raw document, with the taxonomy
+texts in one language. Versions never change once imported, so snapshots are cached in-process;
+the cache key includes the document hash and the translation's import time, so a re-imported
+translation (or a test database rolled back and refilled) is never served stale.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from vendors.gvl_format import GvlTaxonomy, GvlVendor, Stack, Taxon, parse_gvl, parse_translation
+from vendors.models import GoogleAtp, GvlTranslation, GvlVersion, Vendor
+
+__all__ = [
+    "GvlSnapshot",
+    "GvlVendor",
+    "Stack",
+    "Taxon",
+    "clear_snapshot_cache",
+    "current_gvl",
+    "enabled_atps",
+    "enabled_vendor_ids",
+    "gvl_snapshot",
+    "vendor_counts",
+]
+
+DEFAULT_LANGUAGE = "en"
+
+
+@dataclass(frozen=True, eq=False)
+class GvlSnapshot:
+    vendor_list_version: int
+    tcf_policy_version: int
+    last_updated: datetime
+    language: str
+    purposes: dict[int, Taxon]
+    special_purposes: dict[int, Taxon]
+    features: dict[int, Taxon]
+    special_features: dict[int, Taxon]
+    stacks: dict[int, Stack]
+    data_categories: dict[int, Taxon]
+    # Every vendor of the version, deleted ones included (a TC string may still name them).
+    vendors: dict[int, GvlVendor]
+    gvl_specification_version: int = 3
+
+    def active_vendor_ids(self) -> frozenset[int]:
+        return frozenset(vid for vid, vendor in self.vendors.items() if vendor.is_active)
+
+
+_cache: dict[tuple[str, str, str], GvlSnapshot] = {}
+_cache_lock = threading.Lock()
+
+
+def clear_snapshot_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def current_gvl(language: str = DEFAULT_LANGUAGE) -> GvlSnapshot | None:
+    """The newest imported GVL version, or None when nothing has been imported yet."""
+    newest = GvlVersion.objects.order_by("-vendor_list_version").values_list("vendor_list_version", flat=True)
+    version = newest.first()
+    if version is None:
+        return None
+    return gvl_snapshot(version, language)
+
+
+def gvl_snapshot(vendor_list_version: int, language: str = DEFAULT_LANGUAGE) -> GvlSnapshot:
+    """Any imported version. Raises `GvlVersion.DoesNotExist` if that version was never imported.
+
+    Texts come from the purposes-<language>.json translation where one was imported, entry by
+    entry, falling back to the version's own English text (e.g. special purpose 3 is missing from
+    translations made before policy 5). With no translation at all, `snapshot.language` is "en".
+    """
+    sha = (
+        GvlVersion.objects.filter(vendor_list_version=vendor_list_version)
+        .values_list("document_sha256", flat=True)
+        .first()
+    )
+    if sha is None:
+        raise GvlVersion.DoesNotExist(f"GVL version {vendor_list_version} has not been imported.")
+    language = (language or DEFAULT_LANGUAGE).lower()
+    translation_stamp = ""
+    if language != DEFAULT_LANGUAGE:
+        stamp = (
+            GvlTranslation.objects.filter(language=language).values_list("document_sha256", flat=True).first()
+        )
+        if stamp is None:
+            language = DEFAULT_LANGUAGE
+        else:
+            translation_stamp = stamp
+    key = (sha, language, translation_stamp)
+    with _cache_lock:
+        cached = _cache.get(key)
+    if cached is not None:
+        return cached
+    snapshot = _build_snapshot(vendor_list_version, language)
+    with _cache_lock:
+        _cache[key] = snapshot
+    return snapshot
+
+
+def _build_snapshot(vendor_list_version: int, language: str) -> GvlSnapshot:
+    document = GvlVersion.objects.values_list("document", flat=True).get(
+        vendor_list_version=vendor_list_version
+    )
+    parsed = parse_gvl(document)
+    taxonomy = parsed.taxonomy
+    if language != DEFAULT_LANGUAGE:
+        translation_document = GvlTranslation.objects.values_list("document", flat=True).get(
+            language=language
+        )
+        taxonomy = _overlay(taxonomy, parse_translation(translation_document).taxonomy)
+    return GvlSnapshot(
+        vendor_list_version=parsed.vendor_list_version,
+        tcf_policy_version=parsed.tcf_policy_version,
+        last_updated=parsed.last_updated,
+        language=language,
+        purposes=taxonomy.purposes,
+        special_purposes=taxonomy.special_purposes,
+        features=taxonomy.features,
+        special_features=taxonomy.special_features,
+        stacks=taxonomy.stacks,
+        data_categories=taxonomy.data_categories,
+        vendors=parsed.vendors,
+        gvl_specification_version=parsed.gvl_specification_version,
+    )
+
+
+def _overlay(base: GvlTaxonomy, translated: GvlTaxonomy) -> GvlTaxonomy:
+    """Translated texts for the ids the version has; ids, stack composition and the id set stay the
+    version's own (a translation file may be older or newer than the GVL version)."""
+
+    def texts(own: dict[int, Taxon], other: dict[int, Taxon]) -> dict[int, Taxon]:
+        return {
+            tid: replace(
+                taxon,
+                name=other[tid].name,
+                description=other[tid].description,
+                illustrations=other[tid].illustrations,
+            )
+            if tid in other
+            else taxon
+            for tid, taxon in own.items()
+        }
+
+    stacks = {
+        sid: replace(stack, name=translated.stacks[sid].name, description=translated.stacks[sid].description)
+        if sid in translated.stacks
+        else stack
+        for sid, stack in base.stacks.items()
+    }
+    return GvlTaxonomy(
+        purposes=texts(base.purposes, translated.purposes),
+        special_purposes=texts(base.special_purposes, translated.special_purposes),
+        features=texts(base.features, translated.features),
+        special_features=texts(base.special_features, translated.special_features),
+        stacks=stacks,
+        data_categories=texts(base.data_categories, translated.data_categories),
+    )
+
+
+def vendor_counts(snapshot: GvlSnapshot, vendor_ids: Iterable[int]) -> dict[str, dict[int, dict[str, int]]]:
+    """Per purpose and special feature, how many of `vendor_ids` seek consent and how many rely on
+    legitimate interest (the banner's "Number of Vendors seeking consent: n").
+
+    Ids that are not in the snapshot, or whose vendor has a deletedDate, are not counted: such
+    vendors must no longer be disclosed. Special features have no legitimate-interest basis, so
+    their `legitimate_interest` is always 0.
+    """
+    purposes = {pid: {"consent": 0, "legitimate_interest": 0} for pid in snapshot.purposes}
+    special_features = {sid: {"consent": 0, "legitimate_interest": 0} for sid in snapshot.special_features}
+    for vendor_id in set(vendor_ids):
+        vendor = snapshot.vendors.get(vendor_id)
+        if vendor is None or not vendor.is_active:
+            continue
+        for pid in vendor.purposes:
+            purposes.setdefault(pid, {"consent": 0, "legitimate_interest": 0})["consent"] += 1
+        for pid in vendor.leg_int_purposes:
+            purposes.setdefault(pid, {"consent": 0, "legitimate_interest": 0})["legitimate_interest"] += 1
+        for sid in vendor.special_features:
+            special_features.setdefault(sid, {"consent": 0, "legitimate_interest": 0})["consent"] += 1
+    return {"purposes": purposes, "special_features": special_features}
+
+
+def enabled_vendor_ids(snapshot: GvlSnapshot) -> frozenset[int]:
+    """Active vendors of `snapshot` that the admin has not disabled."""
+    disabled = set(Vendor.objects.filter(enabled=False).values_list("id", flat=True))
+    return frozenset(vid for vid in snapshot.active_vendor_ids() if vid not in disabled)
+
+
+def enabled_atps() -> QuerySet[GoogleAtp]:
+    """Google Ad Tech Providers on the latest list that the admin has not disabled."""
+    return GoogleAtp.objects.filter(enabled=True, removed_at__isnull=True).order_by("id")
