@@ -107,11 +107,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cmp.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # After CORS so that 413/429/503 answers carry the CORS headers the banner needs to read them.
+    "cmp.body_limit.BodySizeLimitMiddleware",
+    "cmp.ratelimit.RateLimitMiddleware",
+    "cmp.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "cmp.login_throttle.AdminLoginThrottleMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -230,6 +236,24 @@ X_FRAME_OPTIONS = "DENY"
 
 # The largest request body the API accepts; larger bodies get a 413 before any parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("CMP_MAX_BODY_BYTES", 64 * 1024, 1024)
+
+# --- Abuse resistance (cmp/ratelimit.py, cmp/login_throttle.py, cmp/outage.py) ---------------------
+# Public API requests per client address and per site, per window; 0 switches a limit off.
+CMP_RATE_LIMIT_PER_IP = env_int("CMP_RATE_LIMIT_PER_IP", 300, 0)
+CMP_RATE_LIMIT_IP_WINDOW_SECONDS = env_int("CMP_RATE_LIMIT_IP_WINDOW_SECONDS", 60, 1)
+CMP_RATE_LIMIT_PER_SITE = env_int("CMP_RATE_LIMIT_PER_SITE", 60000, 0)
+CMP_RATE_LIMIT_SITE_WINDOW_SECONDS = env_int("CMP_RATE_LIMIT_SITE_WINDOW_SECONDS", 60, 1)
+# Redis down: serve uncounted (default) or answer 503. Consent POSTs are always served.
+CMP_RATE_LIMIT_FAIL_CLOSED = env_bool("CMP_RATE_LIMIT_FAIL_CLOSED", False)
+CMP_RATE_LIMIT_BACKOFF_SECONDS = env_int("CMP_RATE_LIMIT_BACKOFF_SECONDS", 5, 1)
+CMP_RATE_LIMIT_KEY_PREFIX = env_str("CMP_RATE_LIMIT_KEY_PREFIX", "cmp:rl")
+# How many reverse proxies in front of the service append to X-Forwarded-For (0: use the peer).
+CMP_TRUSTED_PROXY_HOPS = env_int("CMP_TRUSTED_PROXY_HOPS", 0, 0)
+CMP_ADMIN_LOGIN_MAX_FAILURES = env_int("CMP_ADMIN_LOGIN_MAX_FAILURES", 5, 1)
+CMP_ADMIN_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("CMP_ADMIN_LOGIN_MAX_FAILURES_PER_ADDRESS", 30, 1)
+CMP_ADMIN_LOGIN_LOCKOUT_SECONDS = env_int("CMP_ADMIN_LOGIN_LOCKOUT_SECONDS", 900, 1)
+# Retry-After sent with the 503 answered while the database is unreachable.
+CMP_DB_RETRY_AFTER_SECONDS = env_int("CMP_DB_RETRY_AFTER_SECONDS", 15, 1)
 
 # --- Product knobs -------------------------------------------------------------------------------
 # The IAB-assigned CMP id and our build number, written into every TC string.

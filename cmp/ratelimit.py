@@ -1,0 +1,213 @@
+"""Rate limits on the public API, per client address and per site, counted in Redis.
+
+What is limited: the endpoints anyone on the internet can call without a key, i.e. a site's
+`banner`, `vendors` and `consents`, and `POST /api/v1/tcf/decode`. Downstream reads carry a site API
+key and are left to the key owner's own traffic (one ad server may legitimately check thousands of
+users a second from one address).
+
+How: fixed windows (CMP_RATE_LIMIT_*_WINDOW_SECONDS) counted with one Lua script per request, so
+the per-address and per-site counters are incremented and given their expiry atomically in a single
+round trip. Without REDIS_URL the counters live in the local cache (per process; fine for one
+development server). A request over either limit gets 429 with Retry-After (the seconds left in the
+window) and the API's JSON error body.
+
+Addresses are never stored: the counter key is an HMAC of the address under SECRET_KEY, and IPv6
+addresses are cut to their /64 first (one subscriber owns a whole /64, so counting single addresses
+would be trivially evaded).
+
+When Redis is unreachable the limiter FAILS OPEN by default: the request is served uncounted, a
+warning is logged (once per back-off period), and Redis is not asked again for
+CMP_RATE_LIMIT_BACKOFF_SECONDS so an outage does not add a connect timeout to every request. A
+consent POST always fails open, whatever the setting: losing a visitor's choice is worse than letting
+a burst through, and the per-request cost of recording stays bounded by the body size limit. With
+CMP_RATE_LIMIT_FAIL_CLOSED=1 the other public endpoints answer 503 with Retry-After instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import logging
+import math
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+
+from cmp.api_errors import json_error
+
+logger = logging.getLogger(__name__)
+
+SITE_PATH = re.compile(r"^/api/v1/sites/(?P<site_key>[^/]+)/(?P<endpoint>banner|vendors|consents)/?$")
+DECODE_PATH = re.compile(r"^/api/v1/tcf/decode/?$")
+
+# INCR each key; give it its window as expiry when this request created it. Atomic, one round trip.
+COUNT_SCRIPT = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  local n = redis.call('INCR', key)
+  if n == 1 then redis.call('EXPIRE', key, tonumber(ARGV[i])) end
+  counts[i] = n
+end
+return counts
+"""
+
+
+class LimiterUnavailable(Exception):
+    """The counter store could not be reached."""
+
+
+@dataclass(frozen=True)
+class Limit:
+    scope: str  # "ip" or "site", also the first part of the counter key
+    subject: str  # hashed address or site key
+    allowed: int
+    window: int
+
+    def key(self, now: float) -> str:
+        prefix = settings.CMP_RATE_LIMIT_KEY_PREFIX
+        return f"{prefix}:{self.scope}:{self.subject}:{int(now // self.window)}"
+
+    def retry_after(self, now: float) -> int:
+        return max(1, math.ceil(self.window - (now % self.window)))
+
+
+def client_address(request: HttpRequest) -> str:
+    """The caller's address, trusting X-Forwarded-For only as far as CMP_TRUSTED_PROXY_HOPS says."""
+    hops = settings.CMP_TRUSTED_PROXY_HOPS
+    if hops:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def address_subject(address: str) -> str:
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        normalised = address
+    else:
+        mapped = parsed.ipv4_mapped if isinstance(parsed, ipaddress.IPv6Address) else None
+        if mapped is not None:
+            normalised = str(mapped)
+        elif parsed.version == 6:
+            normalised = str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
+        else:
+            normalised = str(parsed)
+    digest = hmac.new(settings.SECRET_KEY.encode(), normalised.encode(), hashlib.sha256)
+    return digest.hexdigest()[:24]
+
+
+class Counter:
+    """Counts hits in Redis when configured, else in the local cache."""
+
+    def __init__(self) -> None:
+        self._script = None
+        self._down_until = 0.0
+
+    def _redis_script(self):
+        if self._script is None:
+            from django_redis import get_redis_connection
+
+            self._script = get_redis_connection("default").register_script(COUNT_SCRIPT)
+        return self._script
+
+    def hit(self, keys: list[str], windows: list[int]) -> list[int]:
+        if not settings.REDIS_URL:
+            return [self._hit_local(key, window) for key, window in zip(keys, windows, strict=True)]
+        now = time.monotonic()
+        if now < self._down_until:
+            raise LimiterUnavailable("Redis was unreachable moments ago; not retrying yet")
+        import redis
+
+        try:
+            return [int(n) for n in self._redis_script()(keys=keys, args=windows)]
+        except (redis.RedisError, OSError) as exc:
+            self._down_until = now + settings.CMP_RATE_LIMIT_BACKOFF_SECONDS
+            logger.warning(
+                "Rate limiter cannot reach Redis (%s); failing %s for %s s",
+                exc,
+                "closed" if settings.CMP_RATE_LIMIT_FAIL_CLOSED else "open",
+                settings.CMP_RATE_LIMIT_BACKOFF_SECONDS,
+            )
+            raise LimiterUnavailable(str(exc)) from exc
+
+    @staticmethod
+    def _hit_local(key: str, window: int) -> int:
+        cache.add(key, 0, timeout=window)
+        try:
+            return int(cache.incr(key))
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window)
+            return 1
+
+
+def limits_for(request: HttpRequest) -> tuple[list[Limit], bool] | None:
+    """The limits that apply to this request and whether it records a consent, or None."""
+    path = request.path
+    site_match = SITE_PATH.match(path)
+    if site_match is None and DECODE_PATH.match(path) is None:
+        return None
+    limits: list[Limit] = []
+    per_ip = settings.CMP_RATE_LIMIT_PER_IP
+    if per_ip > 0:
+        limits.append(
+            Limit(
+                "ip",
+                address_subject(client_address(request)),
+                per_ip,
+                settings.CMP_RATE_LIMIT_IP_WINDOW_SECONDS,
+            )
+        )
+    per_site = settings.CMP_RATE_LIMIT_PER_SITE
+    if site_match is not None and per_site > 0:
+        site_key = site_match.group("site_key")[:64]
+        limits.append(Limit("site", site_key, per_site, settings.CMP_RATE_LIMIT_SITE_WINDOW_SECONDS))
+    records_consent = site_match is not None and site_match.group("endpoint") == "consents"
+    return limits, records_consent and request.method == "POST"
+
+
+class RateLimitMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.counter = Counter()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "OPTIONS":  # CORS preflights are answered before this, and cost nothing
+            return self.get_response(request)
+        applicable = limits_for(request)
+        if applicable is None or not applicable[0]:
+            return self.get_response(request)
+        limits, records_consent = applicable
+        now = time.time()
+        try:
+            keys = [limit.key(now) for limit in limits]
+            counts = self.counter.hit(keys, [limit.window for limit in limits])
+        except LimiterUnavailable:
+            if settings.CMP_RATE_LIMIT_FAIL_CLOSED and not records_consent:
+                return json_error(
+                    503,
+                    "rate_limiter_unavailable",
+                    "The service cannot check its rate limits right now; retry shortly.",
+                    {"Retry-After": str(settings.CMP_RATE_LIMIT_BACKOFF_SECONDS)},
+                )
+            return self.get_response(request)
+        for limit, count in zip(limits, counts, strict=True):
+            if count > limit.allowed:
+                who = "this address" if limit.scope == "ip" else "this site"
+                retry_after = limit.retry_after(now)
+                return json_error(
+                    429,
+                    "rate_limited",
+                    f"Too many requests for {who}: the limit is {limit.allowed} per {limit.window} s. "
+                    f"Retry after {retry_after} s.",
+                    {"Retry-After": str(retry_after)},
+                )
+        return self.get_response(request)
