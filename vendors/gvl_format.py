@@ -139,7 +139,7 @@ def parse_gvl(raw: bytes | str | Mapping[str, Any]) -> ParsedGvl:
     if "vendors" not in document and "gvlSpecificationVersion" not in document and "purposes" in document:
         raise GvlFormatError(
             "This looks like a purposes-xx.json translation (no vendors, no gvlSpecificationVersion); "
-            "import it as a translation with a language."
+            "import it as the translation of its language (import_gvl --language xx)."
         )
     spec = _require(document, "gvlSpecificationVersion", int, "the vendor list")
     if spec != SUPPORTED_SPECIFICATION_VERSION:

@@ -1,0 +1,71 @@
+"""Fetching the published catalogue lists over HTTP and importing them.
+
+Plain functions, called by the Celery tasks in `vendors.tasks` and by the management commands.
+Network trouble (connection errors, timeouts, 408/429/5xx answers) raises `TransientFetchError`,
+which the tasks retry with back-off; anything else is permanent and raises `FetchError`. A download
+is fully read and parsed before the import transaction starts, so a failed or cut-off download
+never leaves a half-imported version.
+"""
+
+from __future__ import annotations
+
+import requests
+from django.conf import settings
+
+from vendors.importing import AtpImportReport, GvlImportReport, import_google_atps, import_gvl
+
+CONNECT_TIMEOUT_SECONDS = 10
+READ_TIMEOUT_SECONDS = 60
+# The GVL is under 1 MB; anything far larger is not a vendor list.
+MAX_DOWNLOAD_BYTES = 32 * 1024 * 1024
+RETRYABLE_STATUS = {408, 425, 429, 500, 502, 503, 504}
+USER_AGENT = "cmp-catalogue-refresh/1"
+
+
+class FetchError(Exception):
+    """The download failed in a way that retrying will not fix (e.g. 404, oversized body)."""
+
+
+class TransientFetchError(FetchError):
+    """The download failed in a way worth retrying later (network error, timeout, 5xx, 429)."""
+
+
+def fetch(url: str) -> bytes:
+    # IAB's access rules ask for compressed transfers; requests decodes gzip/deflate itself.
+    headers = {"Accept-Encoding": "gzip, deflate", "User-Agent": USER_AGENT}
+    try:
+        response = requests.get(
+            url, headers=headers, timeout=(CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS), stream=True
+        )
+    except (requests.ConnectionError, requests.Timeout) as exc:
+        raise TransientFetchError(f"Could not reach {url}: {exc}") from exc
+    except requests.RequestException as exc:
+        raise FetchError(f"Could not request {url}: {exc}") from exc
+    with response:
+        if response.status_code in RETRYABLE_STATUS:
+            raise TransientFetchError(f"{url} answered HTTP {response.status_code}; will retry.")
+        if response.status_code != 200:
+            raise FetchError(f"{url} answered HTTP {response.status_code}.")
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_content(chunk_size=64 * 1024):
+                size += len(chunk)
+                if size > MAX_DOWNLOAD_BYTES:
+                    raise FetchError(f"{url} sent more than {MAX_DOWNLOAD_BYTES} bytes; refusing it.")
+                chunks.append(chunk)
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise TransientFetchError(f"The download from {url} was interrupted: {exc}") from exc
+    return b"".join(chunks)
+
+
+def refresh_gvl(url: str | None = None) -> GvlImportReport:
+    """Fetch the GVL (default `settings.CMP_GVL_URL`) and import it (a no-op if already imported)."""
+    url = url or settings.CMP_GVL_URL
+    return import_gvl(fetch(url), source=url)
+
+
+def refresh_google_atps(url: str | None = None) -> AtpImportReport:
+    """Fetch Google's Ad Tech Provider list (default `settings.CMP_GOOGLE_ATP_URL`) and import it."""
+    url = url or settings.CMP_GOOGLE_ATP_URL
+    return import_google_atps(fetch(url), source=url)
