@@ -18,6 +18,7 @@ This middleware adds what those leave out:
   modern browsers, which prefer CSP, enforce the same thing. The TCF `__tcfapiLocator` frame is an
   empty iframe the stub creates inside the publisher's page; this service serves no page for it, so
   nothing here needs to be frameable by other origins.
+* With DEBUG on, error pages keep no CSP: Django's technical error page relies on inline handlers.
 
 Static files are answered by WhiteNoise, which sits after this middleware, so they skip it: CSP on a
 JavaScript file means nothing and the banner script must stay cheap to serve.
@@ -146,7 +147,8 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.csp_nonce = CspNonce()  # type: ignore[attr-defined]
         response = self.get_response(request)
-        if "Content-Security-Policy" not in response:
+        debug_page = settings.DEBUG and response.status_code >= 400
+        if "Content-Security-Policy" not in response and not debug_page:
             content_type = response.get("Content-Type", "")
             if content_type.startswith("text/html"):
                 response["Content-Security-Policy"] = html_policy(request, response)

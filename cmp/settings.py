@@ -254,12 +254,21 @@ CMP_ADMIN_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("CMP_ADMIN_LOGIN_MAX_FAILURES
 CMP_ADMIN_LOGIN_LOCKOUT_SECONDS = env_int("CMP_ADMIN_LOGIN_LOCKOUT_SECONDS", 900, 1)
 # Retry-After sent with the 503 answered while the database is unreachable.
 CMP_DB_RETRY_AFTER_SECONDS = env_int("CMP_DB_RETRY_AFTER_SECONDS", 15, 1)
+# Routes /bench/bare, the do-nothing view the load figures are compared with (bench only).
+CMP_BENCH_BARE_VIEW = env_bool("CMP_BENCH_BARE_VIEW", False)
 
 # --- Product knobs -------------------------------------------------------------------------------
 # The IAB-assigned CMP id and our build number, written into every TC string.
 CMP_ID = env_int("CMP_ID", 2, 2)
 CMP_VERSION = env_int("CMP_VERSION", 1, 0)
 CMP_CONSENT_LIFETIME_DAYS = env_int("CMP_CONSENT_LIFETIME_DAYS", 730, 1)
+# Records younger than this are left for the next hourly seal: a write still in flight may hold a
+# lower id than one already committed, and a seal must never skip over it.
+CMP_SEAL_GRACE_SECONDS = env_int("CMP_SEAL_GRACE_SECONDS", 120, 0)
+# Records deleted per transaction by the retention purge.
+CMP_PURGE_BATCH_SIZE = env_int("CMP_PURGE_BATCH_SIZE", 1000, 1)
+# How long browsers and proxies may reuse a banner configuration (the ETag revalidates it after).
+CMP_BANNER_MAX_AGE = env_int("CMP_BANNER_MAX_AGE", 300, 0)
 CMP_GVL_URL = env_url(
     "CMP_GVL_URL", "https://vendor-list.consensu.org/v3/vendor-list.json", {"http", "https"}
 )

@@ -1,5 +1,6 @@
 """Top-level routes. Each app owns its own routes under /api/v1/."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
@@ -14,3 +15,8 @@ urlpatterns = [
     path("api/v1/gvl/", include("vendors.urls")),
     path("", include("consent.urls")),
 ]
+
+if settings.CMP_BENCH_BARE_VIEW:
+    from cmp.bench_views import bare
+
+    urlpatterns.insert(0, path("bench/bare", bare, name="bench-bare"))

@@ -3,10 +3,21 @@ helpers to run the real service (gunicorn) and real throwaway Redis/PostgreSQL s
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
 import uuid
+from pathlib import Path
 
 import pytest
 from django.core.cache import caches
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -63,3 +74,195 @@ def stored_key_names() -> list[str]:
 @pytest.fixture
 def cache_key_names():
     return stored_key_names
+
+
+# --- Real processes ---------------------------------------------------------------------------------
+
+PG_BIN = (
+    Path("/usr/lib/postgresql") / sorted(p.name for p in Path("/usr/lib/postgresql").iterdir())[-1] / "bin"
+)
+
+
+def wait_until(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+class RedisServer:
+    """A redis-server of our own on a free port, which a test may kill and start again."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/5"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until(lambda: port_open(self.port), 10, f"redis-server on port {self.port}")
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+        wait_until(lambda: not port_open(self.port), 10, f"redis-server on port {self.port} to stop")
+
+
+@pytest.fixture
+def throwaway_redis(unused_port):
+    server = RedisServer(unused_port)
+    server.start()
+    yield server
+    server.kill()
+
+
+class PostgresCluster:
+    """A PostgreSQL cluster of our own under a temporary directory, owned by the postgres user, so
+    that a test can stop "the database" without touching the machine's shared server."""
+
+    def __init__(self, root: Path, port: int) -> None:
+        self.root = root
+        self.data = root / "data"
+        self.port = port
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _as_postgres(self, *command: str) -> None:
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", *command], check=True, capture_output=True, timeout=60
+        )
+
+    def init(self) -> None:
+        shutil.chown(self.root, "postgres")
+        self._as_postgres(str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres")
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._as_postgres(
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-w",
+            "-l",
+            str(self.root / "log"),
+            "start",
+        )
+
+    def stop(self) -> None:
+        self._as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+
+@pytest.fixture
+def throwaway_postgres(unused_port):
+    root = Path(tempfile.mkdtemp(prefix="cmp-hardening-pg-"))
+    cluster = PostgresCluster(root, unused_port)
+    cluster.init()
+    cluster.start()
+    yield cluster
+    with contextlib.suppress(subprocess.CalledProcessError):
+        cluster.stop()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+class Service:
+    """The application under gunicorn, as deployed, with the environment a test gives it."""
+
+    def __init__(self, env: dict[str, str], port: int, log: Path) -> None:
+        self.env = env
+        self.port = port
+        self.log = log
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "cmp.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "1",
+                "--timeout",
+                "60",
+            ],
+            cwd=REPO_ROOT,
+            env=self.env,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+        wait_until(lambda: port_open(self.port), 30, f"gunicorn on port {self.port} (log: {self.log})")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(20)
+
+
+def service_env(**overrides: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "hardening-test-secret-key-" + "x" * 30,
+            "CMP_CONSENT_HMAC_KEY": "test-consent-hmac-key",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        }
+    )
+    env.update(overrides)
+    return env
+
+
+@pytest.fixture
+def start_service(tmp_path):
+    """`start_service(env)` runs gunicorn with that environment and returns it; stopped at teardown."""
+    started: list[Service] = []
+
+    def start(env: dict[str, str]) -> Service:
+        service = Service(env, free_port(), tmp_path / f"gunicorn-{len(started)}.log")
+        service.start()
+        started.append(service)
+        return service
+
+    yield start
+    for service in started:
+        service.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -1,0 +1,387 @@
+"""HTTP load figures: each public and downstream endpoint against a bare Django view, same run.
+
+What it does:
+
+1. creates a scratch PostgreSQL database (default `hardening_bench_http`), migrates it and runs
+   `manage.py bootstrap` (bundled GVL v106 + demo site with every vendor enabled), creates a
+   downstream API key (`manage.py create_api_key`), and empties Redis db 5;
+2. starts gunicorn (sync workers, `--workers`, default 2 x cores: the views wait on PostgreSQL
+   and Redis, so one extra worker per core keeps the CPUs busy) with DEBUG off, Redis as cache and
+   rate-limit store (limits raised far above the offered load, so they are counted on every request
+   but never refuse one), and `CMP_BENCH_BARE_VIEW=1`, which routes `/bench/bare`: a plain Django view
+   behind the same middleware, the framework's floor;
+3. drives every endpoint with `wrk` (one thread, `--connections` keep-alive connections,
+   `--duration` seconds, `--latency`), endpoints interleaved, `--runs` times; reports the median
+   requests/s, p50 and p99 of the runs and the ratio of the median to the bare view's median;
+4. approximates "the load that gives 80% of peak": wrk is closed-loop (each connection sends its
+   next request when the previous one is answered), so the offered load is set by the number of
+   connections. For each endpoint it runs 1, 2, 3, ... connections and takes the first count whose
+   throughput reaches 80% of that endpoint's peak, and reports the p99 there;
+5. stops gunicorn, drops the database, and writes the "HTTP load" section of docs/PERFORMANCE.md.
+
+Usage: .venv/bin/python bench/http_load.py [--duration 10] [--runs 3] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import psycopg
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from bench.perf_doc import machine_line, replace_section  # noqa: E402
+
+PYTHON = sys.executable
+GUNICORN = str(Path(sys.executable).parent / "gunicorn")
+SITE = "demo"
+
+POST_SCRIPT = """
+-- Cycles through the bodies a banner sends: accept all, reject all, and a custom choice.
+local bodies = %(bodies)s
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, bodies[(n %% #bodies) + 1])
+end
+"""
+
+
+@dataclass
+class Endpoint:
+    name: str
+    label: str
+    path: str
+    method: str = "GET"
+    bodies: tuple[str, ...] = ()
+    headers: tuple[str, ...] = ()
+
+
+@dataclass
+class WrkResult:
+    connections: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int  # non-2xx/3xx answers plus socket errors
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def database_url(admin_url: str, name: str) -> str:
+    return urlunparse(urlparse(admin_url)._replace(path=f"/{name}"))
+
+
+def run_manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def wait_for(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer within {timeout} s")
+
+
+def http(
+    method: str, url: str, body: dict | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict]:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def parse_duration(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s)", text.strip())
+    if not match:
+        raise ValueError(f"unexpected wrk duration {text!r}")
+    return float(match.group(1)) * UNITS[match.group(2)]
+
+
+def parse_wrk(output: str, connections: int) -> WrkResult:
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = parse_duration(re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1))
+    p99 = parse_duration(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    errors = 0
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if non_2xx:
+        errors += int(non_2xx.group(1))
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    if socket_errors:
+        errors += sum(int(x) for x in socket_errors.groups())
+    return WrkResult(connections, rps, p50, p99, requests, errors)
+
+
+def run_wrk(
+    base_url: str, endpoint: Endpoint, connections: int, duration: int, script_dir: Path
+) -> WrkResult:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
+    for header in endpoint.headers:
+        command += ["-H", header]
+    if endpoint.method == "POST":
+        script = script_dir / f"{endpoint.name}.lua"
+        bodies = "{" + ", ".join(json.dumps(body) for body in endpoint.bodies) + "}"
+        script.write_text(POST_SCRIPT % {"bodies": bodies})
+        command += ["-s", str(script)]
+    command.append(base_url + endpoint.path)
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return parse_wrk(output, connections)
+
+
+def prepare(admin_url: str, database: str, redis_url: str) -> tuple[dict[str, str], str]:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{database}"')
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")},
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-secret-key-" + "k" * 40,
+        "CMP_CONSENT_HMAC_KEY": "bench-consent-hmac-key",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url(admin_url, database),
+        "REDIS_URL": redis_url,
+        "CMP_BENCH_BARE_VIEW": "1",
+        "CMP_RATE_LIMIT_PER_IP": "1000000000",
+        "CMP_RATE_LIMIT_PER_SITE": "1000000000",
+        "CMP_LOG_LEVEL": "WARNING",
+    }
+    run_manage(env, "migrate", "--noinput")
+    run_manage(env, "bootstrap")
+    output = run_manage(env, "create_api_key", SITE, "--name", "bench")
+    key = extract_api_key(output)
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    return env, key
+
+
+def extract_api_key(output: str) -> str:
+    """The key is the longest token printed by create_api_key (it prints it once, with a label)."""
+    tokens = re.findall(r"[A-Za-z0-9_\-.]{24,}", output)
+    if not tokens:
+        raise SystemExit(f"create_api_key printed no key:\n{output}")
+    return max(tokens, key=len)
+
+
+def start_gunicorn(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [GUNICORN, "cmp.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--worker-class", "sync", "--backlog", "2048", "--access-logfile", "/dev/null"],
+        cwd=REPO_ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    wait_for(f"http://127.0.0.1:{port}/bench/bare")
+    return process
+
+
+def endpoints_for(base_url: str, api_key: str) -> list[Endpoint]:
+    status, first = http("POST", f"{base_url}/api/v1/sites/{SITE}/consents", {"action": "accept_all"})
+    if status != 201:
+        raise SystemExit(f"consent POST answered {status}: {first}")
+    user_id, tc_string = first["user_id"], first["tc_string"]
+    auth = f"Authorization: Api-Key {api_key}"
+    _, banner = http("GET", f"{base_url}/api/v1/sites/{SITE}/banner?lang=en")
+    purposes = [p["id"] for p in banner.get("purposes", [])][:5] or [1]
+    _, vendors = http("GET", f"{base_url}/api/v1/sites/{SITE}/vendors?lang=en")
+    vendor_ids = [v["id"] for v in vendors.get("vendors", [])][:30]
+    bodies = (
+        json.dumps({"action": "accept_all", "language": "en"}),
+        json.dumps({"action": "reject_all", "language": "en"}),
+        json.dumps(
+            {
+                "action": "custom",
+                "language": "en",
+                "categories": {"analytics": True},
+                "purposes": purposes,
+                "vendors": vendor_ids,
+            }
+        ),
+    )
+    check_vendor = vendor_ids[0] if vendor_ids else 755
+    return [
+        Endpoint("bare", "bare Django view (`/bench/bare`)", "/bench/bare"),
+        Endpoint("banner", "banner config GET", f"/api/v1/sites/{SITE}/banner?lang=en"),
+        Endpoint("consent_post", "consent POST (accept / reject / custom)", f"/api/v1/sites/{SITE}/consents",
+                 "POST", bodies),
+        Endpoint("consent_get", "downstream consent GET", f"/api/v1/sites/{SITE}/users/{user_id}/consent",
+                 headers=(auth,)),
+        Endpoint("consent_check", "downstream consent check",
+                 f"/api/v1/sites/{SITE}/users/{user_id}/consent/check?vendor={check_vendor}&purpose=1",
+                 headers=(auth,)),
+        Endpoint("decode", "TC string decode POST", "/api/v1/tcf/decode", "POST",
+                 (json.dumps({"tc_string": tc_string}),)),
+    ]  # fmt: skip
+
+
+def smoke(base_url: str, endpoints: list[Endpoint]) -> None:
+    for endpoint in endpoints:
+        headers = dict(h.split(": ", 1) for h in endpoint.headers)
+        body = json.loads(endpoint.bodies[-1]) if endpoint.bodies else None
+        status, answer = http(endpoint.method, base_url + endpoint.path, body, headers)
+        if status >= 300:
+            raise SystemExit(f"{endpoint.method} {endpoint.path} answered {status}: {answer}")
+
+
+def measure(args: argparse.Namespace) -> dict[str, object]:
+    redis_url = args.redis_url
+    env, api_key = prepare(args.admin_url, args.database, redis_url)
+    port = free_port()
+    workdir = Path(tempfile.mkdtemp(prefix="cmp-http-load-"))
+    process = start_gunicorn(env, port, args.workers, workdir / "gunicorn.log")
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        endpoints = endpoints_for(base_url, api_key)
+        smoke(base_url, endpoints)
+        for endpoint in endpoints:  # warm every worker's caches and connections
+            run_wrk(base_url, endpoint, args.connections, 2, workdir)
+        peaks: dict[str, list[WrkResult]] = {e.name: [] for e in endpoints}
+        for run in range(args.runs):
+            for endpoint in endpoints:
+                result = run_wrk(base_url, endpoint, args.connections, args.duration, workdir)
+                peaks[endpoint.name].append(result)
+                print(f"run {run + 1} {endpoint.name}: {result}", flush=True)
+        sweeps: dict[str, list[WrkResult]] = {}
+        for endpoint in endpoints:
+            peak = statistics.median(r.rps for r in peaks[endpoint.name])
+            sweep = []
+            for connections in range(1, args.connections + 1):
+                result = run_wrk(base_url, endpoint, connections, args.sweep_duration, workdir)
+                sweep.append(result)
+                print(f"sweep {endpoint.name} c={connections}: {result}", flush=True)
+                if result.rps >= 0.8 * peak:
+                    break
+            sweeps[endpoint.name] = sweep
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(30)
+        with psycopg.connect(args.admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
+        shutil.rmtree(workdir, ignore_errors=True)
+    return {"endpoints": endpoints, "peaks": peaks, "sweeps": sweeps}
+
+
+def render(result: dict[str, object], args: argparse.Namespace) -> str:
+    endpoints: list[Endpoint] = result["endpoints"]
+    peaks: dict[str, list[WrkResult]] = result["peaks"]
+    sweeps: dict[str, list[WrkResult]] = result["sweeps"]
+    bare = statistics.median(r.rps for r in peaks["bare"])
+    rows = []
+    for endpoint in endpoints:
+        runs = peaks[endpoint.name]
+        rps = statistics.median(r.rps for r in runs)
+        p50 = statistics.median(r.p50_ms for r in runs)
+        p99 = statistics.median(r.p99_ms for r in runs)
+        errors = sum(r.errors for r in runs)
+        at80 = sweeps[endpoint.name][-1]
+        rows.append(
+            f"| {endpoint.label} | {rps:,.0f} | {p50:.1f} | {p99:.1f} | **{rps / bare:.0%}** "
+            f"| {at80.connections} | {at80.rps:,.0f} ({at80.rps / rps:.0%}) | {at80.p99_ms:.1f} | {errors} |"
+        )
+    table = "\n".join(rows)
+    ratio = {e.name: statistics.median(r.rps for r in peaks[e.name]) / bare for e in endpoints}
+    p99_at80 = {e.name: sweeps[e.name][-1].p99_ms for e in endpoints}
+    verdicts = [
+        f"downstream consent GET at {ratio['consent_get']:.0%} of the bare view (target >= 60%): "
+        f"{'met' if ratio['consent_get'] >= 0.6 else 'MISSED'}",
+        f"consent POST at {ratio['consent_post']:.0%} (target >= 35%): "
+        f"{'met' if ratio['consent_post'] >= 0.35 else 'MISSED'}",
+        f"p99 at ~80% of peak: consent GET {p99_at80['consent_get']:.1f} ms, consent POST "
+        f"{p99_at80['consent_post']:.1f} ms (target < 50 ms): "
+        f"{'met' if max(p99_at80['consent_get'], p99_at80['consent_post']) < 50 else 'MISSED'}",
+    ]
+    verdict_lines = "\n".join(f"- {line}" for line in verdicts)
+    return f"""Measured by `bench/http_load.py` on {machine_line()}: gunicorn {args.workers} sync workers
+(DEBUG off), PostgreSQL 15 on this machine (scratch database, migrated, bundled GVL v106 and the demo
+site with every vendor enabled), Redis db 5 as cache and rate-limit store (limits counted on every
+request, set high enough never to refuse). Load generator: `wrk -t1 -c{args.connections}
+-d{args.duration}s --latency` on the same 2 cores, keep-alive, endpoints interleaved, {args.runs} runs;
+the table shows the median of the runs. The reference is a bare Django view (`/bench/bare`, only with
+`CMP_BENCH_BARE_VIEW=1`) behind the same middleware, workers and server, measured in the same run.
+
+| endpoint | req/s | p50 ms | p99 ms | ratio to bare | conns at ~80% | req/s there | p99 ms there | errors |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|
+{table}
+
+"~80% of peak": wrk is closed-loop and wrk2 is not in Debian, so the offered load is set by the
+number of connections. After the peak runs the script tries 1, 2, 3, ... connections
+({args.sweep_duration} s each) and stops at the first count whose throughput reaches 80% of that
+endpoint's peak; the p99 shown is the one measured there. Because it is closed-loop, this p99 leaves
+out the queueing an open-loop generator at the same rate would see, so it is a lower bound at that
+rate; at peak (16 connections, queueing included) the p99 is the one in the fourth column.
+
+The consent POST mixes accept all, reject all and a custom choice (30 vendors, 5 purposes); every
+POST is a synchronous INSERT of a new signed record. The downstream GET and check read the user's
+latest record with an API key.
+
+Acceptance:
+{verdict_lines}
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--admin-url",
+        default=os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+    )
+    parser.add_argument("--database", default="hardening_bench_http")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/5")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--sweep-duration", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-write", action="store_true", help="print, do not edit docs/PERFORMANCE.md")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (Debian package wrk; `make system-deps`).")
+    result = measure(args)
+    text = render(result, args)
+    print(text)
+    if not args.no_write:
+        replace_section("HTTP load", text)
+
+
+if __name__ == "__main__":
+    main()
