@@ -1,0 +1,162 @@
+"""The catalogue admin renders for staff, refuses others, and keeps imported fields read-only."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from vendors.importing import import_gvl
+from vendors.models import GoogleAtp, GvlVersion, Vendor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    user = get_user_model().objects.create_superuser("catalogue-admin", "admin@example.com", "pw-for-tests-1")
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def visitor_client(client):
+    user = get_user_model().objects.create_user("visitor", "visitor@example.com", "pw-for-tests-2")
+    client.force_login(user)
+    return client
+
+
+PAGES = [
+    ("admin:vendors_vendor_changelist", ()),
+    ("admin:vendors_vendor_change", (755,)),
+    ("admin:vendors_googleatp_changelist", ()),
+    ("admin:vendors_purpose_changelist", ()),
+    ("admin:vendors_specialpurpose_changelist", ()),
+    ("admin:vendors_feature_changelist", ()),
+    ("admin:vendors_specialfeature_changelist", ()),
+    ("admin:vendors_stack_changelist", ()),
+    ("admin:vendors_datacategory_changelist", ()),
+    ("admin:vendors_gvltranslation_changelist", ()),
+    ("admin:vendors_gvlversion_changelist", ()),
+    ("admin:vendors_gvlversion_compare", ()),
+    ("admin:vendors_gvlversion_import", ()),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), PAGES)
+def test_pages_render_for_staff(catalogue, staff_client, name, args):
+    response = staff_client.get(reverse(name, args=args))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("name", "args"), PAGES)
+def test_non_staff_and_anonymous_users_are_refused(catalogue, client, visitor_client, name, args):
+    url = reverse(name, args=args)
+    response = visitor_client.get(url)
+    assert response.status_code in (302, 403)
+    if response.status_code == 302:
+        assert reverse("admin:login") in response["Location"]
+    client.logout()
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302
+    assert reverse("admin:login") in anonymous["Location"]
+
+
+def test_vendor_page_shows_purposes_retention_and_data_declarations(catalogue, staff_client):
+    google = catalogue.vendors[755]
+    page = staff_client.get(reverse("admin:vendors_vendor_change", args=(755,))).content.decode()
+    for purpose_id in google.purposes | google.leg_int_purposes:
+        assert catalogue.purposes[purpose_id].name in page
+    for category_id in google.data_declaration:
+        assert catalogue.data_categories[category_id].name in page
+    assert str(google.data_retention["stdRetention"]) in page
+    assert "Standard retention" in page
+
+
+def test_vendors_are_searchable_by_id_name_and_purpose(catalogue, staff_client):
+    url = reverse("admin:vendors_vendor_changelist")
+    by_id = staff_client.get(url, {"q": "755"})
+    assert [v.id for v in by_id.context["cl"].result_list] == [755]
+    by_name = staff_client.get(url, {"q": "Google Advertising"})
+    assert 755 in [v.id for v in by_name.context["cl"].result_list]
+
+    expected = {vid for vid, v in catalogue.vendors.items() if 11 in v.purposes or 11 in v.leg_int_purposes}
+    by_purpose = staff_client.get(url, {"q": "purpose:11", "all": ""})
+    assert by_purpose.context["cl"].result_count == len(expected)
+    consent_filter = staff_client.get(url, {"purpose": "11", "all": ""})
+    assert consent_filter.context["cl"].result_count == len(
+        [v for v in catalogue.vendors.values() if 11 in v.purposes]
+    )
+    deleted = staff_client.get(url, {"status": "deleted"})
+    assert deleted.context["cl"].result_count == len(catalogue.vendors) - len(catalogue.active_vendor_ids())
+
+
+def test_only_enabled_and_notes_are_editable(catalogue, staff_client):
+    url = reverse("admin:vendors_vendor_change", args=(755,))
+    original = Vendor.objects.get(id=755)
+    response = staff_client.post(
+        url, {"enabled": "", "notes": "Paused pending DPA", "name": "Renamed", "purposes": "[1]"}
+    )
+    assert response.status_code == 302
+    edited = Vendor.objects.get(id=755)
+    assert (edited.enabled, edited.notes) == (False, "Paused pending DPA")
+    assert (edited.name, edited.purposes) == (original.name, original.purposes)
+
+    atp = GoogleAtp.objects.order_by("id").first()
+    response = staff_client.post(
+        reverse("admin:vendors_googleatp_change", args=(atp.id,)),
+        {"enabled": "", "notes": "not used", "name": "Renamed", "domains": "evil.example"},
+    )
+    assert response.status_code == 302
+    atp_after = GoogleAtp.objects.get(id=atp.id)
+    assert (atp_after.enabled, atp_after.notes, atp_after.name, atp_after.domains) == (
+        False,
+        "not used",
+        atp.name,
+        atp.domains,
+    )
+
+
+def test_imported_rows_cannot_be_added_or_deleted(catalogue, staff_client):
+    assert staff_client.get(reverse("admin:vendors_vendor_add")).status_code == 403
+    assert staff_client.get(reverse("admin:vendors_vendor_delete", args=(755,))).status_code == 403
+    version = GvlVersion.objects.get(vendor_list_version=106)
+    change = staff_client.post(reverse("admin:vendors_gvlversion_change", args=(version.pk,)), {})
+    assert change.status_code == 403
+
+
+def test_compare_view_lists_the_difference(catalogue, staff_client, v17_bytes):
+    import_gvl(v17_bytes)
+    response = staff_client.get(reverse("admin:vendors_gvlversion_compare"), {"a": 17, "b": 106})
+    assert response.status_code == 200
+    added = response.context["added"]
+    assert [vid for vid, _ in added] == sorted(
+        set(catalogue.vendors) - set(response.context["older"].vendors)
+    )
+    assert "The TCF policy version changes" in response.content.decode()
+
+
+def test_import_view_imports_an_uploaded_file_and_reports_errors(catalogue, staff_client, v17_bytes):
+    url = reverse("admin:vendors_gvlversion_import")
+    upload = SimpleUploadedFile("vendor-list-v17.json", v17_bytes, content_type="application/json")
+    response = staff_client.post(url, {"kind": "gvl", "file": upload}, follow=True)
+    assert response.status_code == 200
+    assert "Imported GVL v17" in response.content.decode()
+    assert GvlVersion.objects.filter(vendor_list_version=17).exists()
+
+    broken = SimpleUploadedFile("vendor-list.json", v17_bytes[:500], content_type="application/json")
+    failed = staff_client.post(url, {"kind": "gvl", "file": broken})
+    assert failed.status_code == 200
+    assert "truncated" in failed.content.decode()
+    assert GvlVersion.objects.count() == 2
+
+    neither = staff_client.post(url, {"kind": "gvl"})
+    assert "Give either a file or a URL" in neither.content.decode()
+
+
+def test_import_view_fetches_a_url(catalogue, staff_client, flaky_server, gvl_files):
+    server = flaky_server(gvl_files["atps"].read_bytes(), failures=0, content_type="text/csv")
+    response = staff_client.post(
+        reverse("admin:vendors_gvlversion_import"), {"kind": "atp", "url": server.url}, follow=True
+    )
+    assert "Imported 632 Google Ad Tech Providers" in response.content.decode()
+    assert server.hits == 1
