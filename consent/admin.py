@@ -1,0 +1,239 @@
+"""Admin: site configuration is editable; the consent log (records, seals, deletions) is view-only."""
+
+from __future__ import annotations
+
+import csv
+import json
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, StreamingHttpResponse
+
+from consent.api_keys import fill_new_key
+from consent.models import (
+    ApiKey,
+    ConsentDeletion,
+    ConsentRecord,
+    ConsentSeal,
+    CookieCategory,
+    CookieDeclaration,
+    Site,
+    SiteText,
+)
+
+
+class CookieCategoryInline(admin.TabularInline):
+    model = CookieCategory
+    extra = 0
+    fields = ("slug", "name", "description", "position")
+    show_change_link = True
+
+
+class SiteTextInline(admin.StackedInline):
+    model = SiteText
+    extra = 0
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = (
+        "key",
+        "name",
+        "cookie_domain",
+        "publisher_country_code",
+        "policy_version",
+        "enable_all_vendors",
+    )
+    search_fields = ("key", "name")
+    filter_horizontal = ("vendors", "google_atps")
+    inlines = [CookieCategoryInline, SiteTextInline]
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("key", "name", "domains", "allowed_origins", "cookie_domain", "languages")}),
+        (
+            "Policy",
+            {
+                "fields": (
+                    "privacy_policy_url",
+                    "policy_version",
+                    "consent_lifetime_days",
+                    "block_page_until_choice",
+                )
+            },
+        ),
+        (
+            "TCF",
+            {
+                "fields": (
+                    "publisher_country_code",
+                    "purpose_one_treatment",
+                    "enable_all_vendors",
+                    "vendors",
+                    "enable_all_atps",
+                    "google_atps",
+                )
+            },
+        ),
+        ("History", {"fields": ("created_at", "updated_at")}),
+    )
+
+
+class CookieDeclarationInline(admin.TabularInline):
+    model = CookieDeclaration
+    extra = 0
+    fields = ("name", "is_pattern", "domain", "duration", "description", "provider", "source")
+
+
+@admin.register(CookieCategory)
+class CookieCategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "site", "position")
+    list_filter = ("site", "slug")
+    inlines = [CookieDeclarationInline]
+
+
+@admin.register(CookieDeclaration)
+class CookieDeclarationAdmin(admin.ModelAdmin):
+    list_display = ("name", "category", "domain", "duration", "provider")
+    list_filter = ("category__site", "category__slug")
+    search_fields = ("name", "domain", "provider")
+
+
+@admin.register(SiteText)
+class SiteTextAdmin(admin.ModelAdmin):
+    list_display = ("site", "language", "title")
+    list_filter = ("site", "language")
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ("name", "site", "prefix", "created_at", "last_used_at", "revoked")
+    list_filter = ("site", "revoked")
+    readonly_fields = ("prefix", "created_at", "last_used_at")
+
+    def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> list[str]:
+        if obj is None:
+            return ["site", "name"]
+        return ["site", "name", "prefix", "created_at", "last_used_at", "revoked"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> tuple[str, ...]:
+        return (*self.readonly_fields, "site") if obj else self.readonly_fields
+
+    def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
+        raw_key = fill_new_key(obj) if not change else None
+        super().save_model(request, obj, form, change)
+        if raw_key:
+            messages.warning(
+                request,
+                f"The new API key is {raw_key} — copy it now; it is stored only as a hash and "
+                "not shown again.",
+            )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Evidence: visible, never added, changed or deleted from the admin."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+CSV_COLUMNS = (
+    "consent_id",
+    "site",
+    "user_id",
+    "action",
+    "language",
+    "categories",
+    "purpose_consents",
+    "purpose_li_objections",
+    "special_feature_optins",
+    "vendor_consents",
+    "vendor_li_objections",
+    "atp_consents",
+    "gvl_version",
+    "tcf_policy_version",
+    "policy_version",
+    "tc_string",
+    "ac_string",
+    "consent_mode",
+    "created_at",
+    "expires_at",
+    "user_agent_hash",
+    "ip_truncated",
+    "mac",
+)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_rows(queryset: QuerySet[ConsentRecord]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_COLUMNS)
+    for record in queryset.select_related("site").order_by("id").iterator(chunk_size=2000):
+        row = []
+        for column in CSV_COLUMNS:
+            value = record.site.key if column == "site" else getattr(record, column)
+            if isinstance(value, list | dict):
+                value = json.dumps(value, sort_keys=True, separators=(",", ":"))
+            elif hasattr(value, "isoformat"):
+                value = value.isoformat()
+            row.append(value)
+        yield writer.writerow(row)
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(ReadOnlyAdmin):
+    list_display = ("consent_id", "site", "user_id", "action", "created_at", "expires_at")
+    list_filter = ("site", "action", "created_at")
+    date_hierarchy = "created_at"
+    search_fields = ("=user_id", "=consent_id")
+    search_help_text = "Exact user id or consent id."
+    list_select_related = ("site",)
+    actions = ["export_csv"]
+    show_full_result_count = False
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        try:
+            consent_id = uuid.UUID(term)
+        except ValueError:
+            return queryset.filter(user_id=term), False
+        return queryset.filter(consent_id=consent_id) | queryset.filter(user_id=term), False
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description="Export selected records as CSV", permissions=["view"])
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[ConsentRecord]) -> StreamingHttpResponse:
+        response = StreamingHttpResponse(_csv_rows(queryset), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="consent-records.csv"'
+        return response
+
+
+@admin.register(ConsentSeal)
+class ConsentSealAdmin(ReadOnlyAdmin):
+    list_display = ("site", "sequence", "after_record_id", "through_record_id", "record_count", "created_at")
+    list_filter = ("site",)
+
+
+@admin.register(ConsentDeletion)
+class ConsentDeletionAdmin(ReadOnlyAdmin):
+    list_display = ("site", "reason", "seal", "record_count", "reference", "created_at")
+    list_filter = ("site", "reason")

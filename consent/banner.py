@@ -1,0 +1,235 @@
+"""The banner's configuration documents: the small first one, and the vendor detail fetched later.
+
+Both are pure functions of (site configuration, GVL version, language), so they are cached under a
+key made of those, and their ETag is a hash of the bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.urls import reverse
+
+from consent.disclosure import NO_LI_PURPOSES, SiteCatalogue, current_snapshot, site_catalogue
+from consent.models import Site
+from consent.texts import DEFAULT_CATEGORIES, texts_for
+from vendors.catalogue import GvlSnapshot, Taxon, vendor_counts
+from vendors.models import GoogleAtp
+
+# Short, because a vendor or ATP switched off in the admin must leave the banner soon.
+CACHE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Document:
+    body: bytes
+    etag: str
+
+
+def choose_language(site: Site, requested: str | None) -> str:
+    requested = (requested or "").strip().lower()
+    return requested if requested in site.languages else site.default_language
+
+
+def _cache_key(kind: str, site: Site, snapshot: GvlSnapshot, language: str) -> str:
+    return (
+        f"consent:{kind}:v1:{site.key}:{site.updated_at.timestamp()}:"
+        f"{snapshot.vendor_list_version}:{language}:{settings.CMP_ID}:{settings.CMP_VERSION}"
+    )
+
+
+def _document(payload: dict[str, Any]) -> Document:
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    return Document(body=body, etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+
+
+def _taxon(taxon: Taxon) -> dict[str, Any]:
+    return {
+        "id": taxon.id,
+        "name": taxon.name,
+        "description": taxon.description,
+        "illustrations": list(taxon.illustrations),
+    }
+
+
+def _texts(site: Site, language: str) -> dict[str, str]:
+    row = site.texts.filter(language=language).first()
+    return texts_for(language, row.overrides() if row else None)
+
+
+def _categories(site: Site, language: str) -> list[dict[str, Any]]:
+    english_names = {slug: name for slug, name, _ in DEFAULT_CATEGORIES["en"]}
+    english_descriptions = {slug: text for slug, _, text in DEFAULT_CATEGORIES["en"]}
+    localised = {slug: (name, text) for slug, name, text in DEFAULT_CATEGORIES.get(language, [])}
+    result = []
+    for category in site.categories.order_by("position", "id").prefetch_related("cookies"):
+        name, description = category.name, category.description
+        # Untouched default wording is shown in the visitor's language.
+        if category.slug in localised and name == english_names.get(category.slug):
+            name = localised[category.slug][0]
+            if description == english_descriptions.get(category.slug):
+                description = localised[category.slug][1]
+        result.append(
+            {
+                "slug": category.slug,
+                "name": name,
+                "description": description,
+                "always_active": category.always_active,
+                "cookies": [
+                    {
+                        "name": cookie.name,
+                        "is_pattern": cookie.is_pattern,
+                        "domain": cookie.domain,
+                        "duration": cookie.duration,
+                        "description": cookie.description,
+                        "provider": cookie.provider,
+                    }
+                    for cookie in category.cookies.all()
+                ],
+            }
+        )
+    return result
+
+
+def banner_payload(
+    site: Site, snapshot: GvlSnapshot, catalogue: SiteCatalogue, language: str
+) -> dict[str, Any]:
+    disclosed = catalogue.disclosed_vendor_ids
+    counts = vendor_counts(snapshot, disclosed)
+    special_purpose_counts = dict.fromkeys(snapshot.special_purposes, 0)
+    feature_counts = dict.fromkeys(snapshot.features, 0)
+    for vendor_id in disclosed:
+        vendor = snapshot.vendors[vendor_id]
+        for sid in vendor.special_purposes:
+            special_purpose_counts[sid] = special_purpose_counts.get(sid, 0) + 1
+        for fid in vendor.features:
+            feature_counts[fid] = feature_counts.get(fid, 0) + 1
+    purposes = []
+    for pid, taxon in sorted(snapshot.purposes.items()):
+        count = counts["purposes"].get(pid, {"consent": 0, "legitimate_interest": 0})
+        purposes.append(
+            {
+                **_taxon(taxon),
+                "consent_vendors": count["consent"],
+                "li_vendors": count["legitimate_interest"] if pid not in NO_LI_PURPOSES else 0,
+                "li_allowed": pid not in NO_LI_PURPOSES,
+            }
+        )
+    return {
+        "site": {
+            "key": site.key,
+            "name": site.name,
+            "cookie_domain": site.cookie_domain,
+            "consent_lifetime_days": site.consent_lifetime_days,
+            "privacy_policy_url": site.privacy_policy_url,
+            "policy_version": site.policy_version,
+            "languages": list(site.languages),
+            "language": language,
+            "block_page_until_choice": site.block_page_until_choice,
+        },
+        "cmp": {
+            "cmp_id": settings.CMP_ID,
+            "cmp_version": settings.CMP_VERSION,
+            "gvl_version": snapshot.vendor_list_version,
+            "tcf_policy_version": snapshot.tcf_policy_version,
+            "gdpr_applies": True,
+            "publisher_cc": site.publisher_country_code,
+            "purpose_one_treatment": site.purpose_one_treatment,
+        },
+        "consent_requirements": {
+            "policy_version": site.policy_version,
+            "tcf_policy_version": snapshot.tcf_policy_version,
+            "vendors_hash": catalogue.vendors_hash,
+        },
+        "texts": _texts(site, language),
+        "categories": _categories(site, language),
+        "purposes": purposes,
+        "special_purposes": [
+            {**_taxon(t), "vendors": special_purpose_counts.get(i, 0)}
+            for i, t in sorted(snapshot.special_purposes.items())
+        ],
+        "features": [
+            {**_taxon(t), "vendors": feature_counts.get(i, 0)} for i, t in sorted(snapshot.features.items())
+        ],
+        "special_features": [
+            {**_taxon(t), "consent_vendors": counts["special_features"].get(i, {}).get("consent", 0)}
+            for i, t in sorted(snapshot.special_features.items())
+        ],
+        "stacks": [
+            {
+                "id": stack.id,
+                "name": stack.name,
+                "description": stack.description,
+                "purposes": list(stack.purposes),
+                "special_features": list(stack.special_features),
+            }
+            for _, stack in sorted(snapshot.stacks.items())
+        ],
+        "vendor_count": len(disclosed),
+        "atp_count": len(catalogue.atp_ids),
+        "vendors_url": reverse("consent:vendors", args=[site.key]) + f"?lang={language}",
+        "consents_url": reverse("consent:consents", args=[site.key]),
+    }
+
+
+def vendors_payload(
+    site: Site, snapshot: GvlSnapshot, catalogue: SiteCatalogue, language: str
+) -> dict[str, Any]:
+    vendors = []
+    for vendor_id in sorted(catalogue.disclosed_vendor_ids):
+        vendor = snapshot.vendors[vendor_id]
+        urls = vendor.urls_for(language)
+        vendors.append(
+            {
+                "id": vendor.id,
+                "name": vendor.name,
+                "purposes": sorted(vendor.purposes),
+                "leg_int_purposes": sorted(vendor.leg_int_purposes),
+                "flexible_purposes": sorted(vendor.flexible_purposes),
+                "special_purposes": sorted(vendor.special_purposes),
+                "features": sorted(vendor.features),
+                "special_features": sorted(vendor.special_features),
+                "data_declaration": sorted(vendor.data_declaration),
+                "data_retention": dict(vendor.data_retention or {}),
+                "uses_cookies": vendor.uses_cookies,
+                "cookie_max_age_seconds": vendor.cookie_max_age_seconds,
+                "cookie_refresh": vendor.cookie_refresh,
+                "uses_non_cookie_access": vendor.uses_non_cookie_access,
+                "device_storage_disclosure_url": vendor.device_storage_disclosure_url,
+                "privacy_url": urls.get("privacy", ""),
+                "legint_claim_url": urls.get("legIntClaim", ""),
+            }
+        )
+    atps = GoogleAtp.objects.filter(pk__in=catalogue.atp_ids).order_by("name", "id")
+    return {
+        "vendors": vendors,
+        "data_categories": [
+            {"id": t.id, "name": t.name, "description": t.description}
+            for _, t in sorted(snapshot.data_categories.items())
+        ],
+        "atps": [{"id": atp.id, "name": atp.name, "policy_url": atp.policy_url} for atp in atps],
+    }
+
+
+def _cached(kind: str, site: Site, language: str, builder: Any) -> Document:
+    snapshot = current_snapshot(language)
+    key = _cache_key(kind, site, snapshot, language)
+    document = cache.get(key)
+    if document is None:
+        catalogue = site_catalogue(site, snapshot)
+        document = _document(builder(site, snapshot, catalogue, language))
+        cache.set(key, document, CACHE_SECONDS)
+    return document
+
+
+def banner_document(site: Site, language: str) -> Document:
+    return _cached("banner", site, language, banner_payload)
+
+
+def vendors_document(site: Site, language: str) -> Document:
+    return _cached("vendors", site, language, vendors_payload)

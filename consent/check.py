@@ -1,0 +1,156 @@
+"""`.../consent/check`: may this processing happen for this user, and on which legal basis?
+
+The answer reads the user's current record with the GVL version it was given under, as a vendor
+reading the TC string would (tcf-spec.md §1.5 without publisher restrictions, which we never emit):
+a purpose the vendor declares for consent needs the purpose consent and the vendor consent; a
+purpose it declares under legitimate interest needs the purpose LI and vendor LI bits (no
+objection).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from consent import services
+from consent.disclosure import current_snapshot, snapshot_for
+from consent.errors import bad_request
+from consent.models import CATEGORY_SLUGS, Site
+from consent.tcf import TCStringError, decode
+from vendors.models import GvlVersion
+
+CONSENT = "consent"
+LEGITIMATE_INTEREST = "legitimate_interest"
+
+
+def _int_param(params: Mapping[str, str], name: str) -> int | None:
+    raw = params.get(name)
+    if raw is None:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise bad_request(f"'{name}' must be a whole number, got {raw!r}.", name) from None
+    if value < 1:
+        raise bad_request(f"'{name}' must be 1 or more.", name)
+    return value
+
+
+def _answer(allowed: bool, basis: str | None, reason: str) -> dict[str, Any]:
+    return {"allowed": allowed, "legal_basis": basis if allowed else None, "reason": reason}
+
+
+def check_processing(site: Site, user_id: str, params: Mapping[str, str]) -> dict[str, Any]:
+    vendor_id = _int_param(params, "vendor")
+    purpose_id = _int_param(params, "purpose")
+    atp_id = _int_param(params, "atp")
+    category = params.get("category")
+    asked = [
+        name
+        for name, value in (
+            ("vendor/purpose", vendor_id or purpose_id),
+            ("category", category),
+            ("atp", atp_id),
+        )
+        if value is not None
+    ]
+    if len(asked) != 1:
+        raise bad_request(
+            "Ask about exactly one of: vendor (optionally with purpose), purpose, category, atp.",
+            code="invalid_question",
+        )
+    if category is not None and category not in CATEGORY_SLUGS:
+        raise bad_request(f"Unknown category {category!r}; known: {', '.join(CATEGORY_SLUGS)}.", "category")
+
+    record = services.current_record(site, user_id)
+    if record is None:
+        return _answer(False, None, "No unexpired consent is recorded for this user on this site.")
+
+    if category is not None:
+        if category == "necessary":
+            return {
+                "allowed": True,
+                "legal_basis": None,
+                "reason": "Strictly necessary cookies need no consent.",
+            }
+        if record.categories.get(category):
+            return _answer(True, CONSENT, f"The user allowed the '{category}' category.")
+        return _answer(False, None, f"The user did not allow the '{category}' category.")
+
+    if atp_id is not None:
+        if atp_id in record.atp_consents:
+            return _answer(True, CONSENT, f"The user consented to Google Ad Tech Provider {atp_id}.")
+        return _answer(False, None, f"The user did not consent to Google Ad Tech Provider {atp_id}.")
+
+    try:
+        signal = decode(record.tc_string)
+    except TCStringError:
+        return _answer(False, None, "The stored TC string cannot be read.")
+    try:
+        snapshot = snapshot_for(record.gvl_version or 0)
+    except GvlVersion.DoesNotExist:
+        snapshot = current_snapshot()
+
+    if vendor_id is None:
+        assert purpose_id is not None
+        if purpose_id not in snapshot.purposes:
+            raise bad_request(
+                f"Purpose {purpose_id} does not exist in GVL version {snapshot.vendor_list_version}.",
+                "purpose",
+            )
+        if purpose_id in signal.purpose_consents:
+            return _answer(True, CONSENT, f"The user consented to purpose {purpose_id}.")
+        if purpose_id in signal.purpose_legitimate_interests:
+            return _answer(
+                True,
+                LEGITIMATE_INTEREST,
+                f"Legitimate interest for purpose {purpose_id} stands (no objection).",
+            )
+        return _answer(
+            False, None, f"Neither consent nor legitimate interest stands for purpose {purpose_id}."
+        )
+
+    vendor = snapshot.vendors.get(vendor_id)
+    if vendor is None:
+        raise bad_request(
+            f"Vendor {vendor_id} is not in GVL version {snapshot.vendor_list_version}.", "vendor"
+        )
+    if vendor_id not in (signal.vendors_disclosed or frozenset()):
+        return _answer(False, None, f"Vendor {vendor_id} was not disclosed to the user.")
+    vendor_consent = vendor_id in signal.vendor_consents
+    vendor_li = vendor_id in signal.vendor_legitimate_interests
+
+    if purpose_id is None:
+        if vendor_consent:
+            return _answer(True, CONSENT, f"The user consented to vendor {vendor_id}.")
+        if vendor_li:
+            return _answer(
+                True, LEGITIMATE_INTEREST, f"Vendor {vendor_id}'s legitimate interest stands (no objection)."
+            )
+        return _answer(False, None, f"Vendor {vendor_id} has neither consent nor legitimate interest.")
+
+    if purpose_id in vendor.purposes:
+        if purpose_id in signal.purpose_consents and vendor_consent:
+            return _answer(
+                True, CONSENT, f"The user consented to purpose {purpose_id} and to vendor {vendor_id}."
+            )
+        missing = "purpose" if purpose_id not in signal.purpose_consents else "vendor"
+        return _answer(
+            False,
+            None,
+            f"Vendor {vendor_id} needs consent for purpose {purpose_id}; the {missing} consent is missing.",
+        )
+    if purpose_id in vendor.leg_int_purposes:
+        if purpose_id in signal.purpose_legitimate_interests and vendor_li:
+            return _answer(
+                True,
+                LEGITIMATE_INTEREST,
+                f"Vendor {vendor_id} relies on legitimate interest for purpose {purpose_id}; "
+                "the user did not object.",
+            )
+        return _answer(
+            False,
+            None,
+            f"The user objected to legitimate interest for purpose {purpose_id} or vendor {vendor_id}.",
+        )
+    return _answer(False, None, f"Vendor {vendor_id} does not declare purpose {purpose_id}.")

@@ -1,0 +1,122 @@
+"""What a site discloses under a GVL version: its vendors, their possible legal bases, its ATPs.
+
+The TC string, the banner and the re-prompt rule all start from this one computation, so they
+cannot disagree about which vendors a visitor was shown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+from consent.errors import ApiError
+from consent.models import Site
+from vendors import catalogue
+from vendors.catalogue import GvlSnapshot
+from vendors.models import GoogleAtp, Vendor
+
+# Purposes for which TCF v2.2+ allows no legitimate interest (1 is consent-only by policy).
+NO_LI_PURPOSES = frozenset({1, 3, 4, 5, 6})
+CACHE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class SiteCatalogue:
+    snapshot: GvlSnapshot
+    disclosed_vendor_ids: frozenset[int]
+    # Vendors that can receive a consent bit: they declare at least one consent purpose.
+    consent_vendor_ids: frozenset[int]
+    # Vendors that can receive an LI bit: they declare LI purposes, or special purposes (which the
+    # user cannot refuse; TCF v2.3 signals them through the vendor's LI bit once disclosed).
+    li_vendor_ids: frozenset[int]
+    atp_ids: frozenset[int]
+    vendors_hash: str
+
+    @property
+    def vendor_list_version(self) -> int:
+        return int(self.snapshot.vendor_list_version)
+
+    @property
+    def tcf_policy_version(self) -> int:
+        return int(self.snapshot.tcf_policy_version)
+
+    @property
+    def purpose_ids(self) -> frozenset[int]:
+        return frozenset(self.snapshot.purposes)
+
+    @property
+    def li_purpose_ids(self) -> frozenset[int]:
+        return frozenset(self.snapshot.purposes) - NO_LI_PURPOSES
+
+    @property
+    def special_feature_ids(self) -> frozenset[int]:
+        return frozenset(self.snapshot.special_features)
+
+
+def vendors_hash(vendor_ids: frozenset[int]) -> str:
+    """Identifies the disclosed vendor set, so the banner can tell that it changed."""
+    line = ",".join(str(v) for v in sorted(vendor_ids))
+    return hashlib.sha256(line.encode()).hexdigest()[:20]
+
+
+def current_snapshot(language: str = "en") -> GvlSnapshot:
+    """The newest GVL with texts in `language` (English where no translation was imported)."""
+    latest = catalogue.current_gvl(language)
+    if latest is None:
+        raise ApiError(
+            503,
+            "gvl_missing",
+            "No Global Vendor List has been imported yet; run `manage.py load_bundled_catalogue`.",
+        )
+    return latest
+
+
+def snapshot_for(vendor_list_version: int, language: str = "en") -> GvlSnapshot:
+    """The GVL version a record was given under. Raises GvlVersion.DoesNotExist if it is gone."""
+    return catalogue.gvl_snapshot(vendor_list_version, language)
+
+
+def _ids_for_site(site: Site, snapshot: GvlSnapshot) -> tuple[frozenset[int], frozenset[int]]:
+    key = f"consent:disclosure:{site.pk}:{site.updated_at.timestamp()}:{snapshot.vendor_list_version}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    active = frozenset(snapshot.active_vendor_ids())
+    if site.enable_all_vendors:
+        chosen = active
+    else:
+        chosen = frozenset(site.vendors.values_list("id", flat=True)) & active
+    disabled = frozenset(Vendor.objects.filter(enabled=False).values_list("id", flat=True))
+    vendor_ids = chosen - disabled
+    atps = catalogue.enabled_atps()
+    if not site.enable_all_atps:
+        atps = atps.filter(pk__in=site.google_atps.values("pk"))
+    atp_ids = frozenset(atps.values_list("id", flat=True))
+    cache.set(key, (vendor_ids, atp_ids), CACHE_SECONDS)
+    return vendor_ids, atp_ids
+
+
+def site_catalogue(site: Site, snapshot: GvlSnapshot) -> SiteCatalogue:
+    vendor_ids, atp_ids = _ids_for_site(site, snapshot)
+    consent_ids = set()
+    li_ids = set()
+    for vendor_id in vendor_ids:
+        vendor = snapshot.vendors[vendor_id]
+        if vendor.purposes:
+            consent_ids.add(vendor_id)
+        if vendor.leg_int_purposes or vendor.special_purposes:
+            li_ids.add(vendor_id)
+    return SiteCatalogue(
+        snapshot=snapshot,
+        disclosed_vendor_ids=vendor_ids,
+        consent_vendor_ids=frozenset(consent_ids),
+        li_vendor_ids=frozenset(li_ids),
+        atp_ids=atp_ids,
+        vendors_hash=vendors_hash(vendor_ids),
+    )
+
+
+def atps_for_site(site: Site, atp_ids: frozenset[int]) -> list[GoogleAtp]:
+    return list(GoogleAtp.objects.filter(pk__in=atp_ids).order_by("name", "id"))

@@ -1,0 +1,132 @@
+"""Tamper evidence for the consent log: record MACs, batch digests and the per-site seal chain.
+
+Each record carries HMAC-SHA256(CMP_CONSENT_HMAC_KEY, canonical content). Editing any stored field
+breaks it. Deleting a record is caught by the seals: a seal covers one site's records with ids in
+(after_record_id, through_record_id] and stores their count and the sum modulo 2**256 of their
+MACs. The sum is order-free, so lawful deletions (retention purge, erasure) write a
+`ConsentDeletion` entry with the count and sum of what they removed from each seal's range, and the
+seal still balances. Seals and deletion entries are themselves MAC'd, and each seal includes the
+previous seal's MAC, so removing or editing either is detected too.
+
+These are pure functions; `consent/services.py` writes the rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+
+MODULUS = 2**256
+GENESIS_MAC = "0" * 64
+
+
+def _key() -> bytes:
+    return settings.CMP_CONSENT_HMAC_KEY.encode()
+
+
+def mac_of(content: dict[str, Any]) -> str:
+    line = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hmac.new(_key(), line.encode(), hashlib.sha256).hexdigest()
+
+
+def timestamp(value: datetime) -> str:
+    """Microsecond ISO form in UTC: survives a round trip through SQLite and PostgreSQL alike."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def record_content(record: Any) -> dict[str, Any]:
+    """Everything a consent record asserts, in a stable form (the MAC input)."""
+    return {
+        "kind": "consent-record",
+        "consent_id": str(record.consent_id),
+        "site_id": record.site_id,
+        "user_id": record.user_id,
+        "action": record.action,
+        "language": record.language,
+        "categories": {str(k): bool(v) for k, v in sorted(record.categories.items())},
+        "purpose_consents": sorted(record.purpose_consents),
+        "purpose_li_objections": sorted(record.purpose_li_objections),
+        "special_feature_optins": sorted(record.special_feature_optins),
+        "vendor_consents": sorted(record.vendor_consents),
+        "vendor_li_objections": sorted(record.vendor_li_objections),
+        "atp_consents": sorted(record.atp_consents),
+        "gvl_version": record.gvl_version,
+        "tcf_policy_version": record.tcf_policy_version,
+        "policy_version": record.policy_version,
+        "vendors_hash": record.vendors_hash,
+        "tc_string": record.tc_string,
+        "ac_string": record.ac_string,
+        "consent_mode": {str(k): str(v) for k, v in sorted(record.consent_mode.items())},
+        "created_at": timestamp(record.created_at),
+        "expires_at": timestamp(record.expires_at),
+        "user_agent_hash": record.user_agent_hash,
+        "ip_truncated": record.ip_truncated,
+    }
+
+
+def record_mac(record: Any) -> str:
+    return mac_of(record_content(record))
+
+
+def digest_of(macs: Iterable[str]) -> tuple[int, int]:
+    """(count, sum of the MACs as integers mod 2**256): a multiset digest that deletions can debit."""
+    count = 0
+    total = 0
+    for value in macs:
+        count += 1
+        total = (total + int(value, 16)) % MODULUS
+    return count, total
+
+
+def digest_hex(total: int) -> str:
+    return f"{total % MODULUS:064x}"
+
+
+def seal_content(seal: Any) -> dict[str, Any]:
+    return {
+        "kind": "consent-seal",
+        "site_id": seal.site_id,
+        "sequence": seal.sequence,
+        "after_record_id": seal.after_record_id,
+        "through_record_id": seal.through_record_id,
+        "record_count": seal.record_count,
+        "digest": seal.digest,
+        "previous_mac": seal.previous_mac,
+        "created_at": timestamp(seal.created_at),
+    }
+
+
+def deletion_content(deletion: Any) -> dict[str, Any]:
+    return {
+        "kind": "consent-deletion",
+        "site_id": deletion.site_id,
+        "seal_id": deletion.seal_id,
+        "reason": deletion.reason,
+        "reference": deletion.reference,
+        "record_count": deletion.record_count,
+        "digest": deletion.digest,
+        "created_at": timestamp(deletion.created_at),
+    }
+
+
+def user_agent_hash(user_agent: str) -> str:
+    return hashlib.sha256(user_agent.encode("utf-8", "replace")).hexdigest() if user_agent else ""
+
+
+def truncate_ip(address: str) -> str:
+    """Keeps the network part only (IPv4 /24, IPv6 /48): enough for abuse statistics, not a person."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return ""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)

@@ -1,0 +1,433 @@
+"""The only writer of the consent log: recording, erasure, sealing, the retention purge; plus reads.
+
+Recording is one synchronous INSERT with the record's MAC computed beforehand: no lock, no queue.
+Sealing, purging and erasure take a row lock on the site (PostgreSQL) so that they see a stable
+set of records; they never block recording.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from consent import evidence
+from consent.choices import ChoiceRequest
+from consent.disclosure import current_snapshot, site_catalogue
+from consent.errors import ApiError
+from consent.models import (
+    ConsentAction,
+    ConsentDeletion,
+    ConsentRecord,
+    ConsentSeal,
+    DeletionReason,
+    Site,
+)
+from consent.tc_builder import build_signals, resolve_choice
+from consent.tcf import TCStringError, decode
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PURGE_BATCH = 1000
+
+
+def _now() -> datetime:
+    return timezone.now()
+
+
+def new_user_id() -> str:
+    """An opaque random id: 24 bytes of randomness, URL-safe, 32 characters."""
+    return secrets.token_urlsafe(24)
+
+
+# --- reads ------------------------------------------------------------------------------------------
+
+
+def get_site(site_key: str) -> Site:
+    site = Site.objects.filter(key=site_key).first()
+    if site is None:
+        raise ApiError(404, "unknown_site", f"No site with key {site_key!r}.")
+    return site
+
+
+def site_category_slugs(site: Site) -> list[str]:
+    return list(site.categories.order_by("position", "id").values_list("slug", flat=True))
+
+
+def live_records(site: Site, user_id: str) -> list[ConsentRecord]:
+    """The user's records that have not expired, newest first. Expired ones are never returned."""
+    return list(
+        ConsentRecord.objects.filter(site=site, user_id=user_id, expires_at__gt=_now()).order_by("-id")
+    )
+
+
+def current_record(site: Site, user_id: str) -> ConsentRecord | None:
+    latest = (
+        ConsentRecord.objects.filter(site=site, user_id=user_id, expires_at__gt=_now())
+        .order_by("-id")
+        .first()
+    )
+    if latest is None or latest.action == ConsentAction.ERASE:
+        return None
+    return latest
+
+
+def reprompt_reasons(site: Site, record: ConsentRecord) -> list[str]:
+    """Why the banner must ask again although this record has not expired (empty: it need not)."""
+    reasons = []
+    if record.policy_version != site.policy_version:
+        reasons.append("policy_version_changed")
+    snapshot = current_snapshot()
+    if record.tcf_policy_version is None or record.tcf_policy_version < snapshot.tcf_policy_version:
+        reasons.append("tcf_policy_version_changed")
+    disclosed_now = site_catalogue(site, snapshot).disclosed_vendor_ids
+    try:
+        disclosed_then = decode(record.tc_string).vendors_disclosed or frozenset()
+    except TCStringError:
+        disclosed_then = frozenset()
+    if disclosed_now - disclosed_then:
+        reasons.append("new_vendors")
+    return reasons
+
+
+# --- recording -------------------------------------------------------------------------------------
+
+
+def _language_for(site: Site, requested: str | None) -> str:
+    if requested and requested in site.languages:
+        return requested
+    return site.default_language
+
+
+def record_consent(
+    site: Site, request: ChoiceRequest, *, user_agent: str = "", ip_address: str = ""
+) -> ConsentRecord:
+    """Validates the choice against the site's catalogue, builds the signals and stores the record."""
+    language = _language_for(site, request.language)
+    snapshot = current_snapshot(language)
+    catalogue = site_catalogue(site, snapshot)
+    choice = resolve_choice(request, site, site_category_slugs(site), catalogue, language)
+    now = _now()
+    signals = build_signals(choice, site, catalogue, now)
+    record = ConsentRecord(
+        site=site,
+        user_id=request.user_id or new_user_id(),
+        action=choice.action,
+        language=language,
+        categories=choice.categories,
+        purpose_consents=sorted(choice.purpose_consents),
+        purpose_li_objections=sorted(choice.purpose_li_objections),
+        special_feature_optins=sorted(choice.special_feature_optins),
+        vendor_consents=sorted(choice.vendor_consents),
+        vendor_li_objections=sorted(choice.vendor_li_objections),
+        atp_consents=sorted(choice.atp_consents),
+        gvl_version=catalogue.vendor_list_version,
+        tcf_policy_version=catalogue.tcf_policy_version,
+        policy_version=site.policy_version,
+        vendors_hash=catalogue.vendors_hash,
+        tc_string=signals.tc_string,
+        ac_string=signals.ac_string,
+        consent_mode=signals.consent_mode,
+        created_at=now,
+        expires_at=now + timedelta(days=site.consent_lifetime_days),
+        user_agent_hash=evidence.user_agent_hash(user_agent),
+        ip_truncated=evidence.truncate_ip(ip_address),
+    )
+    record.mac = evidence.record_mac(record)
+    record.save(force_insert=True)
+    return record
+
+
+# --- deletion with accounting ----------------------------------------------------------------------
+
+
+def _lock_site(site: Site) -> None:
+    Site.objects.select_for_update().filter(pk=site.pk).first()
+
+
+def _delete_accounted(
+    site: Site, rows: list[tuple[int, str]], reason: str, reference: str, now: datetime
+) -> int:
+    """Deletes records (id, mac) and debits each seal they belonged to. Call inside a transaction
+    holding the site lock."""
+    if not rows:
+        return 0
+    seals = list(site.seals.order_by("sequence"))
+    throughs = [s.through_record_id for s in seals]
+    by_seal: dict[int, list[str]] = defaultdict(list)
+    for record_id, mac in rows:
+        index = bisect.bisect_left(throughs, record_id)
+        if index < len(seals) and seals[index].after_record_id < record_id:
+            by_seal[index].append(mac)
+    for index, macs in sorted(by_seal.items()):
+        count, total = evidence.digest_of(macs)
+        deletion = ConsentDeletion(
+            site=site,
+            seal=seals[index],
+            reason=reason,
+            reference=reference,
+            record_count=count,
+            digest=evidence.digest_hex(total),
+            created_at=now,
+        )
+        deletion.mac = evidence.mac_of(evidence.deletion_content(deletion))
+        deletion.save(force_insert=True)
+    deleted, _ = ConsentRecord.objects.filter(pk__in=[record_id for record_id, _ in rows]).delete()
+    return deleted
+
+
+def erase_user(
+    site: Site, user_id: str, *, user_agent: str = "", ip_address: str = ""
+) -> tuple[ConsentRecord, int]:
+    """Deletes every record of the user on the site and records the erasure itself."""
+    now = _now()
+    erasure = ConsentRecord(
+        site=site,
+        user_id=user_id,
+        action=ConsentAction.ERASE,
+        language=site.default_language,
+        categories={},
+        policy_version=site.policy_version,
+        created_at=now,
+        expires_at=now + timedelta(days=site.consent_lifetime_days),
+        user_agent_hash=evidence.user_agent_hash(user_agent),
+        ip_truncated=evidence.truncate_ip(ip_address),
+    )
+    erasure.mac = evidence.record_mac(erasure)
+    with transaction.atomic():
+        _lock_site(site)
+        rows = list(
+            ConsentRecord.objects.filter(site=site, user_id=user_id).order_by("id").values_list("id", "mac")
+        )
+        erased = _delete_accounted(site, rows, DeletionReason.ERASURE, str(erasure.consent_id), now)
+        erasure.save(force_insert=True)
+    return erasure, erased
+
+
+# --- sealing ---------------------------------------------------------------------------------------
+
+
+def seal_site(site: Site, *, now: datetime | None = None) -> ConsentSeal | None:
+    """Seals the site's records written since its last seal, except the last few seconds' (a
+    transaction still in flight may hold a lower id than one already committed)."""
+    now = now or _now()
+    cutoff = now - timedelta(seconds=settings.CMP_SEAL_GRACE_SECONDS)
+    try:
+        with transaction.atomic():
+            _lock_site(site)
+            previous = site.seals.order_by("-sequence").first()
+            after = previous.through_record_id if previous else 0
+            pending = ConsentRecord.objects.filter(site=site, id__gt=after)
+            fresh = pending.filter(created_at__gt=cutoff).order_by("id").values_list("id", flat=True).first()
+            if fresh is not None:
+                pending = pending.filter(id__lt=fresh)
+            rows = list(pending.order_by("id").values_list("id", "mac"))
+            if not rows:
+                return None
+            count, total = evidence.digest_of(mac for _, mac in rows)
+            seal = ConsentSeal(
+                site=site,
+                sequence=(previous.sequence + 1) if previous else 1,
+                after_record_id=after,
+                through_record_id=rows[-1][0],
+                record_count=count,
+                digest=evidence.digest_hex(total),
+                previous_mac=previous.mac if previous else evidence.GENESIS_MAC,
+                created_at=now,
+            )
+            seal.mac = evidence.mac_of(evidence.seal_content(seal))
+            seal.save(force_insert=True)
+    except IntegrityError:
+        # Another sealer took this sequence number first; its seal covers these records.
+        logger.info("Seal of site %s skipped: a concurrent run sealed it.", site.key)
+        return None
+    # Anchors the chain outside the database: an operator can compare the latest MAC from the logs.
+    logger.info("Sealed site %s #%d: %d records, mac %s", site.key, seal.sequence, count, seal.mac)
+    return seal
+
+
+def seal_all_sites() -> dict[str, int]:
+    sealed = {}
+    for site in Site.objects.order_by("key"):
+        seal = seal_site(site)
+        sealed[site.key] = seal.record_count if seal else 0
+    return sealed
+
+
+# --- retention -------------------------------------------------------------------------------------
+
+
+@dataclass
+class PurgeReport:
+    deleted: int = 0
+    batches: int = 0
+    per_site: dict[str, int] = field(default_factory=dict)
+    # Expired but not yet sealed: left for the next run so the seal accounts for them first.
+    waiting_for_seal: int = 0
+
+
+def purge_expired(*, batch_size: int = DEFAULT_PURGE_BATCH, now: datetime | None = None) -> PurgeReport:
+    """Deletes records past their expiry, in batches, debiting their seals so the log stays verifiable."""
+    now = now or _now()
+    report = PurgeReport()
+    for site in Site.objects.order_by("key"):
+        seal_site(site, now=now)
+        while True:
+            with transaction.atomic():
+                _lock_site(site)
+                last_seal = site.seals.order_by("-sequence").first()
+                if last_seal is None:
+                    break
+                rows = list(
+                    ConsentRecord.objects.filter(
+                        site=site, expires_at__lte=now, id__lte=last_seal.through_record_id
+                    )
+                    .order_by("id")
+                    .values_list("id", "mac")[:batch_size]
+                )
+                if not rows:
+                    break
+                deleted = _delete_accounted(site, rows, DeletionReason.RETENTION, "", now)
+            report.deleted += deleted
+            report.batches += 1
+            report.per_site[site.key] = report.per_site.get(site.key, 0) + deleted
+        last_seal = site.seals.order_by("-sequence").first()
+        waiting = ConsentRecord.objects.filter(site=site, expires_at__lte=now)
+        if last_seal is not None:
+            waiting = waiting.filter(id__gt=last_seal.through_record_id)
+        report.waiting_for_seal += waiting.count()
+    return report
+
+
+# --- verification ----------------------------------------------------------------------------------
+
+
+@dataclass
+class VerificationReport:
+    site_key: str
+    records: int = 0
+    seals: int = 0
+    deletions: int = 0
+    unsealed_records: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_log(site: Site, *, max_problems: int = 100) -> VerificationReport:
+    """Checks every record's MAC, the seal chain, the deletion entries, and that each seal's range
+    still holds exactly what it sealed minus what lawful deletions removed."""
+    report = VerificationReport(site_key=site.key)
+
+    def problem(message: str) -> None:
+        if len(report.problems) < max_problems:
+            report.problems.append(message)
+        elif len(report.problems) == max_problems:
+            report.problems.append("... further problems not listed")
+
+    seals = list(site.seals.order_by("sequence"))
+    report.seals = len(seals)
+    previous_mac = evidence.GENESIS_MAC
+    previous_through = 0
+    for expected_sequence, seal in enumerate(seals, start=1):
+        if seal.sequence != expected_sequence:
+            problem(f"Seal #{expected_sequence} is missing (found #{seal.sequence} next).")
+        if seal.previous_mac != previous_mac:
+            problem(f"Seal #{seal.sequence} does not chain to the previous seal.")
+        if seal.after_record_id != previous_through:
+            problem(f"Seal #{seal.sequence} does not start where the previous seal ended.")
+        if evidence.mac_of(evidence.seal_content(seal)) != seal.mac:
+            problem(f"Seal #{seal.sequence} was altered (its MAC does not match).")
+        previous_mac = seal.mac
+        previous_through = seal.through_record_id
+
+    seal_index = {seal.pk: index for index, seal in enumerate(seals)}
+    expected_count = [seal.record_count for seal in seals]
+    expected_total = [int(seal.digest, 16) for seal in seals]
+    for deletion in site.deletions.order_by("id"):
+        report.deletions += 1
+        if evidence.mac_of(evidence.deletion_content(deletion)) != deletion.mac:
+            problem(f"Deletion entry {deletion.pk} was altered (its MAC does not match).")
+        index = seal_index.get(deletion.seal_id)
+        if index is None:
+            problem(f"Deletion entry {deletion.pk} refers to a seal of another site.")
+            continue
+        expected_count[index] -= deletion.record_count
+        expected_total[index] = (expected_total[index] - int(deletion.digest, 16)) % evidence.MODULUS
+
+    throughs = [seal.through_record_id for seal in seals]
+    found_count = [0] * len(seals)
+    found_total = [0] * len(seals)
+    for record in site.consent_records.order_by("id").iterator(chunk_size=2000):
+        report.records += 1
+        if evidence.record_mac(record) != record.mac:
+            problem(f"Record {record.consent_id} was altered (its MAC does not match its content).")
+        index = bisect.bisect_left(throughs, record.id)
+        if index < len(seals):
+            found_count[index] += 1
+            found_total[index] = (found_total[index] + int(record.mac, 16)) % evidence.MODULUS
+        else:
+            report.unsealed_records += 1
+
+    for index, seal in enumerate(seals):
+        if found_count[index] != expected_count[index]:
+            problem(
+                f"Seal #{seal.sequence} (records {seal.after_record_id + 1}..{seal.through_record_id}) "
+                f"expects {expected_count[index]} records after lawful deletions; "
+                f"{found_count[index]} remain."
+            )
+        elif found_total[index] != expected_total[index]:
+            problem(f"Seal #{seal.sequence}: the remaining records are not the ones sealed.")
+    return report
+
+
+def serialise_record(record: ConsentRecord) -> dict[str, object]:
+    """The public form of a record (current-state API, export)."""
+    return {
+        "consent_id": str(record.consent_id),
+        "user_id": record.user_id,
+        "action": record.action,
+        "language": record.language,
+        "categories": record.categories,
+        "purposes": record.purpose_consents,
+        "purpose_li_objections": record.purpose_li_objections,
+        "special_features": record.special_feature_optins,
+        "vendors": record.vendor_consents,
+        "vendor_li_objections": record.vendor_li_objections,
+        "atps": record.atp_consents,
+        "gvl_version": record.gvl_version,
+        "tcf_policy_version": record.tcf_policy_version,
+        "policy_version": record.policy_version,
+        "vendors_hash": record.vendors_hash,
+        "tc_string": record.tc_string,
+        "ac_string": record.ac_string,
+        "consent_mode": record.consent_mode,
+        "created_at": record.created_at.isoformat(),
+        "expires_at": record.expires_at.isoformat(),
+    }
+
+
+__all__ = [
+    "PurgeReport",
+    "VerificationReport",
+    "current_record",
+    "erase_user",
+    "get_site",
+    "live_records",
+    "purge_expired",
+    "record_consent",
+    "reprompt_reasons",
+    "seal_all_sites",
+    "seal_site",
+    "serialise_record",
+    "verify_log",
+]

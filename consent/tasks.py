@@ -1,0 +1,22 @@
+"""Celery tasks of the consent app: thin wrappers over `consent/services.py`."""
+
+from celery import shared_task
+from django.conf import settings
+
+from consent import services
+
+
+@shared_task(name="consent.tasks.purge_expired_consents")
+def purge_expired_consents() -> dict[str, object]:
+    report = services.purge_expired(batch_size=settings.CMP_PURGE_BATCH_SIZE)
+    return {
+        "deleted": report.deleted,
+        "batches": report.batches,
+        "per_site": report.per_site,
+        "waiting_for_seal": report.waiting_for_seal,
+    }
+
+
+@shared_task(name="consent.tasks.seal_consent_log")
+def seal_consent_log() -> dict[str, int]:
+    return services.seal_all_sites()

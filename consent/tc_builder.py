@@ -1,0 +1,194 @@
+"""From a visitor's choice to the signals we emit: TC string (TCF v2.3), AC string v2, Consent Mode.
+
+Rules (tcf-spec.md §1.3, §1.9-1.11, §4):
+* only vendors the site discloses and that are active in the GVL version used get a bit;
+* a vendor consent bit needs a declared consent purpose; a vendor LI bit needs a declared LI purpose
+  or a special purpose (special purposes have no opt-out and ride on the LI bit once disclosed);
+* no purpose LI for purposes 1 and 3-6; LI is on unless the visitor objected;
+* DisclosedVendors always lists the site's vendors; special purposes are not signalled;
+* Created = LastUpdated = the day's UTC midnight; language, vendor list version and policy version
+  come from the GVL snapshot; CMP id and version from settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+
+from consent.choices import ChoiceRequest
+from consent.consent_mode import consent_mode_signals
+from consent.disclosure import SiteCatalogue
+from consent.errors import bad_request
+from consent.models import ConsentAction, Site
+from consent.tcf import TCModel, day_deciseconds, encode
+from consent.tcf.ac_string import encode_ac_string
+
+# ConsentScreen is ours to number: 1 = the first layer's buttons, 2 = the preferences dialog.
+FIRST_LAYER_SCREEN = 1
+PREFERENCES_SCREEN = 2
+
+
+@dataclass(frozen=True)
+class ResolvedChoice:
+    """The choice as recorded: what the visitor chose, with the server's fill for the shortcut actions."""
+
+    action: str
+    language: str
+    categories: dict[str, bool]
+    purpose_consents: frozenset[int]
+    purpose_li_objections: frozenset[int]
+    special_feature_optins: frozenset[int]
+    vendor_consents: frozenset[int]
+    vendor_li_objections: frozenset[int]
+    atp_consents: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Signals:
+    tc_model: TCModel
+    tc_string: str
+    ac_string: str
+    consent_mode: dict[str, str]
+
+
+def _check_vendors(ids: frozenset[int], field: str, catalogue: SiteCatalogue) -> None:
+    for vendor_id in sorted(ids):
+        vendor = catalogue.snapshot.vendors.get(vendor_id)
+        if vendor is None:
+            raise bad_request(
+                f"Vendor {vendor_id} is not in the Global Vendor List (version "
+                f"{catalogue.vendor_list_version}).",
+                field,
+                code="unknown_vendor",
+            )
+        if vendor_id not in catalogue.disclosed_vendor_ids:
+            reason = "was deleted from the GVL" if not vendor.is_active else "is not enabled for this site"
+            raise bad_request(f"Vendor {vendor_id} {reason}.", field, code="vendor_not_enabled")
+
+
+def _check_ids(ids: frozenset[int], known: frozenset[int], field: str, what: str) -> None:
+    unknown = sorted(ids - known)
+    if unknown:
+        raise bad_request(
+            f"Unknown {what} id(s) {', '.join(map(str, unknown))}; "
+            f"known: {', '.join(map(str, sorted(known)))}.",
+            field,
+            code=f"unknown_{what.replace(' ', '_')}",
+        )
+
+
+def resolve_choice(
+    request: ChoiceRequest, site: Site, category_slugs: list[str], catalogue: SiteCatalogue, language: str
+) -> ResolvedChoice:
+    # Validation applies to every action: a list sent with a shortcut action must still make sense.
+    _check_vendors(request.vendors, "vendors", catalogue)
+    _check_vendors(request.vendor_li_objections, "vendor_li_objections", catalogue)
+    _check_ids(request.purposes, catalogue.purpose_ids, "purposes", "purpose")
+    _check_ids(request.purpose_li_objections, catalogue.purpose_ids, "purpose_li_objections", "purpose")
+    _check_ids(request.special_features, catalogue.special_feature_ids, "special_features", "special feature")
+    unknown_atps = sorted(request.atps - catalogue.atp_ids)
+    if unknown_atps:
+        raise bad_request(
+            f"Google Ad Tech Provider(s) {', '.join(map(str, unknown_atps))} are unknown or not enabled "
+            "for this site.",
+            "atps",
+            code="atp_not_enabled",
+        )
+    unknown_categories = sorted(set(request.categories) - set(category_slugs))
+    if unknown_categories:
+        raise bad_request(
+            f"This site has no category {', '.join(unknown_categories)}; it has {', '.join(category_slugs)}.",
+            "categories",
+            code="unknown_category",
+        )
+
+    everything = dict.fromkeys(category_slugs, True)
+    nothing = {slug: slug == "necessary" for slug in category_slugs}
+    if request.action == ConsentAction.ACCEPT_ALL:
+        return ResolvedChoice(
+            action=request.action,
+            language=language,
+            categories=everything,
+            purpose_consents=catalogue.purpose_ids,
+            purpose_li_objections=frozenset(),
+            special_feature_optins=catalogue.special_feature_ids,
+            vendor_consents=catalogue.consent_vendor_ids,
+            vendor_li_objections=frozenset(),
+            atp_consents=catalogue.atp_ids,
+        )
+    if request.action == ConsentAction.REJECT_ALL:
+        # Refusing consent is not an objection to legitimate interest; that is a separate choice
+        # in the preferences (TCF policy), so LI stays established.
+        return ResolvedChoice(
+            action=request.action,
+            language=language,
+            categories=nothing,
+            purpose_consents=frozenset(),
+            purpose_li_objections=frozenset(),
+            special_feature_optins=frozenset(),
+            vendor_consents=frozenset(),
+            vendor_li_objections=frozenset(),
+            atp_consents=frozenset(),
+        )
+    if request.action == ConsentAction.WITHDRAW:
+        # Withdrawal stops everything the visitor can stop: every consent and every LI.
+        return ResolvedChoice(
+            action=request.action,
+            language=language,
+            categories=nothing,
+            purpose_consents=frozenset(),
+            purpose_li_objections=catalogue.li_purpose_ids,
+            special_feature_optins=frozenset(),
+            vendor_consents=frozenset(),
+            vendor_li_objections=catalogue.li_vendor_ids,
+            atp_consents=frozenset(),
+        )
+    categories = dict(nothing)
+    categories.update(request.categories)
+    return ResolvedChoice(
+        action=request.action,
+        language=language,
+        categories={slug: categories[slug] for slug in category_slugs},
+        purpose_consents=request.purposes,
+        purpose_li_objections=request.purpose_li_objections,
+        special_feature_optins=request.special_features,
+        vendor_consents=request.vendors,
+        vendor_li_objections=request.vendor_li_objections,
+        atp_consents=request.atps,
+    )
+
+
+def build_signals(choice: ResolvedChoice, site: Site, catalogue: SiteCatalogue, now: datetime) -> Signals:
+    day = day_deciseconds(now)
+    purpose_consents = choice.purpose_consents & catalogue.purpose_ids
+    purpose_lis = catalogue.li_purpose_ids - choice.purpose_li_objections
+    model = TCModel(
+        created=day,
+        last_updated=day,
+        cmp_id=settings.CMP_ID,
+        cmp_version=settings.CMP_VERSION,
+        consent_screen=PREFERENCES_SCREEN if choice.action == ConsentAction.CUSTOM else FIRST_LAYER_SCREEN,
+        consent_language=str(
+            getattr(catalogue.snapshot, "language", choice.language) or choice.language
+        ).upper(),
+        vendor_list_version=catalogue.vendor_list_version,
+        policy_version=catalogue.tcf_policy_version,
+        is_service_specific=True,
+        use_non_standard_texts=False,
+        special_feature_optins=choice.special_feature_optins & catalogue.special_feature_ids,
+        purpose_consents=purpose_consents,
+        purpose_legitimate_interests=purpose_lis,
+        purpose_one_treatment=site.purpose_one_treatment,
+        publisher_country_code=site.publisher_country_code,
+        vendor_consents=choice.vendor_consents & catalogue.consent_vendor_ids,
+        vendor_legitimate_interests=catalogue.li_vendor_ids - choice.vendor_li_objections,
+        vendors_disclosed=catalogue.disclosed_vendor_ids,
+    )
+    return Signals(
+        tc_model=model,
+        tc_string=encode(model),
+        ac_string=encode_ac_string(choice.atp_consents & catalogue.atp_ids, catalogue.atp_ids),
+        consent_mode=consent_mode_signals(choice.categories, purpose_consents, purpose_lis),
+    )

@@ -1,0 +1,274 @@
+"""HTTP API of the consent app (docs/API.md): the public banner endpoints and the downstream reads.
+
+Views parse and answer; everything they store goes through `consent/services.py`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponse, HttpResponseNotModified
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotAuthenticated
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cmp.ratelimit import client_address
+from consent import api_schema as schema
+from consent import services
+from consent.api_keys import ApiKeyAuthentication
+from consent.banner import banner_document, choose_language, vendors_document
+from consent.check import check_processing
+from consent.choices import parse_choice_request, parse_json_body
+from consent.errors import ApiError, api_exception_handler, bad_request
+from consent.models import ApiKey, Site
+from consent.tcf import TCStringError, decode, model_to_canonical, validate_v23
+
+JSON_TYPES = ("application/json", "text/plain")
+MAX_TC_STRING_LENGTH = 20_000
+
+
+class ConsentApiView(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    def get_exception_handler(self):  # type: ignore[no-untyped-def]
+        return api_exception_handler
+
+
+def read_json(request: Request) -> Any:
+    content_type = (request.content_type or "").split(";")[0].strip().lower()
+    if content_type not in JSON_TYPES:
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            f"Send the body as application/json (got {content_type or 'no Content-Type'}).",
+        )
+    try:
+        raw = request.body
+    except RequestDataTooBig:
+        raise ApiError(
+            413,
+            "body_too_large",
+            f"The request body is over the limit of {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
+        ) from None
+    if settings.DATA_UPLOAD_MAX_MEMORY_SIZE and len(raw) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        raise ApiError(413, "body_too_large", "The request body is over the size limit.")
+    return parse_json_body(raw)
+
+
+def _document_response(request: Request, body: bytes, etag: str) -> HttpResponse:
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={settings.CMP_BANNER_MAX_AGE}"
+    patch_vary_headers(response, ["Origin"])
+    return response
+
+
+# --- public ----------------------------------------------------------------------------------------
+
+
+class BannerView(ConsentApiView):
+    @extend_schema(
+        operation_id="banner_config",
+        summary="Everything the banner's first layer and first preference tabs need",
+        parameters=[schema.LANG],
+        responses={
+            200: schema.BANNER,
+            304: OpenApiResponse(description="ETag matched"),
+            **schema.errors(404),
+        },
+        tags=["banner"],
+    )
+    def get(self, request: Request, site_key: str) -> HttpResponse:
+        site = services.get_site(site_key)
+        document = banner_document(site, choose_language(site, request.query_params.get("lang")))
+        return _document_response(request, document.body, document.etag)
+
+
+class VendorsView(ConsentApiView):
+    @extend_schema(
+        operation_id="banner_vendors",
+        summary="The site's vendors in detail, its data categories and Google ATPs",
+        parameters=[schema.LANG],
+        responses={
+            200: schema.VENDORS,
+            304: OpenApiResponse(description="ETag matched"),
+            **schema.errors(404),
+        },
+        tags=["banner"],
+    )
+    def get(self, request: Request, site_key: str) -> HttpResponse:
+        site = services.get_site(site_key)
+        document = vendors_document(site, choose_language(site, request.query_params.get("lang")))
+        return _document_response(request, document.body, document.etag)
+
+
+class ConsentsView(ConsentApiView):
+    @extend_schema(
+        operation_id="record_consent",
+        summary="Record a visitor's choice; returns the TC string, AC string and Consent Mode signals",
+        request=schema.CONSENT_REQUEST,
+        responses={201: schema.CONSENT_CREATED, **schema.errors(400, 404, 413, 415, 429)},
+        tags=["banner"],
+    )
+    def post(self, request: Request, site_key: str) -> Response:
+        site = services.get_site(site_key)
+        choice = parse_choice_request(read_json(request))
+        record = services.record_consent(
+            site,
+            choice,
+            user_agent=request.headers.get("User-Agent", "")[:1000],
+            ip_address=client_address(request._request),
+        )
+        response = Response(
+            {
+                "consent_id": str(record.consent_id),
+                "user_id": record.user_id,
+                "tc_string": record.tc_string,
+                "ac_string": record.ac_string,
+                "consent_mode": record.consent_mode,
+                "categories": record.categories,
+                "created_at": record.created_at.isoformat(),
+                "expires_at": record.expires_at.isoformat(),
+            },
+            status=201,
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class DecodeView(ConsentApiView):
+    @extend_schema(
+        operation_id="tcf_decode",
+        summary="Decode a TC string into canonical JSON and list its TCF v2.3 policy violations",
+        request=schema.DECODE_REQUEST,
+        responses={200: schema.DECODE_RESPONSE, **schema.errors(400, 413, 415)},
+        tags=["tcf"],
+    )
+    def post(self, request: Request) -> Response:
+        payload = read_json(request)
+        if not isinstance(payload, dict) or set(payload) != {"tc_string"}:
+            raise bad_request('The body must be {"tc_string": "<TC string>"} and nothing else.')
+        tc_string = payload["tc_string"]
+        if not isinstance(tc_string, str) or not tc_string.strip():
+            raise bad_request("'tc_string' must be a non-empty string.", "tc_string")
+        if len(tc_string) > MAX_TC_STRING_LENGTH:
+            raise bad_request(f"'tc_string' is longer than {MAX_TC_STRING_LENGTH} characters.", "tc_string")
+        tc_string = tc_string.strip()
+        try:
+            model = decode(tc_string)
+        except TCStringError as exc:
+            raise bad_request(
+                f"Not a valid TC string: {exc}", "tc_string", code="invalid_tc_string"
+            ) from None
+        return Response({"decoded": model_to_canonical(model, tc_string), "violations": validate_v23(model)})
+
+
+# --- downstream ------------------------------------------------------------------------------------
+
+
+class DownstreamView(ConsentApiView):
+    authentication_classes = [ApiKeyAuthentication]
+
+    def site_for(self, request: Request, site_key: str) -> Site:
+        api_key = request.auth
+        if not isinstance(api_key, ApiKey):
+            raise NotAuthenticated("This endpoint needs the header 'Authorization: Api-Key <key>'.")
+        if api_key.site.key != site_key:
+            raise ApiError(403, "forbidden", "This API key belongs to another site.")
+        return api_key.site
+
+
+class CurrentConsentView(DownstreamView):
+    @extend_schema(
+        operation_id="current_consent",
+        summary="The user's current consent (latest unexpired record) and whether to ask again",
+        responses={200: schema.CURRENT_STATE, **schema.errors(401, 403, 404)},
+        tags=["downstream"],
+    )
+    def get(self, request: Request, site_key: str, user_id: str) -> Response:
+        site = self.site_for(request, site_key)
+        record = services.current_record(site, user_id)
+        if record is None:
+            raise ApiError(404, "no_consent", "No unexpired consent is recorded for this user on this site.")
+        reasons = services.reprompt_reasons(site, record)
+        return Response(
+            {**services.serialise_record(record), "reprompt": {"required": bool(reasons), "reasons": reasons}}
+        )
+
+
+class CheckConsentView(DownstreamView):
+    @extend_schema(
+        operation_id="check_consent",
+        summary="Whether a vendor / purpose / category / ATP may process this user's data, and on what basis",
+        parameters=schema.CHECK_PARAMETERS,
+        responses={200: schema.CHECK, **schema.errors(400, 401, 403)},
+        tags=["downstream"],
+    )
+    def get(self, request: Request, site_key: str, user_id: str) -> Response:
+        site = self.site_for(request, site_key)
+        return Response(check_processing(site, user_id, request.query_params))
+
+
+class ExportView(DownstreamView):
+    @extend_schema(
+        operation_id="export_user",
+        summary="Data-subject access: every unexpired record of the user on this site",
+        responses={200: schema.EXPORT, **schema.errors(401, 403)},
+        tags=["downstream"],
+    )
+    def get(self, request: Request, site_key: str, user_id: str) -> Response:
+        site = self.site_for(request, site_key)
+        records = services.live_records(site, user_id)
+        return Response(
+            {"site": site.key, "user_id": user_id, "records": [services.serialise_record(r) for r in records]}
+        )
+
+
+class EraseView(DownstreamView):
+    @extend_schema(
+        operation_id="erase_user",
+        summary="Data-subject erasure: deletes the user's records and records the erasure",
+        responses={200: schema.ERASED, **schema.errors(401, 403)},
+        tags=["downstream"],
+    )
+    def delete(self, request: Request, site_key: str, user_id: str) -> Response:
+        site = self.site_for(request, site_key)
+        erasure, erased = services.erase_user(
+            site,
+            user_id,
+            user_agent=request.headers.get("User-Agent", "")[:1000],
+            ip_address=client_address(request._request),
+        )
+        return Response(
+            {
+                "erased": erased,
+                "erasure_id": str(erasure.consent_id),
+                "recorded_at": erasure.created_at.isoformat(),
+            }
+        )
+
+
+def _stub_source() -> str:
+    path = finders.find("consent/stub.js")
+    return Path(path).read_text(encoding="utf-8") if path else ""
+
+
+def demo_page(request: Any) -> HttpResponse:
+    """A publisher page with the inline stub and the banner script of the `demo` site."""
+    site = Site.objects.filter(key="demo").first()
+    # "</script" inside the inlined stub would end the element early.
+    stub = _stub_source().replace("</script", "<\\/script")
+    return render(request, "consent/demo.html", {"site": site, "site_key": "demo", "stub_js": stub})
