@@ -1,0 +1,285 @@
+"""Read API of the current GVL under /api/v1/gvl/ (public, cacheable).
+
+Every answer carries an ETag (a hash of its JSON) and Cache-Control; a matching If-None-Match gets
+304 with no body. `?lang=xx` picks the taxonomy language (falling back to English entry by entry),
+`?version=N` any imported version instead of the newest. Errors follow the product's shape
+`{"error": {"code", "message", "field"}}`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from vendors.catalogue import GvlSnapshot, current_gvl, gvl_snapshot
+from vendors.gvl_format import GvlVendor, Stack, Taxon
+from vendors.models import GvlVersion
+
+CACHE_CONTROL = "public, max-age=3600"
+COMMON_PARAMETERS = [
+    OpenApiParameter("lang", str, description="Language of the taxonomy texts (default en)."),
+    OpenApiParameter("version", int, description="An imported vendorListVersion (default: the newest)."),
+]
+VENDOR_FILTERS = {
+    "purpose": "purposes",
+    "leg_int_purpose": "leg_int_purposes",
+    "flexible_purpose": "flexible_purposes",
+    "special_purpose": "special_purposes",
+    "feature": "features",
+    "special_feature": "special_features",
+    "data_category": "data_declaration",
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.field = status, code, message, field
+
+    def response(self) -> Response:
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.field:
+            body["field"] = self.field
+        return Response({"error": body}, status=self.status)
+
+
+def taxon_json(taxon: Taxon) -> dict[str, Any]:
+    return {
+        "id": taxon.id,
+        "name": taxon.name,
+        "description": taxon.description,
+        "illustrations": list(taxon.illustrations),
+    }
+
+
+def stack_json(stack: Stack) -> dict[str, Any]:
+    return {
+        "id": stack.id,
+        "name": stack.name,
+        "description": stack.description,
+        "purposes": list(stack.purposes),
+        "special_features": list(stack.special_features),
+    }
+
+
+def vendor_json(vendor: GvlVendor) -> dict[str, Any]:
+    return {
+        "id": vendor.id,
+        "name": vendor.name,
+        "purposes": sorted(vendor.purposes),
+        "leg_int_purposes": sorted(vendor.leg_int_purposes),
+        "flexible_purposes": sorted(vendor.flexible_purposes),
+        "special_purposes": sorted(vendor.special_purposes),
+        "features": sorted(vendor.features),
+        "special_features": sorted(vendor.special_features),
+        "data_declaration": sorted(vendor.data_declaration),
+        "data_retention": dict(vendor.data_retention),
+        "urls": [dict(url) for url in vendor.urls],
+        "uses_cookies": vendor.uses_cookies,
+        "cookie_max_age_seconds": vendor.cookie_max_age_seconds,
+        "cookie_refresh": vendor.cookie_refresh,
+        "uses_non_cookie_access": vendor.uses_non_cookie_access,
+        "device_storage_disclosure_url": vendor.device_storage_disclosure_url,
+        "overflow": dict(vendor.overflow) if vendor.overflow is not None else None,
+        "deleted_date": vendor.deleted_date.isoformat().replace("+00:00", "Z")
+        if vendor.deleted_date
+        else None,
+    }
+
+
+def _int_param(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit():
+        raise ApiError(
+            400, "invalid_parameter", f"{name} must be a positive whole number, not {raw!r}.", name
+        )
+    return int(raw)
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    candidates = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+    return "*" in candidates or etag in candidates
+
+
+class GvlView(APIView):
+    """Resolves the snapshot, builds `payload`, and answers with ETag / 304."""
+
+    authentication_classes: list[Any] = []
+    permission_classes: list[Any] = []
+
+    def payload(self, request: Request, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def get(self, request: Request, **kwargs: Any) -> Response:
+        try:
+            snapshot = self._snapshot(request)
+            body = {
+                "vendor_list_version": snapshot.vendor_list_version,
+                "tcf_policy_version": snapshot.tcf_policy_version,
+                "language": snapshot.language,
+                **self.payload(request, snapshot, **kwargs),
+            }
+        except ApiError as error:
+            return error.response()
+        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        etag = '"' + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32] + '"'
+        headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding"}
+        if _etag_matches(request.headers.get("If-None-Match", ""), etag):
+            return Response(status=304, headers=headers)
+        return Response(body, headers=headers)
+
+    def _snapshot(self, request: Request) -> GvlSnapshot:
+        language = (request.query_params.get("lang") or "en").strip().lower()[:16]
+        version = _int_param(request, "version")
+        if version is None:
+            snapshot = current_gvl(language)
+            if snapshot is None:
+                raise ApiError(
+                    404,
+                    "no_gvl",
+                    "No Global Vendor List has been imported yet (run manage.py load_bundled_catalogue).",
+                )
+            return snapshot
+        try:
+            return gvl_snapshot(version, language)
+        except GvlVersion.DoesNotExist:
+            raise ApiError(
+                404, "unknown_version", f"GVL version {version} has not been imported.", "version"
+            ) from None
+
+
+SCHEMA = {"parameters": COMMON_PARAMETERS, "responses": OpenApiTypes.OBJECT}
+
+
+class GvlRootView(GvlView):
+    @extend_schema(**SCHEMA, summary="The current GVL version and links to its parts")
+    def get(self, request: Request, **kwargs: Any) -> Response:
+        return super().get(request, **kwargs)
+
+    def payload(self, request: Request, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
+        base = request.build_absolute_uri("/api/v1/gvl/")
+        return {
+            "gvl_specification_version": snapshot.gvl_specification_version,
+            "last_updated": snapshot.last_updated.isoformat().replace("+00:00", "Z"),
+            "counts": {
+                "purposes": len(snapshot.purposes),
+                "special_purposes": len(snapshot.special_purposes),
+                "features": len(snapshot.features),
+                "special_features": len(snapshot.special_features),
+                "stacks": len(snapshot.stacks),
+                "data_categories": len(snapshot.data_categories),
+                "vendors": len(snapshot.vendors),
+                "active_vendors": len(snapshot.active_vendor_ids()),
+            },
+            "links": {
+                name: base + name for name in ("purposes", "features", "stacks", "data-categories", "vendors")
+            },
+        }
+
+
+class PurposesView(GvlView):
+    @extend_schema(**SCHEMA, summary="Purposes and special purposes")
+    def get(self, request: Request, **kwargs: Any) -> Response:
+        return super().get(request, **kwargs)
+
+    def payload(self, request: Request, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
+        return {
+            "purposes": [taxon_json(t) for _, t in sorted(snapshot.purposes.items())],
+            "special_purposes": [taxon_json(t) for _, t in sorted(snapshot.special_purposes.items())],
+        }
+
+
+class FeaturesView(GvlView):
+    @extend_schema(**SCHEMA, summary="Features and special features")
+    def get(self, request: Request, **kwargs: Any) -> Response:
+        return super().get(request, **kwargs)
+
+    def payload(self, request: Request, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
+        return {
+            "features": [taxon_json(t) for _, t in sorted(snapshot.features.items())],
+            "special_features": [taxon_json(t) for _, t in sorted(snapshot.special_features.items())],
+        }
+
+
+class StacksView(GvlView):
+    @extend_schema(**SCHEMA, summary="Stacks")
+    def get(self, request: Request, **kwargs: Any) -> Response:
+        return super().get(request, **kwargs)
+
+    def payload(self, request: Request, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
+        return {"stacks": [stack_json(s) for _, s in sorted(snapshot.stacks.items())]}
+
+
+class DataCategoriesView(GvlView):
+    @extend_schema(**SCHEMA, summary="Data categories")
+    def get(self, request: Request, **kwargs: Any) -> Response:
+        return super().get(request, **kwargs)
+
+    def payload(self, request: Request, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
+        return {
+            "data_categories": [
+                {"id": t.id, "name": t.name, "description": t.description}
+                for _, t in sorted(snapshot.data_categories.items())
+            ]
+        }
+
+
+class VendorListView(GvlView):
+    @extend_schema(
+        parameters=[
+            *COMMON_PARAMETERS,
+            *(
+                OpenApiParameter(name, int, description=f"Only vendors listing this id in {field}.")
+                for name, field in VENDOR_FILTERS.items()
+            ),
+            OpenApiParameter("search", str, description="Vendor id, or part of the name (case-insensitive)."),
+            OpenApiParameter("include_deleted", bool, description="Also list vendors with a deletedDate."),
+        ],
+        responses=OpenApiTypes.OBJECT,
+        summary="Vendors, filterable",
+    )
+    def get(self, request: Request, **kwargs: Any) -> Response:
+        return super().get(request, **kwargs)
+
+    def payload(self, request: Request, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
+        filters = {field: _int_param(request, name) for name, field in VENDOR_FILTERS.items()}
+        include_deleted = request.query_params.get("include_deleted", "").lower() in {"1", "true", "yes"}
+        search = (request.query_params.get("search") or "").strip().casefold()
+        vendors = []
+        for _, vendor in sorted(snapshot.vendors.items()):
+            if not include_deleted and not vendor.is_active:
+                continue
+            if any(
+                wanted is not None and wanted not in getattr(vendor, field)
+                for field, wanted in filters.items()
+            ):
+                continue
+            if search and search != str(vendor.id) and search not in vendor.name.casefold():
+                continue
+            vendors.append(vendor_json(vendor))
+        return {"count": len(vendors), "vendors": vendors}
+
+
+class VendorDetailView(GvlView):
+    @extend_schema(**SCHEMA, summary="One vendor")
+    def get(self, request: Request, **kwargs: Any) -> Response:
+        return super().get(request, **kwargs)
+
+    def payload(self, request: Request, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
+        vendor = snapshot.vendors.get(int(kwargs["vendor_id"]))
+        if vendor is None:
+            raise ApiError(
+                404,
+                "unknown_vendor",
+                f"Vendor {kwargs['vendor_id']} is not in GVL v{snapshot.vendor_list_version}.",
+            )
+        return {"vendor": vendor_json(vendor)}
