@@ -1,0 +1,37 @@
+// Builds static/consent/cmp.js from src/cmp.js + src/cmp.css: the CSS is inlined and the result
+// minified with terser (an npm dev dependency). The output is committed, so serving the banner needs
+// no build step; run `node static/consent/build.mjs` after editing src/ (a test checks it is fresh).
+// `node static/consent/build.mjs --stdout` prints the build instead of writing it.
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { minify } from "terser";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const css = readFileSync(join(here, "src/cmp.css"), "utf8")
+  .replace(/\/\*[\s\S]*?\*\//g, "")
+  .replace(/\s*\n\s*/g, "")
+  .replace(/\s*([{};,>])\s*/g, "$1")
+  .replace(/;}/g, "}")
+  .trim()
+  // Every rule is scoped under #cmp-root, so it outranks both the reset (#cmp-root *) and the
+  // publisher's own element or class rules.
+  .replace(/(^|[{}])([^{}@]+)\{/g, (all, before, selectors) =>
+    before +
+      selectors
+        .split(",")
+        .map((sel) => (sel.startsWith("#cmp-root") ? sel : "#cmp-root " + sel))
+        .join(",") +
+      "{"
+  );
+const source = readFileSync(join(here, "src/cmp.js"), "utf8");
+if (!source.includes('"/*CSS*/"')) throw new Error("src/cmp.js lost its /*CSS*/ placeholder");
+const withCss = source.replace('"/*CSS*/"', () => JSON.stringify(css));
+const result = await minify(withCss, {
+  ecma: 2017,
+  compress: { passes: 2 },
+  mangle: true,
+  format: { comments: false, preamble: "/* Consent banner: built from static/consent/src by build.mjs; see docs/BANNER.md */" },
+});
+if (process.argv.includes("--stdout")) process.stdout.write(result.code + "\n");
+else writeFileSync(join(here, "cmp.js"), result.code + "\n");

@@ -1,0 +1,106 @@
+/* CMP stub: paste inline in <head>, before any ad or analytics tag.
+ * It makes window.__tcfapi callable at once (answering "ping", queueing the rest for cmp.js),
+ * proxies __tcfapiCall postMessages from iframes, publishes the __tcfapiLocator frame, and sets
+ * Google Consent Mode v2 defaults to "denied" before any Google tag can read them. */
+(function (w, d) {
+  "use strict";
+  var dl = (w.dataLayer = w.dataLayer || []);
+  if (!w.gtag) {
+    w.gtag = function () {
+      dl.push(arguments);
+    };
+  }
+  var script = d.currentScript;
+  if (!(script && script.getAttribute("data-consent-mode") === "off")) {
+    w.gtag("consent", "default", {
+      ad_storage: "denied",
+      ad_user_data: "denied",
+      ad_personalization: "denied",
+      analytics_storage: "denied",
+      functionality_storage: "denied",
+      personalization_storage: "denied",
+      security_storage: "granted",
+      wait_for_update: 500,
+    });
+    w.gtag("set", "ads_data_redaction", true);
+  }
+
+  // Another CMP higher up the frame tree is in charge: leave it alone.
+  var frame = w;
+  while (frame) {
+    try {
+      if (frame.frames.__tcfapiLocator) return;
+    } catch (e) {
+      /* cross-origin ancestor: keep walking */
+    }
+    if (frame === w.top) break;
+    frame = frame.parent;
+  }
+
+  function addLocator() {
+    if (w.frames.__tcfapiLocator) return;
+    if (!d.body) {
+      setTimeout(addLocator, 5);
+      return;
+    }
+    var iframe = d.createElement("iframe");
+    iframe.style.display = "none";
+    iframe.name = "__tcfapiLocator";
+    iframe.title = "TCF API locator";
+    iframe.setAttribute("aria-hidden", "true");
+    iframe.tabIndex = -1;
+    d.body.appendChild(iframe);
+  }
+  addLocator();
+
+  var queue = [];
+  var gdprApplies;
+  var stub = function (command, version, callback, parameter) {
+    if (!arguments.length) return queue;
+    if (command === "setGdprApplies") {
+      if (arguments.length > 3 && version === 2 && typeof parameter === "boolean") {
+        gdprApplies = parameter;
+        if (typeof callback === "function") callback("set", true);
+      }
+    } else if (command === "ping") {
+      if (typeof callback === "function") {
+        callback({ gdprApplies: gdprApplies, cmpLoaded: false, cmpStatus: "stub", apiVersion: "2.2" }, true);
+      }
+    } else {
+      queue.push([command, version, callback, parameter]);
+    }
+  };
+  stub.queue = queue;
+  w.__tcfapi = stub;
+
+  // Iframe callers: {__tcfapiCall: {command, parameter, version, callId}}; the answer goes back in
+  // the same form (string or object) it came in.
+  w.addEventListener(
+    "message",
+    function (event) {
+      var isString = typeof event.data === "string";
+      var message = event.data;
+      if (isString) {
+        try {
+          message = JSON.parse(event.data);
+        } catch (e) {
+          return;
+        }
+      }
+      var call = message && typeof message === "object" && message.__tcfapiCall;
+      if (!call || typeof w.__tcfapi !== "function") return;
+      w.__tcfapi(
+        call.command,
+        call.version,
+        function (returnValue, success) {
+          var reply = { __tcfapiReturn: { returnValue: returnValue, success: success, callId: call.callId } };
+          if (event.source && event.source.postMessage) {
+            event.source.postMessage(isString ? JSON.stringify(reply) : reply, "*");
+          }
+        },
+        call.parameter
+      );
+    },
+    false
+  );
+})(window, document);
