@@ -106,6 +106,17 @@ def _id_list(obj: Mapping[str, Any], key: str, optional: bool) -> frozenset[int]
     return frozenset(value)
 
 
+def _segment_ids(
+    obj: Mapping[str, Any], key: str, segment: str, listed: set[str], segments: list[str] | None
+) -> frozenset[int] | None:
+    if segment not in listed:
+        return None
+    ids = _id_list(obj, key, optional=True)
+    if ids is None and segments is not None:
+        return frozenset()
+    return ids
+
+
 def _typed(obj: Mapping[str, Any], key: str, kind: type, default: Any) -> Any:
     value = obj.get(key, default)
     if value is None:
@@ -118,7 +129,8 @@ def _typed(obj: Mapping[str, Any], key: str, kind: type, default: Any) -> Any:
 def model_from_canonical(obj: Mapping[str, Any]) -> TCModel:
     """The model a canonical JSON object describes, with the contract's defaults for missing keys.
 
-    As in the reference, data for a segment that an explicit `segments` list leaves out is ignored.
+    As in the reference, an explicit `segments` list decides what is written: data for a segment it
+    leaves out is ignored, and a segment it lists without data is written empty.
     """
     if not isinstance(obj, Mapping):
         raise TCStringError(f"expected a JSON object, got {type(obj).__name__}")
@@ -174,11 +186,9 @@ def model_from_canonical(obj: Mapping[str, Any]) -> TCModel:
         vendor_consents=_id_list(obj, "vendorConsents", optional=False) or frozenset(),
         vendor_legitimate_interests=_id_list(obj, "vendorLegitimateInterests", optional=False) or frozenset(),
         publisher_restrictions=tuple(restrictions),
-        vendors_disclosed=(
-            _id_list(obj, "vendorsDisclosed", optional=True) if VENDORS_DISCLOSED in listed else None
-        ),
-        vendors_allowed=_id_list(obj, "vendorsAllowed", optional=True) if VENDORS_ALLOWED in listed else None,
-        publisher_consents=_id_list(obj, "publisherConsents", optional=True) if publisher else None,
+        vendors_disclosed=_segment_ids(obj, "vendorsDisclosed", VENDORS_DISCLOSED, listed, segments),
+        vendors_allowed=_segment_ids(obj, "vendorsAllowed", VENDORS_ALLOWED, listed, segments),
+        publisher_consents=_segment_ids(obj, "publisherConsents", PUBLISHER_TC, listed, segments),
         publisher_legitimate_interests=(
             _id_list(obj, "publisherLegitimateInterests", optional=True) if publisher else None
         ),

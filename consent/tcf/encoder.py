@@ -11,6 +11,9 @@ Layout choices copied from the reference (tcf-canonical-json.md "Encode rules"):
 * Publisher-restriction vendor lists are written as one entry per run of consecutive ids, in the
   model's (sorted) order; empty restrictions are not written.
 * Each segment is zero-padded to a multiple of 24 bits, so no '=' is ever needed.
+* ConsentLanguage and PublisherCC take ASCII letters of either case and are written upper case. A
+  decoded letter outside A-Z (6-bit values 26-63, which the decoder reports as the characters
+  after 'Z') is refused.
 Unlike the library, values that do not fit their field raise TCStringError instead of being
 truncated or silently dropped.
 

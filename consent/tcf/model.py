@@ -88,8 +88,10 @@ class TCModel:
     Optional segments are `None` when absent: `vendors_disclosed` (DisclosedVendors),
     `vendors_allowed` (legacy AllowedVendors) and the five publisher fields (PublisherTC; giving any
     of them makes the segment present and the others default to empty, `num_custom_purposes` to the
-    highest custom purpose id). `segments` is the segment order; left `None` it becomes core plus
-    each present optional segment in the order core, vendorsDisclosed, vendorsAllowed, publisherTC.
+    highest custom purpose id). The fields decide which segments exist; `segments` gives their
+    order (as decoded). Left `None` it becomes core plus each present optional segment in the order
+    core, vendorsDisclosed, vendorsAllowed, publisherTC; names it lists without data are dropped and
+    present segments it omits are appended in that order.
     """
 
     created: int
@@ -137,26 +139,6 @@ class TCModel:
         restrictions = self.publisher_restrictions
         if type(restrictions) is not tuple or not _is_normalised(restrictions):
             put(self, "publisher_restrictions", _normalise_restrictions(restrictions))
-        explicit_segments = self.segments
-        if explicit_segments is not None:
-            segments = tuple(explicit_segments)
-            if (
-                not segments
-                or segments[0] != CORE
-                or len(set(segments)) != len(segments)
-                or not set(segments) <= set(SEGMENT_NAMES)
-            ):
-                raise TCStringError(
-                    f"segments must start with 'core' and name each of {SEGMENT_NAMES[1:]} at most once, "
-                    f"got {explicit_segments!r}"
-                )
-            # A listed segment without data is written empty, as the reference library does.
-            if VENDORS_DISCLOSED in segments and self.vendors_disclosed is None:
-                put(self, "vendors_disclosed", _EMPTY)
-            if VENDORS_ALLOWED in segments and self.vendors_allowed is None:
-                put(self, "vendors_allowed", _EMPTY)
-            if PUBLISHER_TC in segments and self.publisher_consents is None:
-                put(self, "publisher_consents", _EMPTY)
         has_publisher_tc = (
             self.publisher_consents is not None
             or self.publisher_legitimate_interests is not None
@@ -173,18 +155,35 @@ class TCModel:
             put(self, "publisher_custom_legitimate_interests", custom_li)
             if self.num_custom_purposes is None:
                 put(self, "num_custom_purposes", max(custom_consents | custom_li, default=0))
-        present = {
-            VENDORS_DISCLOSED: self.vendors_disclosed is not None,
-            VENDORS_ALLOWED: self.vendors_allowed is not None,
-            PUBLISHER_TC: has_publisher_tc,
-        }
-        if explicit_segments is None:
-            put(self, "segments", (CORE, *(name for name, has_data in present.items() if has_data)))
-        else:
-            for name, has_data in present.items():
-                if has_data and name not in segments:
-                    raise TCStringError(f"segments {explicit_segments!r} leave out {name}, which has data")
-            put(self, "segments", segments)
+        present = [CORE]
+        if self.vendors_disclosed is not None:
+            present.append(VENDORS_DISCLOSED)
+        if self.vendors_allowed is not None:
+            present.append(VENDORS_ALLOWED)
+        if has_publisher_tc:
+            present.append(PUBLISHER_TC)
+        order = self.segments
+        if order is None:
+            put(self, "segments", tuple(present))
+            return
+        order = tuple(order)
+        if (
+            not order
+            or order[0] != CORE
+            or len(set(order)) != len(order)
+            or not set(order) <= set(SEGMENT_NAMES)
+        ):
+            raise TCStringError(
+                f"segments must start with 'core' and name each of {SEGMENT_NAMES[1:]} at most once, "
+                f"got {order!r}"
+            )
+        # The data decides which segments exist; `segments` only orders them, so that
+        # dataclasses.replace() can add or drop a segment by setting its field.
+        put(
+            self,
+            "segments",
+            tuple(name for name in order if name in present) + tuple(n for n in present if n not in order),
+        )
 
 
 _new = object.__new__
