@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,9 +23,14 @@ from vendors.gvl_format import GvlVendor, Stack, Taxon
 from vendors.models import GvlVersion
 
 CACHE_CONTROL = "public, max-age=3600"
+MAX_ID = 2**31 - 1
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+TRUE_WORDS, FALSE_WORDS = {"1", "true", "yes"}, {"", "0", "false", "no"}
 COMMON_PARAMETERS = [
     OpenApiParameter("lang", str, description="Language of the taxonomy texts (default en)."),
-    OpenApiParameter("version", int, description="An imported vendorListVersion (default: the newest)."),
+    OpenApiParameter(
+        "version", ID_SCHEMA, description="An imported vendorListVersion (default: the newest)."
+    ),
 ]
 VENDOR_FILTERS = {
     "purpose": "purposes",
@@ -95,14 +100,26 @@ def vendor_json(vendor: GvlVendor) -> dict[str, Any]:
 
 
 def _int_param(request: Request, name: str) -> int | None:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if name not in request.query_params:
         return None
-    if not raw.isdigit():
+    values = request.query_params.getlist(name)
+    raw = values[-1]
+    if len(values) > 1 or not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
+        shown = ", ".join(repr(v[:40]) for v in values)
         raise ApiError(
-            400, "invalid_parameter", f"{name} must be a positive whole number, not {raw!r}.", name
+            400,
+            "invalid_parameter",
+            f"{name} must be one whole number from 1 to {MAX_ID}, not {shown}.",
+            name,
         )
     return int(raw)
+
+
+def _bool_param(request: Request, name: str) -> bool:
+    raw = (request.query_params.get(name) or "").strip().lower()
+    if raw not in TRUE_WORDS | FALSE_WORDS:
+        raise ApiError(400, "invalid_parameter", f"{name} must be true or false, not {raw[:40]!r}.", name)
+    return raw in TRUE_WORDS
 
 
 def _etag_matches(header: str, etag: str) -> bool:
@@ -157,11 +174,25 @@ class GvlView(APIView):
             ) from None
 
 
-SCHEMA = {"parameters": COMMON_PARAMETERS, "responses": OpenApiTypes.OBJECT}
+RESPONSES = {
+    200: OpenApiTypes.OBJECT,
+    304: OpenApiResponse(description="Not modified: the If-None-Match ETag still matches."),
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="A query parameter is malformed."),
+    404: OpenApiResponse(OpenApiTypes.OBJECT, description="No GVL imported, or unknown version/vendor."),
+}
+
+
+def gvl_schema(operation_id: str, summary: str, extra: tuple[OpenApiParameter, ...] = ()) -> Any:
+    return extend_schema(
+        operation_id=operation_id,
+        summary=summary,
+        parameters=[*COMMON_PARAMETERS, *extra],
+        responses=RESPONSES,
+    )
 
 
 class GvlRootView(GvlView):
-    @extend_schema(**SCHEMA, summary="The current GVL version and links to its parts")
+    @gvl_schema("gvl_root", "The current GVL version and links to its parts")
     def get(self, request: Request, **kwargs: Any) -> Response:
         return super().get(request, **kwargs)
 
@@ -187,7 +218,7 @@ class GvlRootView(GvlView):
 
 
 class PurposesView(GvlView):
-    @extend_schema(**SCHEMA, summary="Purposes and special purposes")
+    @gvl_schema("gvl_purposes", "Purposes and special purposes")
     def get(self, request: Request, **kwargs: Any) -> Response:
         return super().get(request, **kwargs)
 
@@ -199,7 +230,7 @@ class PurposesView(GvlView):
 
 
 class FeaturesView(GvlView):
-    @extend_schema(**SCHEMA, summary="Features and special features")
+    @gvl_schema("gvl_features", "Features and special features")
     def get(self, request: Request, **kwargs: Any) -> Response:
         return super().get(request, **kwargs)
 
@@ -211,7 +242,7 @@ class FeaturesView(GvlView):
 
 
 class StacksView(GvlView):
-    @extend_schema(**SCHEMA, summary="Stacks")
+    @gvl_schema("gvl_stacks", "Stacks")
     def get(self, request: Request, **kwargs: Any) -> Response:
         return super().get(request, **kwargs)
 
@@ -220,7 +251,7 @@ class StacksView(GvlView):
 
 
 class DataCategoriesView(GvlView):
-    @extend_schema(**SCHEMA, summary="Data categories")
+    @gvl_schema("gvl_data_categories", "Data categories")
     def get(self, request: Request, **kwargs: Any) -> Response:
         return super().get(request, **kwargs)
 
@@ -234,25 +265,24 @@ class DataCategoriesView(GvlView):
 
 
 class VendorListView(GvlView):
-    @extend_schema(
-        parameters=[
-            *COMMON_PARAMETERS,
+    @gvl_schema(
+        "gvl_vendors",
+        "Vendors, filterable",
+        (
             *(
-                OpenApiParameter(name, int, description=f"Only vendors listing this id in {field}.")
+                OpenApiParameter(name, ID_SCHEMA, description=f"Only vendors listing this id in {field}.")
                 for name, field in VENDOR_FILTERS.items()
             ),
             OpenApiParameter("search", str, description="Vendor id, or part of the name (case-insensitive)."),
             OpenApiParameter("include_deleted", bool, description="Also list vendors with a deletedDate."),
-        ],
-        responses=OpenApiTypes.OBJECT,
-        summary="Vendors, filterable",
+        ),
     )
     def get(self, request: Request, **kwargs: Any) -> Response:
         return super().get(request, **kwargs)
 
     def payload(self, request: Request, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
         filters = {field: _int_param(request, name) for name, field in VENDOR_FILTERS.items()}
-        include_deleted = request.query_params.get("include_deleted", "").lower() in {"1", "true", "yes"}
+        include_deleted = _bool_param(request, "include_deleted")
         search = (request.query_params.get("search") or "").strip().casefold()
         vendors = []
         for _, vendor in sorted(snapshot.vendors.items()):
@@ -270,12 +300,21 @@ class VendorListView(GvlView):
 
 
 class VendorDetailView(GvlView):
-    @extend_schema(**SCHEMA, summary="One vendor")
+    @gvl_schema(
+        "gvl_vendor",
+        "One vendor",
+        (OpenApiParameter("vendor_id", {"type": "integer", "minimum": 0, "maximum": 999_999_999}, "path"),),
+    )
     def get(self, request: Request, **kwargs: Any) -> Response:
         return super().get(request, **kwargs)
 
     def payload(self, request: Request, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
-        vendor = snapshot.vendors.get(int(kwargs["vendor_id"]))
+        raw_id = str(kwargs["vendor_id"])
+        if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > 9:
+            raise ApiError(
+                400, "invalid_vendor_id", f"The vendor id must be a whole number, not {raw_id[:40]!r}."
+            )
+        vendor = snapshot.vendors.get(int(raw_id))
         if vendor is None:
             raise ApiError(
                 404,

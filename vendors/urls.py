@@ -13,5 +13,5 @@ urlpatterns = [
     re_path(r"^stacks/?$", api.StacksView.as_view(), name="stacks"),
     re_path(r"^data-categories/?$", api.DataCategoriesView.as_view(), name="data-categories"),
     re_path(r"^vendors/?$", api.VendorListView.as_view(), name="vendors"),
-    re_path(r"^vendors/(?P<vendor_id>[0-9]{1,9})/?$", api.VendorDetailView.as_view(), name="vendor"),
+    re_path(r"^vendors/(?P<vendor_id>[^/]+)/?$", api.VendorDetailView.as_view(), name="vendor"),
 ]

@@ -82,10 +82,14 @@ def test_bad_input_gets_a_clear_4xx(catalogue, client):
     assert bad.status_code == 400
     assert bad.json()["error"] == {
         "code": "invalid_parameter",
-        "message": "purpose must be a positive whole number, not 'one'.",
+        "message": "purpose must be one whole number from 1 to 2147483647, not 'one'.",
         "field": "purpose",
     }
     assert client.get("/api/v1/gvl/vendors/999999").status_code == 404
+    assert client.get("/api/v1/gvl/vendors", {"version": "9" * 30}).status_code == 400
+    assert client.get("/api/v1/gvl/vendors", {"include_deleted": "maybe"}).status_code == 400
+    assert client.get("/api/v1/gvl/vendors", {"purpose": ""}).status_code == 400
+    assert client.get("/api/v1/gvl/vendors/-1").json()["error"]["code"] == "invalid_vendor_id"
     unknown = client.get("/api/v1/gvl/purposes", {"version": 5})
     assert unknown.status_code == 404
     assert unknown.json()["error"]["code"] == "unknown_version"
