@@ -185,6 +185,15 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task whose worker died unacknowledged is handed to another worker after this many seconds. Every
+# periodic job is idempotent and resumable, so a redelivery that overlaps a slow run is harmless.
+_VISIBILITY_TIMEOUT = env_int("CMP_CELERY_VISIBILITY_TIMEOUT", 3600, 1)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _VISIBILITY_TIMEOUT,
+    # Look for orphaned tasks at least once per visibility timeout (kombu sweeps every ~100 s).
+    "unacked_restore_interval": min(10, _VISIBILITY_TIMEOUT),
+    "unacked_restore_throttle": 1 if _VISIBILITY_TIMEOUT < 100 else 10,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = env_str("CMP_BEAT_SCHEDULE_FILE", str(BASE_DIR / "celerybeat-schedule"))
 CELERY_TIMEZONE = "UTC"

@@ -266,3 +266,136 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+class ScratchDatabase:
+    """A database of its own for tests whose application runs in other processes (gunicorn, Celery):
+    a fresh database on the configured PostgreSQL server on the PostgreSQL run, a temporary SQLite
+    file otherwise. The test's own Django connection never touches it."""
+
+    def __init__(self, url: str, cleanup) -> None:
+        self.url = url
+        self.cleanup = cleanup
+        self.is_postgres = url.startswith("postgres")
+
+    def env(self, **overrides: str) -> dict[str, str]:
+        env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")}
+        env.update({"DEBUG": "1", "CMP_CONSENT_HMAC_KEY": "test-consent-hmac-key", "DATABASE_URL": self.url})
+        env.update(overrides)
+        return env
+
+    def manage(self, *args: str, env: dict[str, str] | None = None, timeout: float = 300) -> str:
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=REPO_ROOT,
+            env=env or self.env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+        return result.stdout
+
+    def python(self, code: str) -> str:
+        """Runs Python code with Django set up against this database (`manage.py shell -c`)."""
+        return self.manage("shell", "-c", code)
+
+    def query(self, sql: str) -> list[tuple]:
+        if self.is_postgres:
+            import psycopg
+
+            with psycopg.connect(self.url) as conn:
+                return list(conn.execute(sql).fetchall())
+        import sqlite3
+
+        conn = sqlite3.connect(self.url.removeprefix("sqlite:///"), timeout=20)
+        try:
+            return list(conn.execute(sql).fetchall())
+        finally:
+            conn.close()
+
+    def in_write_transaction(self) -> bool:
+        """Whether some other connection is inside a transaction that has written something."""
+        if self.is_postgres:
+            name = self.url.rsplit("/", 1)[1]
+            rows = self.query(
+                "SELECT count(*) FROM pg_stat_activity WHERE backend_xid IS NOT NULL "
+                f"AND datname = '{name}' AND pid <> pg_backend_pid()"
+            )
+            return rows[0][0] > 0
+        return Path(self.url.removeprefix("sqlite:///") + "-journal").exists()
+
+
+@pytest.fixture
+def scratch_database(tmp_path):
+    configured = os.environ.get("DATABASE_URL", "")
+    if configured.startswith("postgres"):
+        import psycopg
+
+        name = f"hardening_scratch_{uuid.uuid4().hex[:10]}"
+        admin = configured.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+        def drop() -> None:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+        database = ScratchDatabase(configured.rsplit("/", 1)[0] + f"/{name}", drop)
+    else:
+        database = ScratchDatabase(f"sqlite:///{tmp_path / 'scratch.sqlite3'}", lambda: None)
+    database.manage("migrate", "--noinput")
+    yield database
+    database.cleanup()
+
+
+class CeleryWorker:
+    """`celery worker` on a queue of its own (so no other test's worker takes our tasks)."""
+
+    def __init__(self, env: dict[str, str], queue: str, log: Path) -> None:
+        self.env = env
+        self.queue = queue
+        self.log = log
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "celery"), "-A", "cmp", "worker", "--pool", "solo",
+             "-Q", self.queue, "--without-heartbeat", "--without-mingle", "--without-gossip",
+             "--loglevel", "INFO", "-n", f"{self.queue}@%h"],
+            cwd=REPO_ROOT, env=self.env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(20)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+@pytest.fixture
+def celery_worker_for(tmp_path):
+    """`celery_worker_for(env)` returns a (not yet started) worker on a fresh queue; stopped at teardown."""
+    workers: list[CeleryWorker] = []
+
+    def make(env: dict[str, str]) -> CeleryWorker:
+        worker = CeleryWorker(
+            env, f"hardening-{uuid.uuid4().hex[:8]}", tmp_path / f"worker-{len(workers)}.log"
+        )
+        workers.append(worker)
+        return worker
+
+    yield make
+    for worker in workers:
+        worker.stop()
