@@ -61,3 +61,25 @@ def test_analytics_script_follows_the_analytics_choice(open_demo, cookies, cmp_p
     cmp_ping.wait_loaded(page)
     assert page.evaluate("window.__analyticsRan") is None
     expect(page.locator(".cmp-bar")).to_have_count(0)
+
+
+def test_banner_returns_when_the_privacy_policy_changes(open_demo, context, demo_site, tcf_events, cmp_ping):
+    page = open_demo()
+    page.click(".cmp-bar [data-cmp=accept]")
+    expect(page.locator("[data-cmp=revisit]")).to_be_visible()
+    page.reload()
+    cmp_ping.wait_loaded(page)
+    expect(page.locator(".cmp-bar")).to_have_count(0)
+
+    demo_site.policy_version = "2"
+    demo_site.save()
+    # Browsers keep the banner document for CMP_BANNER_MAX_AGE; a visitor arriving later sees the change.
+    context.new_cdp_session(page).send("Network.clearBrowserCache")
+    page.reload()
+    cmp_ping.wait_loaded(page)
+    expect(page.locator(".cmp-bar")).to_be_visible()
+    tcf_events()
+    shown = tcf_events.wait_for("cmpuishown")
+    assert shown["tcString"], "the previous signal stays readable until the visitor decides again"
+    page.click(".cmp-bar [data-cmp=customise]")
+    expect(page.locator("[data-key='c-analytics'] input[role=switch]")).to_be_checked()

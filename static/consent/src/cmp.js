@@ -279,9 +279,10 @@
   }
   function api(command, version, callback, parameter) {
     if (typeof callback !== "function") return;
+    // 0/null/undefined mean "latest"; v1 and unknown versions are refused.
+    if (!(version == null || version === 0 || version === 2)) return callback(null, false);
     if (command === "ping") return callback(ping(), true);
     if (cmpStatus === "error") return;
-    if (!(version == null || version === 0 || version === 2)) return callback(null, false);
     if (!cfg) return waiting.push([command, version, callback, parameter]);
     if (command === "addEventListener") {
       var id = ++lastListenerId;
@@ -408,7 +409,8 @@
       }
       var type = old.getAttribute("data-type");
       if (type) el.type = type;
-      if (!old.src) el.text = old.text;
+      if (old.src) el.async = false; // keep document order between released external scripts
+      else el.text = old.text;
       old.parentNode.replaceChild(el, old);
     }
   }
@@ -441,7 +443,7 @@
     var req = cfg.consent_requirements || {};
     return (
       meta.policy_version !== req.policy_version ||
-      meta.tcf_policy_version !== req.tcf_policy_version ||
+      !(meta.tcf_policy_version >= req.tcf_policy_version) ||
       meta.vendors_hash !== req.vendors_hash
     );
   }
@@ -474,7 +476,8 @@
     return fetch(BASE + cfg.consents_url, {
       method: "POST",
       credentials: "omit",
-      headers: { "Content-Type": "application/json" },
+      // text/plain (accepted by the API) keeps a cross-origin POST free of a CORS preflight.
+      headers: { "Content-Type": "text/plain;charset=UTF-8" },
       body: JSON.stringify(body),
     }).then(function (r) {
       if (r.ok) return r.json();
@@ -759,7 +762,7 @@
                   return h("th", { scope: "col", text: t(k) });
                 }))]),
                 h("tbody", {}, cookies.map(function (ck) {
-                  return h("tr", {}, [h("td", { text: ck.name }), h("td", { text: ck.duration }), h("td", { text: ck.description })]);
+                  return h("tr", {}, [h("td", { text: ck.name + (ck.is_pattern ? "*" : "") }), h("td", { text: ck.duration }), h("td", { text: ck.description })]);
                 })),
               ])
             : h("p", { class: "cmp-note", text: t("no_cookies") }),

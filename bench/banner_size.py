@@ -1,0 +1,130 @@
+"""Bytes the banner costs a page; writes the "Banner script size" section of docs/PERFORMANCE.md.
+
+Measured, each raw and gzip-compressed at levels 1, 6 and 9 (Python's zlib, as a server would):
+
+* `static/consent/cmp.js`: the script every page loads, CSS inlined, minified by build.mjs;
+* `static/consent/stub.js`: the inline stub;
+* the reference, measured in the same run: the unminified sources `src/cmp.js` + `src/cmp.css`;
+* the two API documents, from a scratch SQLite database with the bundled GVL and the demo site:
+  `GET /banner` (first layer and the first two tabs, loaded on every page without consent) and
+  `GET /vendors` (the vendor tab, fetched only when the preferences open).
+
+Brotli is not measured (no brotli encoder is a dependency of this project). Sizes do not vary
+between runs, so each figure is a single measurement. Budget: cmp.js at most 12 KB gzipped.
+
+Usage: .venv/bin/python bench/banner_size.py [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from bench.perf_doc import machine_line, replace_section  # noqa: E402
+
+CONSENT_STATIC = REPO_ROOT / "static" / "consent"
+BUDGET = 12 * 1024
+LEVELS = (1, 6, 9)
+
+
+def sizes(data: bytes) -> dict[str, int]:
+    result = {"raw": len(data)}
+    for level in LEVELS:
+        result[f"gzip-{level}"] = len(gzip.compress(data, compresslevel=level, mtime=0))
+    return result
+
+
+def api_documents() -> dict[str, bytes]:
+    """The banner and vendor documents of the demo site, from a throw-away SQLite database."""
+    scratch = tempfile.mkdtemp(prefix="banner-size-")
+    os.environ["DATABASE_URL"] = f"sqlite:///{scratch}/bench.sqlite3"
+    os.environ.pop("REDIS_URL", None)
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cmp.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("load_bundled_catalogue", verbosity=0)
+    call_command("create_demo_site", verbosity=0)
+    client = Client(HTTP_HOST="localhost")
+    documents = {}
+    for name, path in (
+        ("GET /banner?lang=en", "/api/v1/sites/demo/banner?lang=en"),
+        ("GET /banner?lang=fr", "/api/v1/sites/demo/banner?lang=fr"),
+        ("GET /vendors?lang=en (on opening the preferences)", "/api/v1/sites/demo/vendors?lang=en"),
+    ):
+        response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"{path} answered {response.status_code}: {response.content[:200]!r}")
+        documents[name] = response.content
+    return documents
+
+
+def kb(n: int) -> str:
+    return f"{n / 1024:.1f} KB"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--no-write", action="store_true", help="print the section only")
+    args = parser.parse_args()
+
+    script = (CONSENT_STATIC / "cmp.js").read_bytes()
+    stub = (CONSENT_STATIC / "stub.js").read_bytes()
+    source = (CONSENT_STATIC / "src" / "cmp.js").read_bytes() + (
+        CONSENT_STATIC / "src" / "cmp.css"
+    ).read_bytes()
+    rows = [
+        ("`cmp.js` (JS + inlined CSS, minified)", sizes(script)),
+        ("`stub.js` (inline in the page)", sizes(stub)),
+        ("Reference: `src/cmp.js` + `src/cmp.css`, unminified", sizes(source)),
+    ]
+    rows += [(f"API `{name}`", sizes(body)) for name, body in api_documents().items()]
+
+    script_gz = rows[0][1]["gzip-6"]
+    source_gz = rows[2][1]["gzip-6"]
+    lines = [
+        "`bench/banner_size.py`: bytes of the banner script, the stub, and the API documents the banner "
+        "loads (demo site, bundled GVL v106, 902 vendors + 632 Google ATPs), raw and gzip-compressed "
+        "(Python zlib, levels 1/6/9). Reference, measured in the same run: the unminified sources the "
+        "build starts from. Sizes are deterministic: one measurement each, no median needed.",
+        "",
+        f"Machine: {machine_line()}.",
+        "",
+        "| What | Raw | gzip -1 | gzip -6 | gzip -9 |",
+        "|---|---|---|---|---|",
+    ]
+    for name, s in rows:
+        lines.append(
+            f"| {name} | {kb(s['raw'])} | {kb(s['gzip-1'])} | {kb(s['gzip-6'])} | {kb(s['gzip-9'])} |"
+        )
+    verdict = "within" if script_gz <= BUDGET else "OVER"
+    lines += [
+        "",
+        f"- Budget: `cmp.js` at most 12 KB gzipped, CSS included: **{kb(script_gz)} at gzip -6, {verdict} "
+        f"the budget** ({script_gz / BUDGET:.0%} of it). "
+        "`tests/banner/test_banner_script_fits_size_budget.py` asserts it on every run.",
+        f"- Ratio cmp.js / unminified reference (gzip -6): {script_gz / source_gz:.2f}.",
+        "- A first visit without consent loads the stub (inline), `cmp.js` and `GET /banner`; the vendor "
+        "list (`GET /vendors`) is fetched only when the visitor opens the preferences. A return visit with "
+        "a current consent needs `cmp.js` and `GET /banner` (cached by ETag).",
+    ]
+    body = "\n".join(lines)
+    print(body)
+    if not args.no_write:
+        replace_section("Banner script size", body)
+
+
+if __name__ == "__main__":
+    main()
