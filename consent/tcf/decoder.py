@@ -24,7 +24,9 @@ Strictness (tcf-spec.md §1.2, §1.9), decided here:
 from __future__ import annotations
 
 import binascii
-from itertools import chain, compress
+from itertools import chain, compress, starmap
+from operator import sub
+from typing import cast
 
 from consent.tcf.errors import TCStringError
 from consent.tcf.model import (
@@ -44,6 +46,8 @@ MAX_TC_STRING_LENGTH = 16384
 #: Most vendor ids all sections of one string may expand to (two complete 16-bit id spaces).
 MAX_EXPANDED_IDS = 131072
 _CACHE_SIZE = 4096
+# Up to this many ids (counting overlaps twice), intervals are expanded without merging.
+_DIRECT_EXPANSION = 4096
 
 _BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _BASE64URL_SET = frozenset(_BASE64URL)
@@ -61,8 +65,11 @@ _RANGE_CACHE: dict[str, tuple[frozenset[int], int]] = {}
 def clear_caches() -> None:
     """Forget memoised id sets (used by the benchmark to time the uncached path)."""
     _FIXED_CACHE.clear()
+    _FIXED_BY_INT.clear()
     _SECTION_CACHE.clear()
     _RANGE_CACHE.clear()
+    _CORE_TAIL_CACHE.clear()
+    _SEGMENT_CACHE.clear()
 
 
 def _segment_bits(segment: str, number: int) -> str:
@@ -134,7 +141,8 @@ class _Reader:
             )
 
     def range_entries(self, count: int, field: str, max_id: int) -> list[tuple[int, int]]:
-        """`count` range entries (IsARange, start[, end]) checked against 1..max_id."""
+        """`count` range entries (IsARange, start[, end]) checked against 1..max_id, as
+        (start, end + 1) pairs ready for `range`."""
         bits = self.bits
         end_of_bits = self.end
         pos = self.pos
@@ -160,27 +168,31 @@ class _Reader:
                     f"{self.segment} segment: {field} range entry {number} at bit {entry_at} is "
                     f"{start}-{end}; ids must satisfy 1 <= start <= end <= {max_id}"
                 )
-            entries.append((start, end))
+            entries.append((start, end + 1))
         self.pos = pos
         return entries
 
     def expand(self, intervals: list[tuple[int, int]]) -> frozenset[int]:
-        """Ids covered by possibly overlapping intervals, merged first so cost follows the ids."""
+        """Ids covered by possibly overlapping [start, stop) intervals. Small totals are expanded
+        directly; large ones are merged first, so the cost follows the distinct ids, not the entries."""
         if not intervals:
             return _EMPTY
+        covered = -sum(starmap(sub, intervals))
+        if covered <= _DIRECT_EXPANSION:
+            ids = frozenset(chain.from_iterable(starmap(range, intervals)))
+            self.spend(len(ids))
+            return ids
         intervals.sort()
         merged = [intervals[0]]
-        for start, end in intervals[1:]:
-            last_start, last_end = merged[-1]
-            if start <= last_end + 1:
-                if end > last_end:
-                    merged[-1] = (last_start, end)
+        for start, stop in intervals[1:]:
+            last_start, last_stop = merged[-1]
+            if start <= last_stop:
+                if stop > last_stop:
+                    merged[-1] = (last_start, stop)
             else:
-                merged.append((start, end))
-        self.spend(sum(end - start + 1 for start, end in merged))
-        if len(merged) == 1:
-            return frozenset(range(merged[0][0], merged[0][1] + 1))
-        return frozenset(chain.from_iterable(range(start, end + 1) for start, end in merged))
+                merged.append((start, stop))
+        self.spend(-sum(starmap(sub, merged)))
+        return frozenset(chain.from_iterable(starmap(range, merged)))
 
     def fixed(self, width: int, field: str) -> frozenset[int]:
         """A fixed-width bitfield (purposes, special features): bit i = id i + 1."""
@@ -259,10 +271,150 @@ class _Reader:
             )
 
 
+Header = tuple[
+    int,
+    int,
+    int,
+    int,
+    int,
+    str,
+    int,
+    int,
+    bool,
+    bool,
+    frozenset[int],
+    frozenset[int],
+    frozenset[int],
+    bool,
+    str,
+]
+CoreTail = tuple[frozenset[int], frozenset[int], tuple[PublisherRestriction, ...], int]
+PublisherPayload = tuple[
+    frozenset[int] | None, frozenset[int] | None, int | None, frozenset[int] | None, frozenset[int] | None
+]
+_CORE_TAIL_CACHE: dict[str, CoreTail] = {}
+_SEGMENT_CACHE: dict[str, tuple[str, tuple[object, ...], int]] = {}
+_MASK36 = (1 << 36) - 1
+
+
+def _header(value: int) -> Header:
+    """Fields 2-16 of the core from its first 216 bits (bits 213-215 belong to the vendor section)."""
+    return (
+        (value >> 174) & _MASK36,  # Created
+        (value >> 138) & _MASK36,  # LastUpdated
+        (value >> 126) & 0xFFF,  # CmpId
+        (value >> 114) & 0xFFF,  # CmpVersion
+        (value >> 108) & 0x3F,  # ConsentScreen
+        _letters((value >> 96) & 0xFFF),  # ConsentLanguage
+        (value >> 84) & 0xFFF,  # VendorListVersion
+        (value >> 78) & 0x3F,  # TcfPolicyVersion
+        bool((value >> 77) & 1),  # IsServiceSpecific
+        bool((value >> 76) & 1),  # UseNonStandardTexts
+        _fixed_from_int((value >> 64) & 0xFFF, 12),  # SpecialFeatureOptIns
+        _fixed_from_int((value >> 40) & 0xFFFFFF, 24),  # PurposesConsent
+        _fixed_from_int((value >> 16) & 0xFFFFFF, 24),  # PurposesLITransparency
+        bool((value >> 15) & 1),  # PurposeOneTreatment
+        _letters((value >> 3) & 0xFFF),  # PublisherCC
+    )
+
+
+def _check_version(bits: str) -> None:
+    version = int(bits[:6], 2)
+    if version == 2:
+        return
+    if version == 1:
+        raise TCStringError("this is a TCF v1.1 consent string (Version 1); only TCF v2 strings are accepted")
+    if bits[:3] != "000":
+        segment_type = int(bits[:3], 2)
+        raise TCStringError(
+            "the first segment must be the core segment, but it starts with SegmentType "
+            f"{segment_type} ({_segment_label(segment_type)})"
+        )
+    raise TCStringError(f"core segment: Version is {version}; only Version 2 is supported")
+
+
+def _core(text: str, budget: list[int]) -> tuple[Header, CoreTail]:
+    """The core segment. Its first 35 characters hold the header (parsed every time); the rest
+    (vendor sections and restrictions, which recur across users) is memoised by its text."""
+    head = text[:36]
+    if len(text) >= 36 and "=" not in head:
+        try:
+            data = binascii.a2b_base64(head.encode("ascii").translate(_TO_STANDARD_BASE64), strict_mode=True)
+        except (UnicodeEncodeError, binascii.Error):
+            data = b""
+        if data:
+            value = int.from_bytes(data, "big")
+            tail = _CORE_TAIL_CACHE.get(text[35:])
+            if value >> 210 == 2 and tail is not None:
+                budget[0] -= tail[3]
+                return _header(value), tail
+    reader = _Reader(_segment_bits(text, 1), CORE, 0, budget)
+    if reader.end < 6:
+        raise reader.truncated("Version", 6)
+    _check_version(reader.bits)
+    if reader.end < 213:
+        reader.pos = 6
+        for field, width in _HEADER_FIELDS:
+            reader.read_int(width, field)
+    reader.pos = 213
+    before = budget[0]
+    vendor_consents = reader.vendor_section("vendor consent section")
+    vendor_li = reader.vendor_section("vendor legitimate interest section")
+    restrictions = reader.restrictions()
+    reader.finish()
+    tail = (vendor_consents, vendor_li, restrictions, before - budget[0])
+    if len(text) >= 36 and "=" not in text[:36]:
+        if len(_CORE_TAIL_CACHE) >= _CACHE_SIZE:
+            _CORE_TAIL_CACHE.clear()
+        _CORE_TAIL_CACHE[text[35:]] = tail
+    return _header(int(reader.bits[:216].ljust(216, "0"), 2)), tail
+
+
+def _later_segment(text: str, number: int, budget: list[int]) -> tuple[str, tuple[object, ...], int]:
+    """(name, payload, ids expanded) of a segment after the core, memoised by its text."""
+    cached = _SEGMENT_CACHE.get(text)
+    if cached is not None:
+        budget[0] -= cached[2]
+        return cached
+    bits = _segment_bits(text, number)
+    if len(bits) < 3:
+        raise TCStringError(f"segment {number}: truncated at bit 0 reading SegmentType")
+    segment_type = int(bits[:3], 2)
+    if segment_type == 0 or segment_type > 3:
+        raise TCStringError(
+            f"segment {number}: SegmentType {segment_type} ({_segment_label(segment_type)}) is not "
+            "allowed after the core segment; expected 1 (DisclosedVendors), 2 (AllowedVendors) "
+            "or 3 (PublisherTC)"
+        )
+    name = SEGMENT_NAMES[segment_type]
+    before = budget[0]
+    reader = _Reader(bits, name, 3, budget)
+    payload: tuple[object, ...]
+    if name == VENDORS_DISCLOSED:
+        payload = (reader.vendor_section("DisclosedVendors"),)
+    elif name == VENDORS_ALLOWED:
+        payload = (reader.vendor_section("AllowedVendors"),)
+    else:
+        consents = reader.fixed(24, "PubPurposesConsent")
+        legitimate_interests = reader.fixed(24, "PubPurposesLITransparency")
+        num_custom = reader.read_int(6, "NumCustomPurposes")
+        custom_consents = reader.fixed(num_custom, "CustomPurposesConsent")
+        custom_li = reader.fixed(num_custom, "CustomPurposesLITransparency")
+        payload = (consents, legitimate_interests, num_custom, custom_consents, custom_li)
+    reader.finish()
+    result = (name, payload, before - budget[0])
+    if len(_SEGMENT_CACHE) >= _CACHE_SIZE:
+        _SEGMENT_CACHE.clear()
+    _SEGMENT_CACHE[text] = result
+    return result
+
+
 def decode(tc_string: str) -> TCModel:
     """Decodes a TC string; raises TCStringError naming the segment, field and bit on any defect."""
-    if not isinstance(tc_string, str):
-        raise TCStringError(f"a TC string must be text, got {type(tc_string).__name__}")
+    if type(tc_string) is not str:
+        if not isinstance(tc_string, str):
+            raise TCStringError(f"a TC string must be text, got {type(tc_string).__name__}")
+        tc_string = str(tc_string)
     if not tc_string:
         raise TCStringError("the TC string is empty")
     if len(tc_string) > MAX_TC_STRING_LENGTH:
@@ -271,94 +423,51 @@ def decode(tc_string: str) -> TCModel:
         )
     parts = tc_string.split(".")
     budget = [MAX_EXPANDED_IDS]
-    core = _Reader(_segment_bits(parts[0], 1), CORE, 0, budget)
-    if core.end < 6:
-        raise core.truncated("Version", 6)
-    version = int(core.bits[:6], 2)
-    if version != 2:
-        if version == 1:
-            raise TCStringError(
-                "this is a TCF v1.1 consent string (Version 1); only TCF v2 strings are accepted"
-            )
-        if core.bits[:3] != "000":
-            raise TCStringError(
-                f"the first segment must be the core segment, but it starts with SegmentType "
-                f"{int(core.bits[:3], 2)} ({_segment_label(int(core.bits[:3], 2))})"
-            )
-        raise TCStringError(f"core segment: Version is {version}; only Version 2 is supported")
-    if core.end < 213:
-        core.pos = 6
-        for field, width in _HEADER_FIELDS:
-            core.read_int(width, field)
-    header = core.bits
-    core.pos = 213
-    vendor_consents = core.vendor_section("vendor consent section")
-    vendor_li = core.vendor_section("vendor legitimate interest section")
-    restrictions = core.restrictions()
-    core.finish()
-
-    vendors_disclosed = vendors_allowed = None
-    publisher_consents = publisher_li = custom_consents = custom_li = None
-    num_custom: int | None = None
+    header, (vendor_consents, vendor_li, restrictions, _) = _core(parts[0], budget)
+    vendors_disclosed: frozenset[int] | None = None
+    vendors_allowed: frozenset[int] | None = None
+    publisher: PublisherPayload = (None, None, None, None, None)
     segments = [CORE]
     for number, part in enumerate(parts[1:], start=2):
-        bits = _segment_bits(part, number)
-        if len(bits) < 3:
-            raise TCStringError(f"segment {number}: truncated at bit 0 reading SegmentType")
-        segment_type = int(bits[:3], 2)
-        if segment_type == 0 or segment_type > 3:
-            raise TCStringError(
-                f"segment {number}: SegmentType {segment_type} ({_segment_label(segment_type)}) is not "
-                "allowed after the core segment; expected 1 (DisclosedVendors), 2 (AllowedVendors) "
-                "or 3 (PublisherTC)"
-            )
-        name = SEGMENT_NAMES[segment_type]
+        name, payload, _ = _later_segment(part, number, budget)
         if name in segments:
             raise TCStringError(f"segment {number}: a second {name} segment")
         segments.append(name)
-        reader = _Reader(bits, name, 3, budget)
         if name == VENDORS_DISCLOSED:
-            vendors_disclosed = reader.vendor_section("DisclosedVendors")
+            vendors_disclosed = cast("frozenset[int]", payload[0])
         elif name == VENDORS_ALLOWED:
-            vendors_allowed = reader.vendor_section("AllowedVendors")
+            vendors_allowed = cast("frozenset[int]", payload[0])
         else:
-            publisher_consents = reader.fixed(24, "PubPurposesConsent")
-            publisher_li = reader.fixed(24, "PubPurposesLITransparency")
-            num_custom = reader.read_int(6, "NumCustomPurposes")
-            custom_consents = reader.fixed(num_custom, "CustomPurposesConsent")
-            custom_li = reader.fixed(num_custom, "CustomPurposesLITransparency")
-        reader.finish()
-
-    special_features = _FIXED_CACHE.get(header[140:152]) or _fixed_ids(header[140:152])
-    purpose_consents = _FIXED_CACHE.get(header[152:176]) or _fixed_ids(header[152:176])
-    purpose_li = _FIXED_CACHE.get(header[176:200]) or _fixed_ids(header[176:200])
+            publisher = cast(PublisherPayload, payload)
+    if budget[0] < 0:
+        raise TCStringError(f"the string expands to more than {MAX_EXPANDED_IDS} vendor ids")
     return trusted_model(
-        int(header[6:42], 2),
-        int(header[42:78], 2),
+        header[0],
+        header[1],
         2,
-        int(header[78:90], 2),
-        int(header[90:102], 2),
-        int(header[102:108], 2),
-        _letters(header[108:120]),
-        int(header[120:132], 2),
-        int(header[132:138], 2),
-        header[138] == "1",
-        header[139] == "1",
-        special_features,
-        purpose_consents,
-        purpose_li,
-        header[200] == "1",
-        _letters(header[201:213]),
+        header[2],
+        header[3],
+        header[4],
+        header[5],
+        header[6],
+        header[7],
+        header[8],
+        header[9],
+        header[10],
+        header[11],
+        header[12],
+        header[13],
+        header[14],
         vendor_consents,
         vendor_li,
         restrictions,
         vendors_disclosed,
         vendors_allowed,
-        publisher_consents,
-        publisher_li,
-        num_custom,
-        custom_consents,
-        custom_li,
+        publisher[0],
+        publisher[1],
+        publisher[2],
+        publisher[3],
+        publisher[4],
         tuple(segments),
     )
 
@@ -392,16 +501,26 @@ def _fixed_ids(bits: str) -> frozenset[int]:
     return ids
 
 
-_LETTER_CACHE: dict[str, str] = {}
+_LETTERS = [chr(value + 65) for value in range(64)]
 
 
-def _letters(bits: str) -> str:
+def _letters(value: int) -> str:
     """Two 6-bit letters, A = 0. Not validated (values 26-63 give the characters after 'Z')."""
-    letters = _LETTER_CACHE.get(bits)
-    if letters is None:
-        letters = chr(int(bits[:6], 2) + 65) + chr(int(bits[6:], 2) + 65)
-        _LETTER_CACHE[bits] = letters
-    return letters
+    return _LETTERS[value >> 6] + _LETTERS[value & 0x3F]
+
+
+_FIXED_BY_INT: dict[tuple[int, int], frozenset[int]] = {}
+
+
+def _fixed_from_int(value: int, width: int) -> frozenset[int]:
+    key = (value, width)
+    ids = _FIXED_BY_INT.get(key)
+    if ids is None:
+        ids = _fixed_ids(format(value, "b").zfill(width))
+        _FIXED_BY_INT[key] = ids  # at most 2**12 + 2**24 keys, reached only by crafted strings
+        if len(_FIXED_BY_INT) >= _CACHE_SIZE:
+            _FIXED_BY_INT.clear()
+    return ids
 
 
 def _segment_label(segment_type: int) -> str:

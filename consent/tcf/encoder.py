@@ -186,11 +186,19 @@ def _uint(value: object, width: int, field: str) -> int:
     return value
 
 
+_LETTER_BITS: dict[str, int] = {}
+
+
 def _letters(value: object, field: str) -> int:
+    bits = _LETTER_BITS.get(value) if type(value) is str else None
+    if bits is not None:
+        return bits
     if not isinstance(value, str) or len(value) != 2 or not value.isascii() or not value.isalpha():
         raise TCStringError(f"{field} must be two letters A-Z, got {value!r}")
     upper = value.upper()
-    return ((ord(upper[0]) - 65) << 6) | (ord(upper[1]) - 65)
+    bits = ((ord(upper[0]) - 65) << 6) | (ord(upper[1]) - 65)
+    _LETTER_BITS[value] = bits  # at most 52 * 52 keys
+    return bits
 
 
 def _to_text(value: int, length: int) -> str:

@@ -5,7 +5,8 @@
 //
 //   node iabtcf.mjs decode            TC strings on stdin, one a line -> one canonical JSON line each
 //   node iabtcf.mjs encode            canonical JSON objects on stdin -> canonical JSON of the result
-//   node iabtcf.mjs bench CASES SECS  in-process timing loops, prints one JSON line of ops/s figures
+//   node iabtcf.mjs bench CASES SECS REPS  in-process timing loops, prints one JSON line of ops/s
+//   node iabtcf.mjs time-decode STRING     milliseconds of one decode
 //
 // decode/encode read stdin as a stream and answer every line as soon as it is read, so one process
 // serves thousands of requests; the exit status is 1 when any line failed.
@@ -243,7 +244,17 @@ if (mode === 'decode') {
   await serve(encodeLine);
 } else if (mode === 'bench') {
   bench(args[0], Number(args[1] ?? 1), Number(args[2] ?? 5));
+} else if (mode === 'time-decode') {
+  // One decode of one (crafted) string, timed in-process: shows the cost of wide ranges.
+  const start = performance.now();
+  let outcome = 'decoded';
+  try {
+    TCString.decode(args[0]);
+  } catch (err) {
+    outcome = `${err.name}: ${err.message}`;
+  }
+  process.stdout.write(`${JSON.stringify({ ms: performance.now() - start, outcome })}\n`);
 } else {
-  process.stderr.write('usage: iabtcf.mjs decode|encode|bench CASES.json SECONDS REPETITIONS\n');
+  process.stderr.write('usage: iabtcf.mjs decode|encode|bench CASES.json SECONDS REPETITIONS|time-decode STRING\n');
   process.exitCode = 2;
 }
