@@ -10,6 +10,7 @@ import re
 
 from corsheaders.signals import check_request_enabled
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.dispatch import receiver
 from django.http import HttpRequest
 
@@ -21,13 +22,25 @@ PUBLIC_SITE_PATH = re.compile(
 CACHE_SECONDS = 30
 
 
+# The last origins read from the database, per site, in this process. During a database outage the
+# CORS check falls back to them, so the banner on a publisher page can still read the 503 (and its
+# Retry-After) instead of seeing an opaque network error, and the check itself cannot turn that 503
+# into a 500 on the way out.
+_last_known_origins: dict[str, frozenset[str]] = {}
+
+
 def allowed_origins(site_key: str) -> frozenset[str]:
     cache_key = f"consent:origins:{site_key}"
     origins = cache.get(cache_key)
     if origins is None:
-        row = Site.objects.filter(key=site_key).values_list("allowed_origins", flat=True).first()
+        try:
+            row = Site.objects.filter(key=site_key).values_list("allowed_origins", flat=True).first()
+        except DatabaseError:
+            return _last_known_origins.get(site_key, frozenset())
         origins = frozenset(origin.rstrip("/").lower() for origin in (row or []))
         cache.set(cache_key, origins, CACHE_SECONDS)
+        if row is not None:
+            _last_known_origins[site_key] = origins
     return origins
 
 
