@@ -399,3 +399,25 @@ def celery_worker_for(tmp_path):
     yield make
     for worker in workers:
         worker.stop()
+
+
+@pytest.fixture
+def demo_site(db):
+    """The demo site with the bundled catalogue, inside the test's transaction."""
+    from django.core.management import call_command
+
+    from consent.models import Site
+    from vendors.models import GvlVersion
+
+    if not GvlVersion.objects.exists():
+        call_command("load_bundled_catalogue", verbosity=0)
+    if not Site.objects.filter(key="demo").exists():
+        call_command("create_demo_site", verbosity=0)
+    return Site.objects.get(key="demo")
+
+
+@pytest.fixture
+def api_key(demo_site) -> str:
+    from consent.api_keys import issue_key
+
+    return issue_key(demo_site, "hardening tests")[1]
