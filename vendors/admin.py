@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -176,6 +176,11 @@ class VendorAdmin(ImportedOnlyAdmin):
         ("IAB Global Vendor List (read-only)", {"fields": IMPORTED_VENDOR_READONLY}),
     ]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Vendor]:
+        # The status column compares each row with the newest version: one subquery, not one per row.
+        newest = GvlVersion.objects.order_by("-vendor_list_version").values("vendor_list_version")[:1]
+        return super().get_queryset(request).annotate(newest_version=Subquery(newest))
+
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Vendor], search_term: str
     ) -> tuple[QuerySet[Vendor], bool]:
@@ -197,7 +202,7 @@ class VendorAdmin(ImportedOnlyAdmin):
     def status(self, vendor: Vendor) -> str:
         if vendor.deleted_date:
             return f"deleted {vendor.deleted_date:%Y-%m-%d}"
-        newest = _newest_version()
+        newest = getattr(vendor, "newest_version", None)
         if newest is not None and vendor.last_version < newest:
             return f"not in GVL v{newest} (last seen in v{vendor.last_version})"
         return "active"

@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def loaded(empty_catalogue, v17_bytes, catalogue_state):
-    import_gvl(v17_bytes)
+def loaded(catalogue, catalogue_state):
+    """The state of a catalogue holding v106, which every rejected import must leave untouched."""
     return catalogue_state()
 
 
@@ -59,16 +59,18 @@ def test_invalid_json_names_the_position(loaded, catalogue_state):
 
 
 def test_failure_inside_the_transaction_rolls_everything_back(
-    loaded, v106_bytes, catalogue_state, monkeypatch
+    loaded, v106_document, catalogue_state, monkeypatch
 ):
     from vendors import importing
 
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
+    v106_document["vendorListVersion"] = 107
+    v106_document["vendors"]["755"]["name"] = "Changed in 107"
     monkeypatch.setattr(importing, "_store_taxonomy", fail)
     with pytest.raises(RuntimeError):
-        import_gvl(v106_bytes)
+        import_gvl(v106_document)
     assert catalogue_state() == loaded
 
 
