@@ -106,3 +106,24 @@ def test_preferences_trap_focus_and_pass_axe(open_demo, axe_path):
     page.click(".cmp-dlg [data-cmp=close]")
     expect(dialog).to_have_count(0)
     assert page.evaluate("document.activeElement.dataset.cmp") == "customise"
+
+
+def test_site_that_blocks_the_page_until_a_choice(open_demo, demo_site, axe_path):
+    demo_site.block_page_until_choice = True
+    demo_site.save()
+    page = open_demo()
+    bar = page.get_by_role("dialog")
+    expect(bar).to_be_visible()
+    expect(bar).to_have_attribute("aria-modal", "true")
+    assert page.evaluate("!!document.activeElement.closest('.cmp-bar')"), "focus starts in the banner"
+    count = page.evaluate(FOCUSABLES, ".cmp-bar")
+    first = page.evaluate(ACTIVE)
+    for _ in range(count):
+        page.keyboard.press("Tab")
+        assert page.evaluate("!!document.activeElement.closest('.cmp-bar')"), "focus stays in the banner"
+    assert page.evaluate(ACTIVE) == first
+    assert _axe(page, axe_path, "body") == []
+    page.keyboard.press("Escape")
+    expect(bar).to_be_visible()  # no choice, no way around it
+    page.click(".cmp-bar [data-cmp=reject]")
+    expect(page.locator(".cmp-ov")).to_have_count(0)

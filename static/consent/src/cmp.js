@@ -645,9 +645,17 @@
     ui.bar = ui.blocker = null;
   }
   function decide(body) {
+    var opener = ui.dlg && ui.opener;
     hideBanner();
     closePreferences(true);
-    return submit(body);
+    var refocus = function () {
+      // Focus goes back to what opened the preferences (the revisit button, a "Cookie settings" link).
+      if (opener && opener.focus && d.contains(opener)) opener.focus();
+    };
+    return submit(body).then(refocus, function (err) {
+      refocus();
+      throw err;
+    });
   }
   function showRevisit() {
     if (ui.revisit || attr("revisit") === "off") return;
@@ -853,7 +861,7 @@
       var line = function (label, text) {
         return text ? h("p", {}, [h("b", { text: label + ": " }), text]) : null;
       };
-      panel.appendChild(h("h3", { class: "cmp-sec", text: "IAB TCF (" + data.vendors.length + ")" }));
+      panel.appendChild(h("h3", { class: "cmp-sec", text: "IAB TCF · " + t("vendor_count", { n: data.vendors.length }) }));
       data.vendors.forEach(function (v) {
         var controls = [toggle(t("consent") + ": " + v.name, choice.v[v.id], function (on) {
           choice.v[v.id] = on;
@@ -886,7 +894,7 @@
         panel.appendChild(el);
       });
       if (data.atps && data.atps.length) {
-        panel.appendChild(h("h3", { class: "cmp-sec", text: t("google_partners") + " (" + data.atps.length + ")" }));
+        panel.appendChild(h("h3", { class: "cmp-sec", text: t("google_partners") + " · " + data.atps.length }));
         data.atps.forEach(function (a) {
           var el = item("a" + a.id, a.name, [toggle(t("consent") + ": " + a.name, choice.a[a.id], function (on) {
             choice.a[a.id] = on;
@@ -1057,6 +1065,9 @@
   loadStored();
   var early = categoriesNow();
   if (early) runScripts(); // a return visit: blocked scripts run at once, before the config arrives
+  d.addEventListener("DOMContentLoaded", function () {
+    if (categoriesNow()) runScripts();
+  });
   function start() {
     getJSON(API + "/banner?lang=" + encodeURIComponent(chooseLanguage())).then(
       function (data) {
