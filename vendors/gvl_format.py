@@ -155,6 +155,7 @@ def parse_gvl(raw: bytes | str | Mapping[str, Any]) -> ParsedGvl:
     vendors: dict[int, GvlVendor] = {}
     for key, entry in vendors_obj.items():
         vendor = _parse_vendor(key, entry)
+        _check_vendor_references(vendor, taxonomy)
         vendors[vendor.id] = vendor
     return ParsedGvl(
         gvl_specification_version=spec,
@@ -270,6 +271,33 @@ def _parse_vendor(key: str, entry: Any) -> GvlVendor:
     )
 
 
+def _check_vendor_references(vendor: GvlVendor, taxonomy: GvlTaxonomy) -> None:
+    """The rules of the GVL spec that the TC string and the banner rely on. (Data categories are
+    only displayed, and real lists do cite unknown ones, so they are not checked.)"""
+    where = f"vendors['{vendor.id}']"
+    both = vendor.purposes & vendor.leg_int_purposes
+    if both:
+        raise GvlFormatError(
+            f"{where} lists purpose(s) {sorted(both)} under both purposes and legIntPurposes."
+        )
+    stray = vendor.flexible_purposes - vendor.purposes - vendor.leg_int_purposes
+    if stray:
+        raise GvlFormatError(
+            f"{where}.flexiblePurposes {sorted(stray)} are in neither purposes nor legIntPurposes."
+        )
+    for ids, known, name in (
+        (vendor.purposes | vendor.leg_int_purposes, taxonomy.purposes, "purposes"),
+        (vendor.special_purposes, taxonomy.special_purposes, "specialPurposes"),
+        (vendor.features, taxonomy.features, "features"),
+        (vendor.special_features, taxonomy.special_features, "specialFeatures"),
+    ):
+        unknown = ids - known.keys()
+        if unknown:
+            raise GvlFormatError(
+                f"{where} refers to {name} {sorted(unknown)}, which the list does not define."
+            )
+
+
 def _type_name(expected: type) -> str:
     return {
         int: "a whole number",
@@ -327,7 +355,7 @@ def _entry_id(key: str, entry: Any, where: str) -> int:
 
 
 def _id_list(obj: Mapping[str, Any], key: str, where: str) -> list[int]:
-    values = _optional(obj, key, list, where, [])
+    values: list[int] = _optional(obj, key, list, where, [])
     for value in values:
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise GvlFormatError(f"{where}.{key} must list positive whole numbers, found {value!r}.")

@@ -40,6 +40,13 @@ def test_truncated_file_is_rejected(loaded, v106_bytes, catalogue_state, cut):
         (lambda d: d["purposes"]["1"].pop("name"), r"purposes\['1'\] has no 'name'"),
         (lambda d: d["vendors"]["755"].update(deletedDate="yesterday"), "not an ISO-8601 date"),
         (lambda d: d.update(vendorListVersion="106"), "vendorListVersion must be a whole number"),
+        (lambda d: d["vendors"]["755"].update(legIntPurposes=[1, 2]), r"purpose\(s\) \[1\] under both"),
+        (
+            lambda d: d["vendors"]["755"].update(flexiblePurposes=[5]),
+            r"flexiblePurposes \[5\] are in neither",
+        ),
+        (lambda d: d["vendors"]["755"].update(purposes=[1, 25]), r"refers to purposes \[25\]"),
+        (lambda d: d["specialFeatures"].pop("2"), r"refers to specialFeatures \[2\]"),
     ],
 )
 def test_invalid_content_is_rejected_with_the_offending_key(
