@@ -31,7 +31,8 @@ const result = await minify(withCss, {
   ecma: 2017,
   compress: { passes: 2 },
   mangle: true,
-  format: { comments: false, preamble: "/* Consent banner: built from static/consent/src by build.mjs; see docs/BANNER.md */" },
+  // ASCII only: a publisher page without a charset would otherwise decode the texts wrongly.
+  format: { ascii_only: true, comments: false, preamble: "/* Consent banner: built from static/consent/src by build.mjs; see docs/BANNER.md */" },
 });
 if (process.argv.includes("--stdout")) process.stdout.write(result.code + "\n");
 else writeFileSync(join(here, "cmp.js"), result.code + "\n");

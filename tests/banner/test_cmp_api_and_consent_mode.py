@@ -110,12 +110,17 @@ def test_consent_mode_defaults_then_updates(open_demo, cookies, cmp_ping):
     assert [e for e in layer if isinstance(e, list) and e[:2] == ["consent", "update"]][-1][2] == update
 
 
-def test_french_banner_and_gvl_texts(page, demo_site, other_origin, stub_source, cmp_server, cookies):
+def test_french_banner_and_gvl_texts(
+    page, demo_site, other_origin, stub_source, cmp_server, cookies, screenshots_dir
+):
     script = f'<script src="{cmp_server}/static/consent/cmp.js" data-site="demo" async></script>'
     page.goto(_publisher_page(other_origin, stub_source, lang="fr", cmp_script=script))
     bar = page.locator(".cmp-bar")
     expect(bar).to_contain_text("Nous respectons votre vie privée")
     expect(bar.locator("[data-cmp=accept]")).to_have_text("Tout accepter")
+    # The test page declares no charset: cmp.js must not depend on the page's encoding.
+    expect(bar.locator(".cmp-more")).to_have_text("Voir les finalités")
+    page.screenshot(path=screenshots_dir / "first-layer-fr.png")
     bar.locator("[data-cmp=customise]").click()
     page.get_by_role("tab", name="Finalités et fonctionnalités").click()
     expect(page.locator("[data-key='p1'] .cmp-acc")).to_contain_text("appareil")

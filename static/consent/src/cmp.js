@@ -407,6 +407,7 @@
         var a = old.attributes[j];
         if (a.name !== "type") el.setAttribute(a.name, a.value);
       }
+      if (old.nonce || (script && script.nonce)) el.nonce = old.nonce || script.nonce;
       var type = old.getAttribute("data-type");
       if (type) el.type = type;
       if (old.src) el.async = false; // keep document order between released external scripts
@@ -562,6 +563,8 @@
   function root() {
     if (!ui.root) {
       var style = h("style", { id: "cmp-style" });
+      // Pages with a nonce-based CSP give cmp.js a nonce; the stylesheet reuses it.
+      if (script && script.nonce) style.nonce = script.nonce;
       style.textContent = CSS;
       d.head.appendChild(style);
       ui.root = h("div", { id: "cmp-root", lang: lang() });
