@@ -15,7 +15,28 @@
   var BASE = attr("api") || (script && script.src ? new URL(script.src, location.href).origin : "");
   var API = BASE + "/api/v1/sites/" + encodeURIComponent(SITE);
   var PENDING = "cmp_pending_" + SITE;
-  var LS = w.localStorage;
+  var LS = null;
+  try {
+    LS = w.localStorage; // throws where storage is disabled (some sandboxed frames, privacy modes)
+  } catch (e) {
+    /* then a failed post is only retried while this page stays open */
+  }
+  var pendingInMemory = null;
+  function getPending() {
+    try {
+      return LS ? readJSON(LS.getItem(PENDING)) : pendingInMemory;
+    } catch (e) {
+      return pendingInMemory;
+    }
+  }
+  function setPending(value) {
+    pendingInMemory = value;
+    try {
+      if (LS) value ? LS.setItem(PENDING, JSON.stringify(value)) : LS.removeItem(PENDING);
+    } catch (e) {
+      /* quota or disabled storage: the in-memory copy still retries on this page */
+    }
+  }
   var EXTRA = {
     en: { withdraw: "Withdraw consent", given: "Your current choice was saved on {date}.", show: "Show purposes" },
     fr: {
@@ -345,10 +366,11 @@
       }
     }
   }
+  // A choice still waiting to reach the API is newer than the one in the cookies.
   function categoriesNow() {
-    if (meta && meta.categories) return meta.categories;
-    var pending = readJSON(LS && LS.getItem(PENDING));
-    return (pending && pending.categories) || null;
+    var pending = getPending();
+    if (pending && pending.categories) return pending.categories;
+    return (meta && meta.categories) || null;
   }
   function purposeConsented(p) {
     return !!(model && model.purposeConsents[p]);
@@ -510,7 +532,7 @@
     body.language = lang();
     return send(body).then(
       function (answer) {
-        if (LS) LS.removeItem(PENDING);
+        setPending(null);
         store(answer);
         setEvent("useractioncomplete", "hidden");
         pushConsentMode(answer.consent_mode || consentMode(answer.categories), "cmp_consent_update");
@@ -520,11 +542,11 @@
       },
       function (err) {
         if (err.retry === false) {
-          if (LS) LS.removeItem(PENDING);
+          setPending(null);
           throw err;
         }
         // Network down or the API overloaded: keep the choice and send it later.
-        if (LS) LS.setItem(PENDING, JSON.stringify({ body: body, categories: localCategories(body), at: Date.now() }));
+        setPending({ body: body, categories: localCategories(body), at: Date.now() });
         applyConsent("cmp_consent_pending");
         showRevisit();
         scheduleRetry();
@@ -544,13 +566,13 @@
     retryDelay = Math.min(retryDelay * 2, 300000);
   }
   function retryPending() {
-    var pending = readJSON(LS && LS.getItem(PENDING));
+    var pending = getPending();
     if (!pending || !cfg) return Promise.resolve(false);
     clearTimeout(retryTimer);
     return submit(pending.body).then(
       function () {
         retryDelay = 5000;
-        return !LS.getItem(PENDING);
+        return !getPending();
       },
       function () {
         return false;
@@ -1076,8 +1098,7 @@
       function (data) {
         cfg = data;
         cmpStatus = "loaded";
-        var pending = readJSON(LS && LS.getItem(PENDING));
-        if (pending) {
+        if (getPending()) {
           applyConsent("cmp_consent_pending");
           showRevisit();
           retryPending();
