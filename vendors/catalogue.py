@@ -9,6 +9,7 @@ translation (or a test database rolled back and refilled) is never served stale.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -54,7 +55,9 @@ class GvlSnapshot:
         return frozenset(vid for vid, vendor in self.vendors.items() if vendor.is_active)
 
 
-_cache: dict[tuple[str, str, str], GvlSnapshot] = {}
+# A snapshot of ~1,000 vendors takes a few MB; keep the few (version, language) pairs in use.
+MAX_CACHED_SNAPSHOTS = 16
+_cache: OrderedDict[tuple[str, str, str], GvlSnapshot] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
@@ -99,11 +102,15 @@ def gvl_snapshot(vendor_list_version: int, language: str = DEFAULT_LANGUAGE) -> 
     key = (sha, language, translation_stamp)
     with _cache_lock:
         cached = _cache.get(key)
+        if cached is not None:
+            _cache.move_to_end(key)
     if cached is not None:
         return cached
     snapshot = _build_snapshot(vendor_list_version, language)
     with _cache_lock:
         _cache[key] = snapshot
+        while len(_cache) > MAX_CACHED_SNAPSHOTS:
+            _cache.popitem(last=False)
     return snapshot
 
 

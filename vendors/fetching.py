@@ -9,10 +9,25 @@ never leaves a half-imported version.
 
 from __future__ import annotations
 
+import logging
+from urllib.parse import urljoin
+
 import requests
 from django.conf import settings
 
-from vendors.importing import AtpImportReport, GvlImportReport, import_google_atps, import_gvl
+from vendors.gvl_format import GvlFormatError
+from vendors.importing import (
+    AtpImportReport,
+    GvlImportError,
+    GvlImportReport,
+    TranslationImportReport,
+    import_google_atps,
+    import_gvl,
+    import_translation,
+)
+from vendors.models import GvlTranslation
+
+logger = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_SECONDS = 10
 READ_TIMEOUT_SECONDS = 60
@@ -63,6 +78,25 @@ def refresh_gvl(url: str | None = None) -> GvlImportReport:
     """Fetch the GVL (default `settings.CMP_GVL_URL`) and import it (a no-op if already imported)."""
     url = url or settings.CMP_GVL_URL
     return import_gvl(fetch(url), source=url)
+
+
+def refresh_translations(gvl_url: str | None = None) -> list[TranslationImportReport | str]:
+    """Re-fetch purposes-<lang>.json, published next to the vendor list, for every language already
+    imported. A language that cannot be fetched or read keeps its texts (reported as a string);
+    network trouble raises `TransientFetchError` so that the task retries (the GVL import it
+    repeats first is then a no-op)."""
+    base = gvl_url or settings.CMP_GVL_URL
+    results: list[TranslationImportReport | str] = []
+    for language in GvlTranslation.objects.order_by("language").values_list("language", flat=True):
+        url = urljoin(base, f"purposes-{language}.json")
+        try:
+            results.append(import_translation(fetch(url), language, source=url))
+        except TransientFetchError:
+            raise
+        except (FetchError, GvlFormatError, GvlImportError) as exc:
+            logger.warning("Kept the %s texts: %s", language, exc)
+            results.append(f"Kept the {language} texts: {exc}")
+    return results
 
 
 def refresh_google_atps(url: str | None = None) -> AtpImportReport:

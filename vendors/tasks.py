@@ -18,7 +18,11 @@ RETRY_OPTIONS = {
 
 @shared_task(name="vendors.tasks.refresh_gvl", **RETRY_OPTIONS)
 def refresh_gvl(url: str | None = None) -> str:
-    return fetching.refresh_gvl(url).summary()
+    """The vendor list, then the translations of the languages already imported."""
+    lines = [fetching.refresh_gvl(url).summary()]
+    for result in fetching.refresh_translations(url):
+        lines.append(result if isinstance(result, str) else result.summary())
+    return "\n".join(lines)
 
 
 @shared_task(name="vendors.tasks.refresh_google_atps", **RETRY_OPTIONS)

@@ -139,19 +139,26 @@ class _CatalogueServer(http.server.ThreadingHTTPServer):
 
 @pytest.fixture
 def flaky_server() -> Iterator[Callable[..., Any]]:
-    """`flaky_server(body, failures=2, content_type=...)` starts an HTTP server on 127.0.0.1 that answers
-    503 to the first `failures` requests and then serves `body` (gzip-compressed when the client
-    accepts it). Returns an object with `.url`, `.hits` and `.accept_encodings`."""
+    """`flaky_server(body, failures=2, content_type=..., routes=None)` starts an HTTP server on 127.0.0.1
+    that answers 503 to the first `failures` requests and then serves `body` (gzip-compressed when the
+    client accepts it) at every path, or, with `routes`, `body` at /vendor-list.json, each route's
+    bytes at its path and 404 elsewhere. Returns an object with `.url`, `.hits`, `.paths` and
+    `.accept_encodings`."""
     servers: list[_CatalogueServer] = []
 
     def start(
-        body: bytes, failures: int = 2, status_after: int = 200, content_type: str = "application/json"
+        body: bytes,
+        failures: int = 2,
+        status_after: int = 200,
+        content_type: str = "application/json",
+        routes: dict[str, bytes] | None = None,
     ):
-        state = {"hits": 0, "accept_encodings": []}
+        state = {"hits": 0, "accept_encodings": [], "paths": []}
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 state["hits"] += 1
+                state["paths"].append(self.path)
                 accept = self.headers.get("Accept-Encoding", "")
                 state["accept_encodings"].append(accept)
                 if state["hits"] <= failures:
@@ -159,11 +166,16 @@ def flaky_server() -> Iterator[Callable[..., Any]]:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                payload = body
+                payload = (routes or {}).get(self.path, body)
+                if routes is not None and self.path not in routes and self.path != "/vendor-list.json":
+                    self.send_response(404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 self.send_response(status_after)
                 self.send_header("Content-Type", content_type)
                 if "gzip" in accept:
-                    payload = gzip.compress(body)
+                    payload = gzip.compress(payload)
                     self.send_header("Content-Encoding", "gzip")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
@@ -182,6 +194,10 @@ def flaky_server() -> Iterator[Callable[..., Any]]:
             @property
             def hits(self) -> int:
                 return state["hits"]
+
+            @property
+            def paths(self) -> list[str]:
+                return state["paths"]
 
             @property
             def accept_encodings(self) -> list[str]:

@@ -1,5 +1,7 @@
 """The weekly refresh tasks retry network failures with back-off and import the list exactly once."""
 
+import json
+
 import pytest
 from django.test import override_settings
 
@@ -99,3 +101,41 @@ def test_a_truncated_download_is_not_imported(empty_catalogue, flaky_server, v10
 def test_unreachable_host_is_a_transient_error(unused_port):
     with pytest.raises(fetching.TransientFetchError, match="Could not reach"):
         fetching.fetch(f"http://127.0.0.1:{unused_port}/vendor-list.json")
+
+
+def test_gvl_refresh_also_refreshes_imported_translations(
+    empty_catalogue, eager_retries, flaky_server, v106_bytes, gvl_files
+):
+    from vendors.importing import import_translation
+    from vendors.models import Purpose
+
+    import_translation(gvl_files["fr"].read_bytes(), "fr")
+    newer_french = json.loads(gvl_files["fr"].read_bytes())
+    newer_french["vendorListVersion"] = 31
+    newer_french["purposes"]["1"]["name"] = "Stocker et/ou accéder à des informations (v31)"
+    server = flaky_server(
+        v106_bytes, failures=1, routes={"/purposes-fr.json": json.dumps(newer_french).encode()}
+    )
+
+    with override_settings(CMP_GVL_URL=server.url):
+        result = tasks.refresh_gvl.apply()
+
+    assert result.successful(), result.traceback
+    assert server.paths == ["/vendor-list.json", "/vendor-list.json", "/purposes-fr.json"]
+    assert Purpose.objects.get(language="fr", iab_id=1).name.endswith("(v31)")
+    assert GvlVersion.objects.count() == 1
+
+
+def test_a_missing_translation_keeps_the_old_texts(empty_catalogue, flaky_server, v106_bytes, gvl_files):
+    from vendors.importing import import_translation
+    from vendors.models import GvlTranslation
+
+    import_translation(gvl_files["fr"].read_bytes(), "fr")
+    server = flaky_server(v106_bytes, failures=0, routes={})
+
+    result = tasks.refresh_gvl.apply(kwargs={"url": server.url}, throw=True)
+
+    assert "Kept the fr texts" in result.get()
+    assert "HTTP 404" in result.get()
+    assert GvlTranslation.objects.get(language="fr").vendor_list_version == 30
+    assert GvlVersion.objects.count() == 1
