@@ -55,10 +55,11 @@ def clear_caches() -> None:
     _FIXED_CACHE.clear()
 
 
-def _check_ids(ids: frozenset[int], highest: int, field: str) -> None:
-    """Bounds of an id set. Non-integers in between fail later with TypeError, which `encode` reports."""
+def _check_ids(ids: frozenset[int], highest: int, field: str) -> int:
+    """Checks the bounds of an id set and returns its highest id (0 when empty). Non-integers in
+    between fail later with TypeError, which `encode` reports."""
     if not ids:
-        return
+        return 0
     try:
         low, high = min(ids), max(ids)
     except TypeError:
@@ -67,6 +68,7 @@ def _check_ids(ids: frozenset[int], highest: int, field: str) -> None:
         raise TCStringError(f"{field}: ids must be integers, got {low!r}..{high!r}")
     if low < 1 or high > highest:
         raise TCStringError(f"{field}: ids must be between 1 and {highest}, got {low}..{high}")
+    return high
 
 
 def _bit_text(ids: frozenset[int], width: int) -> bytearray:
@@ -126,8 +128,7 @@ def _vendor_section(ids: frozenset[int], field: str) -> tuple[int, int]:
     if not ids:
         section = (0, 17)
     else:
-        _check_ids(ids, 0xFFFF, field)
-        max_id = max(ids)
+        max_id = _check_ids(ids, 0xFFFF, field)
         runs: list[tuple[int, int]] | None = None
         text: bytearray | None = None
         if max_id > 45 and len(ids) * 4 < max_id:
