@@ -73,16 +73,18 @@ def test_preferences_trap_focus_and_pass_axe(open_demo, axe_path):
         page.keyboard.press("ArrowRight")
         assert page.evaluate("document.activeElement.textContent") == name
         expect(page.get_by_role("tab", name=name)).to_have_attribute("aria-selected", "true")
-    count = page.evaluate(FOCUSABLES, ".cmp-dlg")
-    page.locator(".cmp-dlg [data-cmp=close]").focus()
-    seen = []
-    for _ in range(count):
-        seen.append(page.evaluate(ACTIVE))
-        page.keyboard.press("Tab")
-    assert seen == [str(i) for i in range(count)]
-    assert page.evaluate(ACTIVE) == "0", "Tab from the last control wraps to the first"
-    page.keyboard.press("Shift+Tab")
-    assert page.evaluate(ACTIVE) == str(count - 1)
+    for tab in ("Purposes & Features", "Cookie Categories"):
+        page.get_by_role("tab", name=tab).click()
+        count = page.evaluate(FOCUSABLES, ".cmp-dlg")
+        page.locator(".cmp-dlg [data-cmp=close]").focus()
+        seen = []
+        for _ in range(count):
+            seen.append(page.evaluate(ACTIVE))
+            page.keyboard.press("Tab")
+        assert seen == [str(i) for i in range(count)], tab
+        assert page.evaluate(ACTIVE) == "0", "Tab from the last control wraps to the first"
+        page.keyboard.press("Shift+Tab")
+        assert page.evaluate(ACTIVE) == str(count - 1)
 
     # Space toggles a switch; Enter expands an accordion.
     analytics = page.locator("[data-key='c-analytics'] input[role=switch]")
