@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from vendors.atp_format import AtpRecord, parse_atp_csv
-from vendors.gvl_format import GvlFormatError, GvlTaxonomy, GvlVendor, parse_gvl, parse_translation
+from vendors.gvl_format import GvlFormatError, GvlTaxonomy, GvlVendor, ParsedGvl, parse_gvl, parse_translation
 from vendors.models import (
     DataCategory,
     Feature,
@@ -147,6 +147,18 @@ def import_gvl(raw: bytes | str | Mapping[str, Any], source: str = "") -> GvlImp
         vendor_count=len(parsed.vendors),
         active_vendor_count=len(parsed.active_vendor_ids()),
     )
+    try:
+        return _store_gvl(parsed, sha, report, source)
+    except IntegrityError:
+        # Another worker stored the same version between our check and our insert.
+        if GvlVersion.objects.filter(vendor_list_version=version, document_sha256=sha).exists():
+            report.already_imported = True
+            return report
+        raise
+
+
+def _store_gvl(parsed: ParsedGvl, sha: str, report: GvlImportReport, source: str) -> GvlImportReport:
+    version = parsed.vendor_list_version
     with transaction.atomic():
         stored_sha = (
             GvlVersion.objects.select_for_update()
