@@ -26,10 +26,11 @@ def test_screenshots(open_demo, page, context, screenshots_dir):
 
     page.get_by_role("tab", name="Vendors").click()
     expect(page.locator("[data-key='v755']")).to_be_visible()
+    page.screenshot(path=screenshots_dir / "tab-vendors.png")
     page.locator("[data-key='v755'] .cmp-acc").click()
     page.locator("[data-key='v755']").evaluate("e => e.scrollIntoView({block: 'start'})")
     page.wait_for_timeout(300)
-    page.screenshot(path=screenshots_dir / "tab-vendors.png")
+    page.screenshot(path=screenshots_dir / "vendor-details.png")
 
     page.keyboard.press("Escape")
     page.click(".cmp-bar [data-cmp=accept]")

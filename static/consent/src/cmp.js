@@ -38,11 +38,21 @@
     }
   }
   var EXTRA = {
-    en: { withdraw: "Withdraw consent", given: "Your current choice was saved on {date}.", show: "Show purposes" },
+    en: {
+      withdraw: "Withdraw consent",
+      given: "Your current choice was saved on {date}.",
+      show: "Show purposes",
+      preferences_intro:
+        "Choose which cookie categories, purposes and partners you allow. Switched-off items stay off; " +
+        "you can change your choice at any time with the cookie button at the bottom of the page.",
+    },
     fr: {
       withdraw: "Retirer mon consentement",
       given: "Votre choix actuel a été enregistré le {date}.",
       show: "Voir les finalités",
+      preferences_intro:
+        "Choisissez les catégories de cookies, les finalités et les partenaires que vous autorisez. " +
+        "Vous pouvez modifier votre choix à tout moment avec le bouton cookie en bas de la page.",
     },
   };
 
@@ -887,7 +897,13 @@
         return text ? h("p", {}, [h("b", { text: label + ": " }), text]) : null;
       };
       panel.appendChild(h("h3", { class: "cmp-sec", text: "IAB TCF · " + t("vendor_count", { n: data.vendors.length }) }));
-      data.vendors.forEach(function (v) {
+      // Alphabetical, like the ATP list: easier to browse than GVL ids.
+      data.vendors
+        .slice()
+        .sort(function (a, b) {
+          return a.name.localeCompare(b.name, lang());
+        })
+        .forEach(function (v) {
         var controls = [toggle(t("consent") + ": " + v.name, choice.v[v.id], function (on) {
           choice.v[v.id] = on;
         }, t("consent"))];
@@ -906,7 +922,7 @@
             line(t("data_categories"), names(v.data_declaration, DC)),
             ret != null ? h("p", { text: t("retention", { days: ret }) }) : null,
             v.uses_cookies && v.cookie_max_age_seconds != null
-              ? h("p", { text: t("max_age", { seconds: v.cookie_max_age_seconds }) })
+              ? h("p", { text: t("max_age", { seconds: v.cookie_max_age_seconds.toLocaleString(lang()) }) })
               : null,
             h("p", {}, [
               v.privacy_url ? h("a", { href: v.privacy_url, target: "_blank", rel: "noopener", text: t("privacy_link") }) : null,
@@ -991,6 +1007,7 @@
           closePreferences();
         } }),
       ]),
+      h("p", { class: "cmp-intro", text: t("preferences_intro") }),
       previous
         ? h("div", { class: "cmp-wd" }, [
             t("given", { date: new Date(previous).toLocaleDateString(lang()) }),
