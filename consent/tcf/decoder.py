@@ -72,6 +72,20 @@ def clear_caches() -> None:
     _SEGMENT_CACHE.clear()
 
 
+def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping, non-adjacent [start, stop) intervals covering the same ids."""
+    intervals.sort()
+    merged = [intervals[0]]
+    for start, stop in intervals[1:]:
+        last_start, last_stop = merged[-1]
+        if start <= last_stop:
+            if stop > last_stop:
+                merged[-1] = (last_start, stop)
+        else:
+            merged.append((start, stop))
+    return merged
+
+
 def _segment_bits(segment: str, number: int) -> str:
     """The segment's bits as '0'/'1' text (6 per character, padding '=' removed)."""
     text = segment
@@ -173,24 +187,16 @@ class _Reader:
         return entries
 
     def expand(self, intervals: list[tuple[int, int]]) -> frozenset[int]:
-        """Ids covered by possibly overlapping [start, stop) intervals. Small totals are expanded
-        directly; large ones are merged first, so the cost follows the distinct ids, not the entries."""
+        """Ids covered by possibly overlapping [start, stop) intervals, charged to the budget before
+        they are built. Small totals are expanded directly; large ones are merged first, so the cost
+        follows the distinct ids, not the entries."""
         if not intervals:
             return _EMPTY
-        covered = -sum(starmap(sub, intervals))
-        if covered <= _DIRECT_EXPANSION:
+        if -sum(starmap(sub, intervals)) <= _DIRECT_EXPANSION:
             ids = frozenset(chain.from_iterable(starmap(range, intervals)))
             self.spend(len(ids))
             return ids
-        intervals.sort()
-        merged = [intervals[0]]
-        for start, stop in intervals[1:]:
-            last_start, last_stop = merged[-1]
-            if start <= last_stop:
-                if stop > last_stop:
-                    merged[-1] = (last_start, stop)
-            else:
-                merged.append((start, stop))
+        merged = _merge(intervals)
         self.spend(-sum(starmap(sub, merged)))
         return frozenset(chain.from_iterable(starmap(range, merged)))
 
@@ -257,10 +263,15 @@ class _Reader:
             field = f"PubRestrictionEntry {number}"
             entries = self.range_entries(head & 0xFFF, field, 0xFFFF)
             by_key.setdefault((purpose_id, restriction_type), []).extend(entries)
-        result = []
-        for (purpose_id, restriction_type), intervals in sorted(by_key.items()):
-            if intervals:
-                result.append(PublisherRestriction(purpose_id, restriction_type, self.expand(intervals)))
+        merged = {key: _merge(intervals) for key, intervals in sorted(by_key.items()) if intervals}
+        # Charge every restriction first, so a string over the budget is refused before any set is built.
+        self.spend(sum(-sum(starmap(sub, intervals)) for intervals in merged.values()))
+        result = [
+            PublisherRestriction(
+                purpose_id, restriction_type, frozenset(chain.from_iterable(starmap(range, spans)))
+            )
+            for (purpose_id, restriction_type), spans in merged.items()
+        ]
         return tuple(result)
 
     def finish(self) -> None:
