@@ -29,6 +29,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Test-only host names for the cookie-domain test: *.cmp.test is this machine.
+    "--host-resolver-rules=MAP *.cmp.test 127.0.0.1",
 ]
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent.parent
@@ -85,7 +87,13 @@ def demo_site(cmp_server, other_origin):
     call_command("create_demo_site", verbosity=0)
     site = Site.objects.get(key="demo")
     port = other_origin[1]
-    wanted = [cmp_server, cmp_server.replace("localhost", "127.0.0.1"), f"http://127.0.0.1:{port}"]
+    wanted = [
+        cmp_server,
+        cmp_server.replace("localhost", "127.0.0.1"),
+        f"http://127.0.0.1:{port}",
+        f"http://www.cmp.test:{port}",
+        f"http://shop.cmp.test:{port}",
+    ]
     missing = [o for o in wanted if o not in site.allowed_origins]
     if missing:
         site.allowed_origins = [*site.allowed_origins, *missing]

@@ -150,3 +150,31 @@ def test_choice_survives_an_unreachable_api(open_demo, cookies, cmp_ping):
     record = ConsentRecord.objects.get(consent_id=jar["meta"]["consent_id"])
     assert record.action == "accept_all"
     assert record.tc_string == jar["tc"]
+
+
+def test_cookie_domain_carries_the_choice_across_subdomains(
+    page, demo_site, other_origin, stub_source, cmp_server, cookies, tcf_events
+):
+    demo_site.cookie_domain = ".cmp.test"
+    demo_site.save()
+    script = f'<script src="{cmp_server}/static/consent/cmp.js" data-site="demo" async></script>'
+    url = _publisher_page(other_origin, stub_source, cmp_script=script)
+    page.goto(url.replace("127.0.0.1", "www.cmp.test"))
+    page.click(".cmp-bar [data-cmp=accept]")
+    page.wait_for_function("() => document.cookie.includes('euconsent-v2=')")
+    jar = cookies()
+    assert jar["raw"]["euconsent-v2"]["domain"] == ".cmp.test"
+    assert jar["raw"]["cmp_consent"]["domain"] == ".cmp.test"
+
+    page.goto(url.replace("127.0.0.1", "shop.cmp.test"))
+    tcf_events()
+    loaded = tcf_events.wait_for("tcloaded")
+    assert loaded["tcString"] == jar["tc"]
+    expect(page.locator(".cmp-bar")).to_have_count(0)
+
+    # A page outside the cookie domain still keeps its visitor's choice, on its own host.
+    page.goto(url)
+    page.click(".cmp-bar [data-cmp=reject]")
+    page.wait_for_function("() => document.cookie.includes('euconsent-v2=')")
+    on_host = {c["name"]: c["domain"] for c in page.context.cookies(url)}
+    assert on_host["euconsent-v2"] == "127.0.0.1"

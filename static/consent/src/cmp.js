@@ -105,8 +105,10 @@
   }
   function setCookie(name, value, days) {
     var c = name + "=" + encodeURIComponent(value) + "; Max-Age=" + Math.round(days * 86400) + "; Path=/; SameSite=Lax";
-    var dom = cfg && cfg.site.cookie_domain;
-    if (dom) c += "; Domain=" + dom;
+    var dom = ((cfg && cfg.site.cookie_domain) || "").replace(/^\./, "");
+    var host = location.hostname;
+    // A domain the page is not on would make the browser drop the cookie: fall back to the host.
+    if (dom && (host === dom || host.slice(-dom.length - 1) === "." + dom)) c += "; Domain=" + dom;
     if (location.protocol === "https:") c += "; Secure";
     d.cookie = c;
   }
@@ -123,6 +125,10 @@
       s[i] = true;
     });
     return s;
+  }
+  // Vendor data comes from outside this service: only web links become hrefs.
+  function safeUrl(u) {
+    return /^https?:\/\//i.test(u || "") ? u : null;
   }
   function readJSON(s) {
     try {
@@ -632,7 +638,7 @@
         purposeList.hidden = !open;
       },
     });
-    var policy = cfg.site.privacy_policy_url;
+    var policy = safeUrl(cfg.site.privacy_policy_url);
     var block = cfg.site.block_page_until_choice;
     ui.bar = h(
       "div",
@@ -925,9 +931,9 @@
               ? h("p", { text: t("max_age", { seconds: v.cookie_max_age_seconds.toLocaleString(lang()) }) })
               : null,
             h("p", {}, [
-              v.privacy_url ? h("a", { href: v.privacy_url, target: "_blank", rel: "noopener", text: t("privacy_link") }) : null,
-              v.legint_claim_url ? " · " : null,
-              v.legint_claim_url ? h("a", { href: v.legint_claim_url, target: "_blank", rel: "noopener", text: t("legint_link") }) : null,
+              safeUrl(v.privacy_url) ? h("a", { href: v.privacy_url, target: "_blank", rel: "noopener", text: t("privacy_link") }) : null,
+              safeUrl(v.privacy_url) && safeUrl(v.legint_claim_url) ? " · " : null,
+              safeUrl(v.legint_claim_url) ? h("a", { href: v.legint_claim_url, target: "_blank", rel: "noopener", text: t("legint_link") }) : null,
             ]),
           ];
         });
@@ -940,7 +946,7 @@
           var el = item("a" + a.id, a.name, [toggle(t("consent") + ": " + a.name, choice.a[a.id], function (on) {
             choice.a[a.id] = on;
           }, t("consent"))], function () {
-            return [a.policy_url ? h("a", { href: a.policy_url, target: "_blank", rel: "noopener", text: t("privacy_link") }) : null];
+            return [safeUrl(a.policy_url) ? h("a", { href: a.policy_url, target: "_blank", rel: "noopener", text: t("privacy_link") }) : null];
           });
           rows.push([a.name.toLowerCase(), el]);
           panel.appendChild(el);
