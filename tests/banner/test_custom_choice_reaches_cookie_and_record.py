@@ -80,3 +80,32 @@ def test_custom_choice_in_three_tabs(open_demo, tcf_events, cookies, reference_t
     assert record.ac_string == jar["ac"]
     assert page.evaluate("window.__analyticsRan") == 1
     assert page.evaluate("window.__vendor755Ran") == 1
+
+
+def test_carried_over_choice_drops_vendors_the_site_no_longer_shows(
+    open_demo, context, demo_site, tcf_events, cookies
+):
+    from vendors.models import Vendor
+
+    page = open_demo()
+    page.click(".cmp-bar [data-cmp=accept]")
+    page.wait_for_function("() => document.cookie.includes('euconsent-v2=')")
+    google = Vendor.objects.get(id=755)
+    google.enabled = False  # switched off in the admin
+    google.save()
+    demo_site.save()  # the banner's caches are keyed by the site's last change
+    context.new_cdp_session(page).send("Network.clearBrowserCache")
+
+    page.reload()
+    expect(page.locator(".cmp-bar")).to_be_visible()  # the vendor set changed: ask again
+    tcf_events()
+    page.click(".cmp-bar [data-cmp=customise]")
+    page.get_by_role("tab", name="Vendors").click()
+    expect(page.locator("[data-key='v1']")).to_be_visible()
+    expect(page.locator("[data-key='v755']")).to_have_count(0)
+    page.click(".cmp-dlg [data-cmp=save]")
+    tcf_events.wait_for("useractioncomplete")
+    record = ConsentRecord.objects.get(consent_id=cookies()["meta"]["consent_id"])
+    assert record.action == "custom"
+    assert 755 not in record.vendor_consents
+    assert 1 in record.vendor_consents, "the earlier consents are carried over"

@@ -1043,16 +1043,28 @@
   }
   function save() {
     var c = choice;
+    // A choice carried over from an older configuration may name vendors, ATPs or purposes the
+    // site no longer shows; the API would refuse the whole choice for them, so only send known ids.
+    var known = function (chosen, offered) {
+      if (!offered) return ids(chosen);
+      var ok = setOf(offered.map(function (x) {
+        return x.id;
+      }));
+      return ids(chosen).filter(function (id) {
+        return ok[id];
+      });
+    };
     var done = function () {
+      var vendors = vendorsData && vendorsData.vendors;
       var body = {
         action: "custom",
         categories: {},
-        purposes: ids(c.p),
-        purpose_li_objections: ids(c.pObj),
-        special_features: ids(c.sf),
-        vendors: ids(c.v),
-        vendor_li_objections: ids(c.vObj || {}),
-        atps: ids(c.a),
+        purposes: known(c.p, cfg.purposes),
+        purpose_li_objections: known(c.pObj, cfg.purposes),
+        special_features: known(c.sf, cfg.special_features),
+        vendors: known(c.v, vendors),
+        vendor_li_objections: known(c.vObj || {}, vendors),
+        atps: known(c.a, vendorsData && vendorsData.atps),
       };
       for (var slug in c.cats) if (slug !== "necessary") body.categories[slug] = !!c.cats[slug];
       return decide(body);
