@@ -315,7 +315,32 @@ def render(
             f"{row['enc']:,.0f} | {row['enc_cold']:,.0f} | {row['node_encode']:,.0f} | "
             f"**{row['enc'] / row['node_encode']:.2f}** / {row['enc_cold'] / row['node_encode']:.2f} |"
         )
+    medians = {name: {key: med(values) for key, values in figures[name].items()} for name in cases}
+    below = [
+        f"{kind} {name} ({medians[name][key] / medians[name][reference]:.2f})"
+        for name in cases
+        for kind, key, reference in (
+            ("warm decode", "dec", "node_decode"),
+            ("warm encode", "enc", "node_encode"),
+            ("cold decode", "dec_cold", "node_decode"),
+            ("cold encode", "enc_cold", "node_encode"),
+        )
+        if medians[name][key] < medians[name][reference]
+    ]
+    warm_ok = not any(item.startswith("warm") for item in below)
+    iab_ok = all(medians[name]["dec"] >= 4 * medians[name]["iab"] for name in cases)
     lines += [
+        "",
+        f"Reading: warm decode and encode are {'at least equal to' if warm_ok else 'NOT all at least'} "
+        f"the reference in every case, and warm decode is {'at least' if iab_ok else 'NOT'} 4 times "
+        "iab-tcf in every case. "
+        + (
+            "Figures below the reference: " + "; ".join(below) + ". "
+            if below
+            else "No figure is below the reference. "
+        )
+        + "The cold column is what a never-seen vendor list costs once; after that its sections are "
+        "memoised (bounded memo of 4,096 entries per kind).",
         "",
         "Memory per decoded model (tracemalloc, 500 distinct strings of each case kept alive): "
         + "; ".join(

@@ -3,7 +3,7 @@
 Each segment is turned into one bit string with C-level primitives (base64 -> bytes -> int -> '0'/'1'
 text), so every field is a slice plus `int(..., 2)`. Vendor sections repeat across users (they
 derive from the GVL and the site's vendor list), so their decoded id sets are memoised by their
-exact bits in a bounded cache.
+exact bits, and whole later segments and the core's tail by their text, in bounded memos (memo.py).
 
 Strictness (tcf-spec.md §1.2, §1.9), decided here:
 * Input longer than MAX_TC_STRING_LENGTH characters is refused before any work.
@@ -29,6 +29,7 @@ from operator import sub
 from typing import cast
 
 from consent.tcf.errors import TCStringError
+from consent.tcf.memo import BYTES_PER_ID, Memo
 from consent.tcf.model import (
     CORE,
     SEGMENT_NAMES,
@@ -58,8 +59,8 @@ _ZERO_FILL = ("", "AAA", "AA", "A")
 
 _EMPTY: frozenset[int] = frozenset()
 _FIXED_CACHE: dict[str, frozenset[int]] = {}
-_SECTION_CACHE: dict[str, frozenset[int]] = {}
-_RANGE_CACHE: dict[str, tuple[frozenset[int], int]] = {}
+_SECTION_CACHE: Memo[str, frozenset[int]] = Memo()
+_RANGE_CACHE: Memo[str, tuple[frozenset[int], int]] = Memo()
 
 
 def clear_caches() -> None:
@@ -221,9 +222,7 @@ class _Reader:
                 self.spend(len(ids))
                 return ids
             ids = self.expand(self.range_entries(count, field, max_id))
-            if len(_RANGE_CACHE) >= _CACHE_SIZE:
-                _RANGE_CACHE.clear()
-            _RANGE_CACHE[key] = (ids, self.pos - section_at)
+            _RANGE_CACHE.remember(key, (ids, self.pos - section_at), BYTES_PER_ID * len(ids) + len(key))
             return ids
         else:
             if self.pos + max_id > self.end:
@@ -241,9 +240,7 @@ class _Reader:
                 compress(range(1, max_id + 1), key[17:].encode("ascii").translate(_BIT_SELECTORS))
             )
             self.spend(len(ids))
-        if len(_SECTION_CACHE) >= _CACHE_SIZE:
-            _SECTION_CACHE.clear()
-        _SECTION_CACHE[key] = ids
+        _SECTION_CACHE.remember(key, ids, BYTES_PER_ID * len(ids) + len(key))
         return ids
 
     def restrictions(self) -> tuple[PublisherRestriction, ...]:
@@ -303,8 +300,8 @@ CoreTail = tuple[frozenset[int], frozenset[int], tuple[PublisherRestriction, ...
 PublisherPayload = tuple[
     frozenset[int] | None, frozenset[int] | None, int | None, frozenset[int] | None, frozenset[int] | None
 ]
-_CORE_TAIL_CACHE: dict[str, CoreTail] = {}
-_SEGMENT_CACHE: dict[str, tuple[str, tuple[object, ...], int]] = {}
+_CORE_TAIL_CACHE: Memo[str, CoreTail] = Memo()
+_SEGMENT_CACHE: Memo[str, tuple[str, tuple[object, ...], int]] = Memo()
 _MASK36 = (1 << 36) - 1
 
 
@@ -375,9 +372,7 @@ def _core(text: str, budget: list[int]) -> tuple[Header, CoreTail]:
     reader.finish()
     tail = (vendor_consents, vendor_li, restrictions, before - budget[0])
     if len(text) >= 36 and "=" not in text[:36]:
-        if len(_CORE_TAIL_CACHE) >= _CACHE_SIZE:
-            _CORE_TAIL_CACHE.clear()
-        _CORE_TAIL_CACHE[text[35:]] = tail
+        _CORE_TAIL_CACHE.remember(text[35:], tail, BYTES_PER_ID * tail[3] + len(text))
     return _header(int(reader.bits[:216].ljust(216, "0"), 2)), tail
 
 
@@ -414,9 +409,7 @@ def _later_segment(text: str, number: int, budget: list[int]) -> tuple[str, tupl
         payload = (consents, legitimate_interests, num_custom, custom_consents, custom_li)
     reader.finish()
     result = (name, payload, before - budget[0])
-    if len(_SEGMENT_CACHE) >= _CACHE_SIZE:
-        _SEGMENT_CACHE.clear()
-    _SEGMENT_CACHE[text] = result
+    _SEGMENT_CACHE.remember(text, result, BYTES_PER_ID * result[2] + len(text))
     return result
 
 

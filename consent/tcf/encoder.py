@@ -18,7 +18,7 @@ Unlike the library, values that do not fit their field raise TCStringError inste
 truncated or silently dropped.
 
 Id sets recur (the same GVL vendor list for every user of a site), so each vendor section's bits are
-memoised by its frozenset in a bounded cache; the frozenset caches its own hash.
+memoised by its frozenset in a bounded memo (memo.py); the frozenset caches its own hash.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from itertools import repeat
 
 from consent.tcf.decoder import MAX_TC_STRING_LENGTH
 from consent.tcf.errors import TCStringError
+from consent.tcf.memo import BYTES_PER_ID, Memo
 from consent.tcf.model import (
     CORE,
     VENDORS_ALLOWED,
@@ -43,8 +44,8 @@ _TO_URLSAFE = bytes.maketrans(b"+/", b"-_")
 _RUN = re.compile("1+")
 
 # frozenset -> (bits as int, bit length) of a vendor section / of a restriction's entries.
-_SECTION_CACHE: dict[frozenset[int], tuple[int, int]] = {}
-_RESTRICTION_CACHE: dict[frozenset[int], tuple[int, int]] = {}
+_SECTION_CACHE: Memo[frozenset[int], tuple[int, int]] = Memo()
+_RESTRICTION_CACHE: Memo[frozenset[int], tuple[int, int]] = Memo()
 _FIXED_CACHE: dict[tuple[frozenset[int], int], int] = {}
 
 
@@ -154,9 +155,7 @@ def _vendor_section(ids: frozenset[int], field: str) -> tuple[int, int]:
             if text is None:
                 text = _bit_text(ids, max_id)
             section = (((max_id << 1) << max_id) | int(text, 2), 17 + max_id)
-    if len(_SECTION_CACHE) >= _CACHE_SIZE:
-        _SECTION_CACHE.clear()
-    _SECTION_CACHE[ids] = section
+    _SECTION_CACHE.remember(ids, section, BYTES_PER_ID * len(ids) + section[1] // 8)
     return section
 
 
@@ -171,9 +170,7 @@ def _restriction_entries(restriction: PublisherRestriction, number: int) -> tupl
             raise TCStringError(f"{field}: {len(runs)} runs of vendor ids do not fit NumEntries (max 4095)")
         entries, length = _entries(runs)
         cached = ((len(runs) << length) | entries, 12 + length)
-        if len(_RESTRICTION_CACHE) >= _CACHE_SIZE:
-            _RESTRICTION_CACHE.clear()
-        _RESTRICTION_CACHE[ids] = cached
+        _RESTRICTION_CACHE.remember(ids, cached, BYTES_PER_ID * len(ids) + cached[1] // 8)
     return cached
 
 
