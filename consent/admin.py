@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 
@@ -49,6 +50,7 @@ class SiteAdmin(admin.ModelAdmin):
     )
     search_fields = ("key", "name")
     filter_horizontal = ("vendors", "google_atps")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [CookieCategoryInline, SiteTextInline]
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (

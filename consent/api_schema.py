@@ -3,6 +3,7 @@ validate their input themselves so that every error carries the API's own messag
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
@@ -32,7 +33,7 @@ IDS = serializers.ListField(child=serializers.IntegerField(min_value=1), require
 CONSENT_MODE = inline_serializer(
     "ConsentModeSignals",
     {
-        name: serializers.ChoiceField(choices=["granted", "denied"])
+        name: serializers.CharField(help_text='"granted" or "denied"')
         for name in (
             "ad_storage",
             "ad_user_data",
@@ -202,3 +203,16 @@ CHECK_PARAMETERS = [
     OpenApiParameter("category", str, enum=list(CATEGORY_SLUGS), description="Cookie category slug."),
     OpenApiParameter("atp", int, description="Google Ad Tech Provider id."),
 ]
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "consent.api_keys.ApiKeyAuthentication"
+    name = "ApiKey"
+
+    def get_security_definition(self, auto_schema):  # type: ignore[no-untyped-def]
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Per-site key, sent as `Authorization: Api-Key <key>`.",
+        }

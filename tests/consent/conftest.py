@@ -141,7 +141,9 @@ def expected_signal() -> Callable[..., dict[str, Any]]:
         action = body["action"]
         consent_capable = {v for v in disclosed if snapshot.vendors[v].purposes}
         li_capable = {
-            v for v in disclosed if snapshot.vendors[v].leg_int_purposes or snapshot.vendors[v].special_purposes
+            v
+            for v in disclosed
+            if snapshot.vendors[v].leg_int_purposes or snapshot.vendors[v].special_purposes
         }
         all_purposes = set(snapshot.purposes)
         li_purposes = all_purposes - NO_LI_PURPOSES

@@ -13,7 +13,9 @@ def alpha_user(api, site):
     return api.consent(site.key, {"action": "accept_all"}).json()
 
 
-@pytest.mark.parametrize("method_path", ["get:consent", "get:consent/check?vendor=755", "get:export", "delete:"])
+@pytest.mark.parametrize(
+    "method_path", ["get:consent", "get:consent/check?vendor=755", "get:export", "delete:"]
+)
 def test_key_of_site_a_cannot_read_site_b(api, site, other_site, api_key_for, alpha_user, method_path):
     method, suffix = method_path.split(":")
     beta_key = api_key_for(other_site)

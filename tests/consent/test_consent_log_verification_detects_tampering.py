@@ -110,10 +110,17 @@ def test_forging_a_deletion_entry_fails_verification(api, site):
     seal = services.seal_site(site)
     ConsentRecord.objects.filter(consent_id=answers[0]["consent_id"]).delete()
     ConsentDeletion.objects.create(
-        site=site, seal=seal, reason="retention", record_count=1, digest="0" * 64, created_at=timezone.now(), mac="0"
+        site=site,
+        seal=seal,
+        reason="retention",
+        record_count=1,
+        digest="0" * 64,
+        created_at=timezone.now(),
+        mac="0",
     )
     ok, output = verify(site.key)
     assert not ok
+    assert "Deletion entry" in output
 
 
 def test_retention_purge_leaves_the_log_verifiable(api, site, monkeypatch):

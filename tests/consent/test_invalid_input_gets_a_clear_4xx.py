@@ -8,45 +8,160 @@ from django.conf import settings
 
 CASES = [
     # (name, site_key, body, content_type, status, code, words in the message)
-    ("unknown site", "nosuchsite", {"action": "accept_all"}, "application/json", 404, "unknown_site", "nosuchsite"),
-    ("unknown vendor id", "alpha", {"action": "custom", "vendors": [9999]}, None, 400, "unknown_vendor", "9999"),
-    ("vendor id not in GVL range", "alpha", {"action": "custom", "vendors": [70000]}, None, 400, "invalid", "70000"),
+    (
+        "unknown site",
+        "nosuchsite",
+        {"action": "accept_all"},
+        "application/json",
+        404,
+        "unknown_site",
+        "nosuchsite",
+    ),
+    (
+        "unknown vendor id",
+        "alpha",
+        {"action": "custom", "vendors": [9999]},
+        None,
+        400,
+        "unknown_vendor",
+        "9999",
+    ),
+    (
+        "vendor id not in GVL range",
+        "alpha",
+        {"action": "custom", "vendors": [70000]},
+        None,
+        400,
+        "invalid",
+        "70000",
+    ),
     ("malformed JSON", "alpha", '{"action": "accept_all",', None, 400, "malformed_json", "not valid JSON"),
     ("empty body", "alpha", "", None, 400, "malformed_json", "empty"),
     ("JSON array", "alpha", [1, 2], None, 400, "invalid", "object"),
     ("unknown action", "alpha", {"action": "maybe"}, None, 400, "invalid", "action"),
     ("missing action", "alpha", {}, None, 400, "invalid", "action"),
-    ("unknown key", "alpha", {"action": "accept_all", "tracking": True}, None, 400, "unknown_field", "tracking"),
+    (
+        "unknown key",
+        "alpha",
+        {"action": "accept_all", "tracking": True},
+        None,
+        400,
+        "unknown_field",
+        "tracking",
+    ),
     ("vendors not a list", "alpha", {"action": "custom", "vendors": "755"}, None, 400, "invalid", "vendors"),
-    ("vendor id as string", "alpha", {"action": "custom", "vendors": ["755"]}, None, 400, "invalid", "integers"),
-    ("vendor id as boolean", "alpha", {"action": "custom", "vendors": [True]}, None, 400, "invalid", "integers"),
+    (
+        "vendor id as string",
+        "alpha",
+        {"action": "custom", "vendors": ["755"]},
+        None,
+        400,
+        "invalid",
+        "integers",
+    ),
+    (
+        "vendor id as boolean",
+        "alpha",
+        {"action": "custom", "vendors": [True]},
+        None,
+        400,
+        "invalid",
+        "integers",
+    ),
     ("vendor id as float", "alpha", {"action": "custom", "vendors": [7.5]}, None, 400, "invalid", "integers"),
     ("purpose out of range", "alpha", {"action": "custom", "purposes": [25]}, None, 400, "invalid", "25"),
-    ("purpose not in GVL", "alpha", {"action": "custom", "purposes": [12]}, None, 400, "unknown_purpose", "12"),
-    ("special feature unknown", "alpha", {"action": "custom", "special_features": [3]}, None, 400,
-     "unknown_special_feature", "3"),
-    ("category value not bool", "alpha", {"action": "custom", "categories": {"analytics": "yes"}}, None, 400,
-     "invalid", "analytics"),
-    ("unknown category", "alpha", {"action": "custom", "categories": {"tracking": True}}, None, 400, "invalid",
-     "tracking"),
-    ("necessary refused", "alpha", {"action": "custom", "categories": {"necessary": False}}, None, 400, "invalid",
-     "Necessary"),
-    ("categories not an object", "alpha", {"action": "custom", "categories": ["analytics"]}, None, 400, "invalid",
-     "categories"),
+    (
+        "purpose not in GVL",
+        "alpha",
+        {"action": "custom", "purposes": [12]},
+        None,
+        400,
+        "unknown_purpose",
+        "12",
+    ),
+    (
+        "special feature unknown",
+        "alpha",
+        {"action": "custom", "special_features": [3]},
+        None,
+        400,
+        "unknown_special_feature",
+        "3",
+    ),
+    (
+        "category value not bool",
+        "alpha",
+        {"action": "custom", "categories": {"analytics": "yes"}},
+        None,
+        400,
+        "invalid",
+        "analytics",
+    ),
+    (
+        "unknown category",
+        "alpha",
+        {"action": "custom", "categories": {"tracking": True}},
+        None,
+        400,
+        "invalid",
+        "tracking",
+    ),
+    (
+        "necessary refused",
+        "alpha",
+        {"action": "custom", "categories": {"necessary": False}},
+        None,
+        400,
+        "invalid",
+        "Necessary",
+    ),
+    (
+        "categories not an object",
+        "alpha",
+        {"action": "custom", "categories": ["analytics"]},
+        None,
+        400,
+        "invalid",
+        "categories",
+    ),
     ("unknown ATP", "alpha", {"action": "custom", "atps": [1]}, None, 400, "atp_not_enabled", "1"),
     ("bad user id", "alpha", {"action": "accept_all", "user_id": "x"}, None, 400, "invalid", "user_id"),
-    ("user id wrong type", "alpha", {"action": "accept_all", "user_id": 12345678901234567}, None, 400, "invalid",
-     "user_id"),
-    ("language wrong", "alpha", {"action": "accept_all", "language": "english"}, None, 400, "invalid", "language"),
-    ("form encoded", "alpha", "action=accept_all", "application/x-www-form-urlencoded", 415,
-     "unsupported_media_type", "application/json"),
+    (
+        "user id wrong type",
+        "alpha",
+        {"action": "accept_all", "user_id": 12345678901234567},
+        None,
+        400,
+        "invalid",
+        "user_id",
+    ),
+    (
+        "language wrong",
+        "alpha",
+        {"action": "accept_all", "language": "english"},
+        None,
+        400,
+        "invalid",
+        "language",
+    ),
+    (
+        "form encoded",
+        "alpha",
+        "action=accept_all",
+        "application/x-www-form-urlencoded",
+        415,
+        "unsupported_media_type",
+        "application/json",
+    ),
 ]
 
 
 @pytest.mark.parametrize(
     ("name", "site_key", "body", "content_type", "status", "code", "words"), CASES, ids=[c[0] for c in CASES]
 )
-def test_bad_consent_post_is_refused_clearly(api, site, name, site_key, body, content_type, status, code, words):
+def test_bad_consent_post_is_refused_clearly(
+    api, site, name, site_key, body, content_type, status, code, words
+):
     response = api.post(
         f"/api/v1/sites/{site_key}/consents", body, content_type=content_type or "application/json"
     )
@@ -117,7 +232,8 @@ def test_bad_decode_requests_get_400(api, db, body, words):
 
 
 @pytest.mark.parametrize(
-    "query", ["vendor=abc", "purpose=0", "vendor=1&category=analytics", "", "category=tracking", "vendor=99999"]
+    "query",
+    ["vendor=abc", "purpose=0", "vendor=1&category=analytics", "", "category=tracking", "vendor=99999"],
 )
 def test_bad_check_questions_get_400(api, site, api_key_for, query):
     key = api_key_for(site)

@@ -21,7 +21,9 @@ def today_deciseconds() -> int:
 
 def custom_choice(snapshot) -> dict:
     active = sorted(snapshot.active_vendor_ids())
-    li_only = next(v for v in active if not snapshot.vendors[v].purposes and snapshot.vendors[v].leg_int_purposes)
+    li_only = next(
+        v for v in active if not snapshot.vendors[v].purposes and snapshot.vendors[v].leg_int_purposes
+    )
     consent_vendor = next(v for v in active if v != 755 and snapshot.vendors[v].purposes)
     atps = list(enabled_atps().values_list("id", flat=True)[:3])
     return {
@@ -86,7 +88,8 @@ def test_consent_mode_follows_categories_and_purposes(api, site, catalogue):
 
     # Advertisement allowed but purpose 1 refused: Google reads ad_storage as denied from the TC string.
     no_storage = api.consent(
-        site.key, {"action": "custom", "categories": {"advertisement": True, "analytics": True}, "purposes": [3, 4]}
+        site.key,
+        {"action": "custom", "categories": {"advertisement": True, "analytics": True}, "purposes": [3, 4]},
     ).json()
     assert no_storage["consent_mode"]["ad_storage"] == "denied"
     assert no_storage["consent_mode"]["ad_personalization"] == "denied"
@@ -95,7 +98,11 @@ def test_consent_mode_follows_categories_and_purposes(api, site, catalogue):
 
     ads = api.consent(
         site.key,
-        {"action": "custom", "categories": {"advertisement": True, "functional": True}, "purposes": [1, 3, 4]},
+        {
+            "action": "custom",
+            "categories": {"advertisement": True, "functional": True},
+            "purposes": [1, 3, 4],
+        },
     ).json()
     assert ads["consent_mode"]["ad_storage"] == "granted"
     assert ads["consent_mode"]["ad_personalization"] == "granted"
