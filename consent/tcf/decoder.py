@@ -60,7 +60,6 @@ _ZERO_FILL = ("", "AAA", "AA", "A")
 _EMPTY: frozenset[int] = frozenset()
 _FIXED_CACHE: dict[str, frozenset[int]] = {}
 _SECTION_CACHE: Memo[str, frozenset[int]] = Memo()
-_RANGE_CACHE: Memo[str, tuple[frozenset[int], int]] = Memo()
 
 
 def clear_caches() -> None:
@@ -68,7 +67,6 @@ def clear_caches() -> None:
     _FIXED_CACHE.clear()
     _FIXED_BY_INT.clear()
     _SECTION_CACHE.clear()
-    _RANGE_CACHE.clear()
     _CORE_TAIL_CACHE.clear()
     _SEGMENT_CACHE.clear()
 
@@ -206,31 +204,38 @@ class _Reader:
         return _fixed_ids(self.take(width, field))
 
     def vendor_section(self, field: str) -> frozenset[int]:
-        """MaxVendorId, IsRangeEncoding and a bitfield or range entries (tcf-spec.md §1.4)."""
+        """MaxVendorId, IsRangeEncoding and a bitfield or range entries (tcf-spec.md §1.4).
+
+        The section's exact bits key the memo, so a section repeated in the same string (consent,
+        LI and DisclosedVendors often list the same vendors) or in later strings is parsed once.
+        """
+        bits = self.bits
         section_at = self.pos
         head = self.read_int(17, f"{field} MaxVendorId/IsRangeEncoding")
         max_id = head >> 1
         if head & 1:
             count = self.read_int(12, f"{field} NumEntries")
-            # The key spans the longest extent `count` entries can have, so it holds every bit the
-            # parse reads: equal keys give equal results, and repeated sections skip the parse.
-            key = self.bits[section_at : self.pos + 33 * count]
-            cached_range = _RANGE_CACHE.get(key)
-            if cached_range is not None:
-                ids, length = cached_range
-                self.pos = section_at + length
-                self.spend(len(ids))
-                return ids
+            # Only the IsARange flags decide the extent; a cut-short section is left to the parser.
+            stop = self.pos
+            end_of_bits = self.end
+            for _ in range(count):
+                if stop >= end_of_bits:
+                    break
+                stop += 33 if bits[stop] == "1" else 17
+            key = bits[section_at:stop] if stop <= end_of_bits else ""
+            cached = _SECTION_CACHE.get(key) if key else None
+            if cached is not None:
+                self.pos = stop
+                self.spend(len(cached))
+                return cached
             ids = self.expand(self.range_entries(count, field, max_id))
-            _RANGE_CACHE.remember(key, (ids, self.pos - section_at), BYTES_PER_ID * len(ids) + len(key))
-            return ids
         else:
             if self.pos + max_id > self.end:
                 raise TCStringError(
                     f"{self.segment} segment: {field} bitfield at bit {self.pos} has "
                     f"{self.end - self.pos} bits, shorter than its MaxVendorId {max_id}"
                 )
-            key = self.bits[section_at : self.pos + max_id]
+            key = bits[section_at : self.pos + max_id]
             self.pos += max_id
             cached = _SECTION_CACHE.get(key)
             if cached is not None:
