@@ -43,7 +43,10 @@ def test_custom_choice_in_three_tabs(open_demo, tcf_events, cookies, reference_t
     catalogue = page.evaluate("fetch('/api/v1/sites/demo/vendors?lang=en').then(r => r.json())")
     vendor_ids = [755, *[v["id"] for v in catalogue["vendors"] if v["id"] != 755][:2]]
     atp_id = catalogue["atps"][0]["id"]
-    page.get_by_role("searchbox").fill(catalogue["vendors"][0]["name"][:6])
+    google = next(v["name"] for v in catalogue["vendors"] if v["id"] == 755)
+    page.get_by_role("searchbox").fill(google.upper())
+    expect(page.locator("[data-key='v755']")).to_be_visible()
+    expect(page.locator(f"[data-key='v{vendor_ids[1]}']")).to_be_hidden()
     page.get_by_role("searchbox").fill("")
     for vendor_id in vendor_ids:
         _switch(page, f"v{vendor_id}").check()
