@@ -110,9 +110,15 @@ class Site(models.Model):
         return f"{self.name} ({self.key})"
 
     def save(self, *args: object, **kwargs: object) -> None:
+        creating = self._state.adding
         self.updated_at = timezone.now()
         super().save(*args, **kwargs)  # type: ignore[arg-type]
         cache.delete(f"consent:origins:{self.key}")
+        if creating:
+            # A new site starts with the six standard categories, so its banner is usable at once.
+            from consent.site_setup import ensure_default_categories
+
+            ensure_default_categories(self)
 
     @property
     def default_language(self) -> str:

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cmp.memo import memoized
 from consent import evidence
 from consent.choices import ChoiceRequest
 from consent.disclosure import current_snapshot, site_catalogue
@@ -51,14 +52,18 @@ def new_user_id() -> str:
 
 
 def get_site(site_key: str) -> Site:
-    site = Site.objects.filter(key=site_key).first()
+    site = memoized("site", (site_key,), lambda: Site.objects.filter(key=site_key).first())
     if site is None:
         raise ApiError(404, "unknown_site", f"No site with key {site_key!r}.")
     return site
 
 
 def site_category_slugs(site: Site) -> list[str]:
-    return list(site.categories.order_by("position", "id").values_list("slug", flat=True))
+    return memoized(
+        "category-slugs",
+        (site.pk, site.updated_at),
+        lambda: list(site.categories.order_by("position", "id").values_list("slug", flat=True)),
+    )
 
 
 def live_records(site: Site, user_id: str) -> list[ConsentRecord]:
@@ -159,7 +164,11 @@ def _delete_accounted(
     holding the site lock."""
     if not rows:
         return 0
-    seals = list(site.seals.order_by("sequence"))
+    lowest = min(record_id for record_id, _ in rows)
+    highest = max(record_id for record_id, _ in rows)
+    seals = list(
+        site.seals.filter(through_record_id__gte=lowest, after_record_id__lt=highest).order_by("sequence")
+    )
     throughs = [s.through_record_id for s in seals]
     by_seal: dict[int, list[str]] = defaultdict(list)
     for record_id, mac in rows:
@@ -228,15 +237,19 @@ def seal_site(site: Site, *, now: datetime | None = None) -> ConsentSeal | None:
             fresh = pending.filter(created_at__gt=cutoff).order_by("id").values_list("id", flat=True).first()
             if fresh is not None:
                 pending = pending.filter(id__lt=fresh)
-            rows = list(pending.order_by("id").values_list("id", "mac"))
-            if not rows:
+            count, total, through = 0, 0, after
+            # Streamed: a first seal after a long outage may cover millions of records.
+            for record_id, mac in pending.order_by("id").values_list("id", "mac").iterator(chunk_size=5000):
+                count += 1
+                total = (total + int(mac, 16)) % evidence.MODULUS
+                through = record_id
+            if not count:
                 return None
-            count, total = evidence.digest_of(mac for _, mac in rows)
             seal = ConsentSeal(
                 site=site,
                 sequence=(previous.sequence + 1) if previous else 1,
                 after_record_id=after,
-                through_record_id=rows[-1][0],
+                through_record_id=through,
                 record_count=count,
                 digest=evidence.digest_hex(total),
                 previous_mac=previous.mac if previous else evidence.GENESIS_MAC,

@@ -68,3 +68,15 @@ def test_demo_page_embeds_the_stub_and_the_banner_script(client, catalogue):
     assert 'data-site="demo"' in html
     assert "__tcfapi" in html  # the inline stub
     assert '<script type="text/plain" data-category="analytics">' in html
+
+
+def test_a_new_site_starts_with_the_standard_categories(catalogue):
+    site = Site.objects.create(key="fresh", name="Fresh")
+    assert list(site.categories.values_list("slug", flat=True)) == [
+        "necessary",
+        "functional",
+        "analytics",
+        "performance",
+        "advertisement",
+        "uncategorised",
+    ]
