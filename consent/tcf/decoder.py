@@ -103,7 +103,9 @@ def _segment_bits(segment: str, number: int) -> str:
             strict_mode=True,
         )
     except (UnicodeEncodeError, binascii.Error):
-        position = next(i for i, char in enumerate(text) if char not in _BASE64URL_SET)
+        position = next((i for i, char in enumerate(text) if char not in _BASE64URL_SET), None)
+        if position is None:
+            raise TCStringError(f"segment {number} is not valid base64url") from None
         raise TCStringError(
             f"segment {number}: character {text[position]!r} at position {position} is not base64url "
             "(A-Z a-z 0-9 - _)"
