@@ -263,6 +263,9 @@ CMP_ADMIN_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("CMP_ADMIN_LOGIN_MAX_FAILURES
 CMP_ADMIN_LOGIN_LOCKOUT_SECONDS = env_int("CMP_ADMIN_LOGIN_LOCKOUT_SECONDS", 900, 1)
 # Retry-After sent with the 503 answered while the database is unreachable.
 CMP_DB_RETRY_AFTER_SECONDS = env_int("CMP_DB_RETRY_AFTER_SECONDS", 15, 1)
+# Seconds a worker keeps configuration (sites, API keys, GVL) in memory before re-reading it; a
+# change made in another process is seen after at most this long (cmp/memo.py). 0 disables.
+CMP_CONFIG_CACHE_SECONDS = env_int("CMP_CONFIG_CACHE_SECONDS", 10, 0)
 # Routes /bench/bare, the do-nothing view the load figures are compared with (bench only).
 CMP_BENCH_BARE_VIEW = env_bool("CMP_BENCH_BARE_VIEW", False)
 

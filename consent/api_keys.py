@@ -14,6 +14,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
+from cmp.memo import memoized
 from consent.models import ApiKey, Site
 
 KEY_PREFIX = "cmpk_"
@@ -49,10 +50,11 @@ class ApiKeyAuthentication(BaseAuthentication):
         scheme, _, raw_key = header.partition(" ")
         if scheme.lower() != HEADER_SCHEME.lower() or not raw_key.strip():
             raise AuthenticationFailed(f"Use the header 'Authorization: {HEADER_SCHEME} <key>'.")
-        api_key = (
-            ApiKey.objects.select_related("site")
-            .filter(key_hash=hash_key(raw_key.strip()), revoked=False)
-            .first()
+        key_hash = hash_key(raw_key.strip())
+        api_key = memoized(
+            "api-key",
+            (key_hash,),
+            lambda: ApiKey.objects.select_related("site").filter(key_hash=key_hash, revoked=False).first(),
         )
         if api_key is None:
             raise AuthenticationFailed("This API key is unknown or revoked.")
@@ -60,6 +62,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         # One write per key per minute at most: usage is visible without a write on every read.
         if api_key.last_used_at is None or (now - api_key.last_used_at).total_seconds() > 60:
             ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+            api_key.last_used_at = now
         return None, api_key
 
     def authenticate_header(self, request: Request) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from cmp.memo import memoized
 from consent.errors import ApiError
 from consent.models import Site
 from vendors import catalogue
@@ -63,7 +64,7 @@ def vendors_hash(vendor_ids: frozenset[int]) -> str:
 
 def current_snapshot(language: str = "en") -> GvlSnapshot:
     """The newest GVL with texts in `language` (English where no translation was imported)."""
-    latest = catalogue.current_gvl(language)
+    latest = memoized("current-gvl", (language,), lambda: catalogue.current_gvl(language))
     if latest is None:
         raise ApiError(
             503,
@@ -99,6 +100,11 @@ def _ids_for_site(site: Site, snapshot: GvlSnapshot) -> tuple[frozenset[int], fr
 
 
 def site_catalogue(site: Site, snapshot: GvlSnapshot) -> SiteCatalogue:
+    key = (site.pk, site.updated_at, snapshot.vendor_list_version, snapshot.language)
+    return memoized("site-catalogue", key, lambda: _build_site_catalogue(site, snapshot))
+
+
+def _build_site_catalogue(site: Site, snapshot: GvlSnapshot) -> SiteCatalogue:
     vendor_ids, atp_ids = _ids_for_site(site, snapshot)
     consent_ids = set()
     li_ids = set()

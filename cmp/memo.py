@@ -1,0 +1,90 @@
+"""A process-local memo for configuration read on every API request (sites, API keys, the GVL).
+
+Configuration changes a few times a week; the consent endpoints read it on every request. Reading
+it from PostgreSQL (and Redis) each time cost more than the rest of a downstream read together
+(docs/PERFORMANCE.md, "HTTP load"), so the request path keeps it in the worker's memory:
+
+* Any save or delete of a configuration model in this process (the admin, a management command, a
+  GVL import, a test) bumps a generation number that is part of every key, so the process that made
+  a change sees it at once.
+* Other processes (the other gunicorn workers, other machines) see it after at most
+  CMP_CONFIG_CACHE_SECONDS: every entry expires after that long.
+* Only configuration is memoised. Consent records never are: a new choice is visible to the next
+  read everywhere.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+T = TypeVar("T")
+
+# Models whose rows are configuration. Evidence (consent records, seals) and sessions are not.
+CONFIG_APPS = {"vendors"}
+CONFIG_MODELS = {
+    "consent.site",
+    "consent.cookiecategory",
+    "consent.cookiedeclaration",
+    "consent.sitetext",
+    "consent.apikey",
+}
+MAX_ENTRIES = 10_000
+
+_lock = threading.Lock()
+_store: dict[tuple[Any, ...], tuple[float, Any]] = {}
+_generation = 0
+
+
+def invalidate() -> None:
+    global _generation
+    with _lock:
+        _generation += 1
+        _store.clear()
+
+
+def memoized(namespace: str, key: tuple[Any, ...], load: Callable[[], T], *, keep_none: bool = False) -> T:
+    """`load()` once per `key` per CMP_CONFIG_CACHE_SECONDS in this process. A None result is not
+    kept unless asked (so guessing keys cannot fill the memo)."""
+    ttl = settings.CMP_CONFIG_CACHE_SECONDS
+    if ttl <= 0:
+        return load()
+    full_key = (namespace, _generation, *key)
+    now = time.monotonic()
+    entry = _store.get(full_key)
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    generation = _generation
+    value = load()
+    if value is not None or keep_none:
+        with _lock:
+            if generation == _generation:  # a change while loading: do not keep a stale value
+                if len(_store) >= MAX_ENTRIES:
+                    _store.clear()
+                _store[full_key] = (now + ttl, value)
+    return value
+
+
+def _is_config(sender: Any) -> bool:
+    meta = getattr(sender, "_meta", None)
+    return meta is not None and (meta.app_label in CONFIG_APPS or meta.label_lower in CONFIG_MODELS)
+
+
+def _on_change(sender: Any, **kwargs: Any) -> None:
+    if _is_config(sender):
+        invalidate()
+
+
+def _on_m2m_change(sender: Any, instance: Any = None, action: str = "", **kwargs: Any) -> None:
+    if action.startswith("post_") and _is_config(type(instance)):
+        invalidate()
+
+
+post_save.connect(_on_change, dispatch_uid="cmp.memo.post_save")
+post_delete.connect(_on_change, dispatch_uid="cmp.memo.post_delete")
+m2m_changed.connect(_on_m2m_change, dispatch_uid="cmp.memo.m2m_changed")
