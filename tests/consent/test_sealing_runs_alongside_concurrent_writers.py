@@ -37,7 +37,8 @@ seal_site(site)
 report = verify_log(site)
 sealed = sum(ConsentSeal.objects.filter(site=site).values_list("record_count", flat=True))
 print(ConsentSeal.objects.filter(site=site).count())
-print(ConsentRecord.objects.filter(site=site).count(), sealed, report.unsealed_records, report.ok, report.problems)
+records = ConsentRecord.objects.filter(site=site).count()
+print(records, sealed, report.unsealed_records, report.ok, report.problems)
 """
 
 
