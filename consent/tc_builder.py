@@ -163,6 +163,10 @@ def resolve_choice(
 def build_signals(choice: ResolvedChoice, site: Site, catalogue: SiteCatalogue, now: datetime) -> Signals:
     day = day_deciseconds(now)
     purpose_consents = choice.purpose_consents & catalogue.purpose_ids
+    if site.purpose_one_treatment:
+        # Purpose 1 was not disclosed (the publisher's jurisdiction needs no consent for it), so
+        # there is no consent to signal for it.
+        purpose_consents -= {1}
     purpose_lis = catalogue.li_purpose_ids - choice.purpose_li_objections
     model = TCModel(
         created=day,
@@ -190,5 +194,10 @@ def build_signals(choice: ResolvedChoice, site: Site, catalogue: SiteCatalogue, 
         tc_model=model,
         tc_string=encode(model),
         ac_string=encode_ac_string(choice.atp_consents & catalogue.atp_ids, catalogue.atp_ids),
-        consent_mode=consent_mode_signals(choice.categories, purpose_consents, purpose_lis),
+        # Under purpose-one treatment, device storage needs no consent: the advertisement category decides.
+        consent_mode=consent_mode_signals(
+            choice.categories,
+            purpose_consents | ({1} if site.purpose_one_treatment else set()),
+            purpose_lis,
+        ),
     )

@@ -183,3 +183,14 @@ def test_vendor_disabled_in_the_admin_is_not_disclosed(api, site, catalogue, iab
     assert 755 not in reference["vendorsDisclosed"]
     assert 755 not in reference["vendorConsents"]
     assert api.consent(site.key, {"action": "custom", "vendors": [755]}).status_code == 400
+
+
+def test_purpose_one_treatment_is_signalled_without_a_purpose_one_consent(api, site, iab_decode):
+    site.purpose_one_treatment = True
+    site.save()
+    assert api.get(f"/api/v1/sites/{site.key}/banner").json()["cmp"]["purpose_one_treatment"] is True
+    answer = api.consent(site.key, {"action": "accept_all"}).json()
+    (reference,) = iab_decode([answer["tc_string"]])
+    assert reference["purposeOneTreatment"] is True
+    assert 1 not in reference["purposeConsents"]
+    assert 2 in reference["purposeConsents"]
