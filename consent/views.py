@@ -45,13 +45,6 @@ class ConsentApiView(APIView):
 
 
 def read_json(request: Request) -> Any:
-    content_type = (request.content_type or "").split(";")[0].strip().lower()
-    if content_type not in JSON_TYPES:
-        raise ApiError(
-            415,
-            "unsupported_media_type",
-            f"Send the body as application/json (got {content_type or 'no Content-Type'}).",
-        )
     try:
         raw = request.body
     except RequestDataTooBig:
@@ -62,6 +55,13 @@ def read_json(request: Request) -> Any:
         ) from None
     if settings.DATA_UPLOAD_MAX_MEMORY_SIZE and len(raw) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
         raise ApiError(413, "body_too_large", "The request body is over the size limit.")
+    content_type = (request.content_type or "").split(";")[0].strip().lower()
+    if raw.strip() and content_type not in JSON_TYPES:
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            f"Send the body as application/json (got {content_type or 'no Content-Type'}).",
+        )
     return parse_json_body(raw)
 
 
