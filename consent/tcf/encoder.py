@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import binascii
 import re
-from collections import deque
-from itertools import repeat
 
 from consent.tcf.decoder import MAX_TC_STRING_LENGTH
 from consent.tcf.errors import TCStringError
@@ -54,28 +52,33 @@ def clear_caches() -> None:
     _SECTION_CACHE.clear()
     _RESTRICTION_CACHE.clear()
     _FIXED_CACHE.clear()
+    _LETTER_BITS.clear()
 
 
-def _check_ids(ids: frozenset[int], highest: int, field: str) -> int:
-    """Checks the bounds of an id set and returns its highest id (0 when empty). Non-integers in
-    between fail later with TypeError, which `encode` reports."""
-    if not ids:
-        return 0
+def _sorted_ids(ids: frozenset[int], highest: int, field: str) -> list[int]:
+    """The ids in ascending order, after checking their bounds (the ends must be ints in
+    1..highest). `sorted` compares ints natively, several times faster than `min` plus `max` on a
+    frozenset. Non-integers in between fail later with TypeError, which `encode` reports."""
     try:
-        low, high = min(ids), max(ids)
+        ordered = sorted(ids)
     except TypeError:
         raise TCStringError(f"{field}: ids must be integers") from None
+    if not ordered:
+        return ordered
+    low, high = ordered[0], ordered[-1]
     if type(low) is not int or type(high) is not int:
         raise TCStringError(f"{field}: ids must be integers, got {low!r}..{high!r}")
     if low < 1 or high > highest:
         raise TCStringError(f"{field}: ids must be between 1 and {highest}, got {low}..{high}")
-    return high
+    return ordered
 
 
-def _bit_text(ids: frozenset[int], width: int) -> bytearray:
+def _bit_text(ids: list[int], width: int) -> bytearray:
     """'0'/'1' bytes of a bitfield where position i (1-based) is set for id i; index 0 is a '0'."""
     text = bytearray(b"0") * (width + 1)
-    deque(map(text.__setitem__, ids, repeat(49)), maxlen=0)
+    # A plain loop: the interpreter's item assignment beats map(text.__setitem__, ...) two to one.
+    for vendor_id in ids:
+        text[vendor_id] = 49
     return text
 
 
@@ -83,16 +86,14 @@ def _fixed(ids: frozenset[int], width: int, field: str) -> int:
     key = (ids, width)
     value = _FIXED_CACHE.get(key)
     if value is None:
-        _check_ids(ids, width, field)
-        value = int(_bit_text(ids, width), 2)
+        value = int(_bit_text(_sorted_ids(ids, width, field), width), 2)
         if len(_FIXED_CACHE) >= _CACHE_SIZE:
             _FIXED_CACHE.clear()
         _FIXED_CACHE[key] = value
     return value
 
 
-def _runs(ids: frozenset[int]) -> list[tuple[int, int]]:
-    ordered = sorted(ids)
+def _runs(ordered: list[int]) -> list[tuple[int, int]]:
     runs = []
     start = previous = ordered[0]
     for value in ordered[1:]:
@@ -129,17 +130,18 @@ def _vendor_section(ids: frozenset[int], field: str) -> tuple[int, int]:
     if not ids:
         section = (0, 17)
     else:
-        max_id = _check_ids(ids, 0xFFFF, field)
+        ordered = _sorted_ids(ids, 0xFFFF, field)
+        max_id = ordered[-1]
         runs: list[tuple[int, int]] | None = None
         text: bytearray | None = None
         if max_id > 45 and len(ids) * 4 < max_id:
             # Sparse: runs from the sorted ids are cheaper than the bitfield text.
-            runs = _runs(ids)
+            runs = _runs(ordered)
             multi = sum(1 for start, end in runs if end != start)
             if not _range_is_chosen(max_id, len(runs) - multi, multi):
                 runs = None
         elif max_id > 45:
-            text = _bit_text(ids, max_id)
+            text = _bit_text(ordered, max_id)
             # Position i of `text` is id i and position 0 is '0', so "01" starts a run.
             closed = text + b"0"
             run_count = closed.count(b"01")
@@ -153,7 +155,7 @@ def _vendor_section(ids: frozenset[int], field: str) -> tuple[int, int]:
             section = (((((max_id << 1) | 1) << 12) | len(runs)) << length | entries, 29 + length)
         else:
             if text is None:
-                text = _bit_text(ids, max_id)
+                text = _bit_text(ordered, max_id)
             section = (((max_id << 1) << max_id) | int(text, 2), 17 + max_id)
     _SECTION_CACHE.remember(ids, section, BYTES_PER_ID * len(ids) + section[1] // 8)
     return section
@@ -164,8 +166,7 @@ def _restriction_entries(restriction: PublisherRestriction, number: int) -> tupl
     cached = _RESTRICTION_CACHE.get(ids)
     if cached is None:
         field = f"publisher restriction {number} (purpose {restriction.purpose_id})"
-        _check_ids(ids, 0xFFFF, field)
-        runs = _runs(ids)
+        runs = _runs(_sorted_ids(ids, 0xFFFF, field))
         if len(runs) > 0xFFF:
             raise TCStringError(f"{field}: {len(runs)} runs of vendor ids do not fit NumEntries (max 4095)")
         entries, length = _entries(runs)
