@@ -27,7 +27,7 @@ from consent import services
 from consent.api_keys import ApiKeyAuthentication
 from consent.banner import banner_document, choose_language, vendors_document
 from consent.check import check_processing
-from consent.choices import parse_choice_request, parse_json_body
+from consent.choices import USER_ID_PATTERN, parse_choice_request, parse_json_body
 from consent.errors import ApiError, api_exception_handler, bad_request
 from consent.models import ApiKey, Site
 from consent.tcf import TCStringError, decode, model_to_canonical, validate_v23
@@ -182,13 +182,21 @@ class DecodeView(ConsentApiView):
 class DownstreamView(ConsentApiView):
     authentication_classes = [ApiKeyAuthentication]
 
-    def site_for(self, request: Request, site_key: str) -> Site:
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
         api_key = request.auth
         if not isinstance(api_key, ApiKey):
             raise NotAuthenticated("This endpoint needs the header 'Authorization: Api-Key <key>'.")
-        if api_key.site.key != site_key:
+        if api_key.site.key != kwargs.get("site_key"):
             raise ApiError(403, "forbidden", "This API key belongs to another site.")
-        return api_key.site
+        user_id = kwargs.get("user_id")
+        if user_id is not None and not USER_ID_PATTERN.fullmatch(user_id):
+            raise bad_request(
+                "Not a user id: user ids are 16-64 characters of A-Z, a-z, 0-9, '-' and '_'.", "user_id"
+            )
+
+    def site_for(self, request: Request, site_key: str) -> Site:
+        return request.auth.site
 
 
 class CurrentConsentView(DownstreamView):

@@ -241,3 +241,13 @@ def test_bad_check_questions_get_400(api, site, api_key_for, query):
     response = api.get(f"/api/v1/sites/{site.key}/users/{'u' * 20}/consent/check?{query}", key=key)
     assert response.status_code == 400, response.content
     assert response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("user_id", ["u" * 65, "short", "has%20space0000000"])
+@pytest.mark.parametrize("suffix", ["/consent", "/consent/check?vendor=755", "/export", ""])
+def test_malformed_user_id_in_downstream_urls_gets_400(api, site, api_key_for, user_id, suffix):
+    key = api_key_for(site)
+    path = f"/api/v1/sites/{site.key}/users/{user_id}{suffix}"
+    response = api.delete(path, key=key) if suffix == "" else api.get(path, key=key)
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["field"] == "user_id"
