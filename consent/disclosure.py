@@ -16,7 +16,7 @@ from consent.errors import ApiError
 from consent.models import Site
 from vendors import catalogue
 from vendors.catalogue import GvlSnapshot
-from vendors.models import GoogleAtp, Vendor
+from vendors.models import Vendor
 
 # Purposes for which TCF v2.2+ allows no legitimate interest (1 is consent-only by policy).
 NO_LI_PURPOSES = frozenset({1, 3, 4, 5, 6})
@@ -122,7 +122,3 @@ def _build_site_catalogue(site: Site, snapshot: GvlSnapshot) -> SiteCatalogue:
         atp_ids=atp_ids,
         vendors_hash=vendors_hash(vendor_ids),
     )
-
-
-def atps_for_site(site: Site, atp_ids: frozenset[int]) -> list[GoogleAtp]:
-    return list(GoogleAtp.objects.filter(pk__in=atp_ids).order_by("name", "id"))
