@@ -182,6 +182,7 @@ def live_records(site, count: int) -> None:
 
 
 def run(records: int, expired: int, runs: int) -> dict[str, object]:
+    from django.conf import settings
     from django.core.management import call_command
 
     from consent.models import ConsentRecord, Site
@@ -220,7 +221,7 @@ def run(records: int, expired: int, runs: int) -> dict[str, object]:
         sealed = seal_all_sites()
         seal_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        report = purge_expired()
+        report = purge_expired(batch_size=settings.CMP_PURGE_BATCH_SIZE)
         purge_seconds = time.perf_counter() - started
         remaining = ConsentRecord.objects.count()
         verification = verify_log(site)
@@ -239,6 +240,7 @@ def run(records: int, expired: int, runs: int) -> dict[str, object]:
         )
         print(f"purge run: {purge_runs[-1]}", flush=True)
     return {
+        "batch": settings.CMP_PURGE_BATCH_SIZE,
         "storage": storage,
         "fill_seconds": fill_seconds,
         "records": records,
@@ -255,6 +257,7 @@ def time_now():
 
 def render(result: dict[str, object], admin_url: str) -> str:
     storage = result["storage"]
+    batch = result["batch"]
     rows = storage["rows"]
     total, heap, indexes = storage["total"], storage["heap"], storage["indexes"]
     runs = result["purge_runs"]
@@ -299,9 +302,10 @@ So 100 million records (the scaling target in ARCHITECTURE.md) take about
 ### Purging one million expired records
 
 {result["expired"]:,} records that expired yesterday plus 1,000 live ones, all sealed first (the hourly
-seal job covers records long before they expire). Timed: `consent.services.purge_expired()` with its
-default batch size, the function the daily Celery task runs. Afterwards only the live records remain
-and `verify_log` (the check behind `manage.py verify_consent_log`) passes.
+seal job covers records long before they expire). Timed: `consent.services.purge_expired()` with
+`CMP_PURGE_BATCH_SIZE` ({batch:,}) records per transaction, as the daily Celery task runs it.
+Afterwards only the live records remain and `verify_log` (the check behind
+`manage.py verify_consent_log`) passes.
 
 | run | seal (s) | purge (s) | deleted | batches | left | log verifies |
 |---|---:|---:|---:|---:|---|---|

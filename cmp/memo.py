@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -39,6 +40,15 @@ MAX_ENTRIES = 10_000
 _lock = threading.Lock()
 _store: dict[tuple[Any, ...], tuple[float, Any]] = {}
 _generation = 0
+_connected = False
+
+
+def _connect_once() -> None:
+    global _connected
+    with _lock:
+        if not _connected:
+            connect_signals()
+            _connected = True
 
 
 def invalidate() -> None:
@@ -54,6 +64,8 @@ def memoized(namespace: str, key: tuple[Any, ...], load: Callable[[], T], *, kee
     ttl = settings.CMP_CONFIG_CACHE_SECONDS
     if ttl <= 0:
         return load()
+    if not _connected:
+        _connect_once()
     full_key = (namespace, _generation, *key)
     now = time.monotonic()
     entry = _store.get(full_key)
@@ -76,8 +88,7 @@ def _is_config(sender: Any) -> bool:
 
 
 def _on_change(sender: Any, **kwargs: Any) -> None:
-    if _is_config(sender):
-        invalidate()
+    invalidate()
 
 
 def _on_m2m_change(sender: Any, instance: Any = None, action: str = "", **kwargs: Any) -> None:
@@ -85,6 +96,16 @@ def _on_m2m_change(sender: Any, instance: Any = None, action: str = "", **kwargs
         invalidate()
 
 
-post_save.connect(_on_change, dispatch_uid="cmp.memo.post_save")
-post_delete.connect(_on_change, dispatch_uid="cmp.memo.post_delete")
-m2m_changed.connect(_on_m2m_change, dispatch_uid="cmp.memo.m2m_changed")
+def connect_signals() -> None:
+    """Listens to the configuration models only. A receiver for every sender would also make Django
+    give up its fast path for deleting consent records (it would load each row to signal it), which
+    is what the retention purge does by the million."""
+    for model in apps.get_models():
+        if _is_config(model):
+            post_save.connect(
+                _on_change, sender=model, dispatch_uid=f"cmp.memo.save.{model._meta.label_lower}"
+            )
+            post_delete.connect(
+                _on_change, sender=model, dispatch_uid=f"cmp.memo.delete.{model._meta.label_lower}"
+            )
+    m2m_changed.connect(_on_m2m_change, dispatch_uid="cmp.memo.m2m_changed")

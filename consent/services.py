@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cmp.memo import memoized
@@ -158,10 +159,16 @@ def _lock_site(site: Site) -> None:
 
 
 def _delete_accounted(
-    site: Site, rows: list[tuple[int, str]], reason: str, reference: str, now: datetime
+    site: Site,
+    rows: list[tuple[int, str]],
+    reason: str,
+    reference: str,
+    now: datetime,
+    selection: QuerySet[ConsentRecord] | None = None,
 ) -> int:
     """Deletes records (id, mac) and debits each seal they belonged to. Call inside a transaction
-    holding the site lock."""
+    holding the site lock. `selection`, when given, is a query matching exactly those rows (cheaper
+    to send than thousands of ids)."""
     if not rows:
         return 0
     lowest = min(record_id for record_id, _ in rows)
@@ -188,7 +195,9 @@ def _delete_accounted(
         )
         deletion.mac = evidence.mac_of(evidence.deletion_content(deletion))
         deletion.save(force_insert=True)
-    deleted, _ = ConsentRecord.objects.filter(pk__in=[record_id for record_id, _ in rows]).delete()
+    if selection is None:
+        selection = ConsentRecord.objects.filter(pk__in=[record_id for record_id, _ in rows])
+    deleted, _ = selection.delete()
     return deleted
 
 
@@ -292,22 +301,24 @@ def purge_expired(*, batch_size: int = DEFAULT_PURGE_BATCH, now: datetime | None
     report = PurgeReport()
     for site in Site.objects.order_by("key"):
         seal_site(site, now=now)
+        # Each batch starts after the previous one's last id, so it never re-walks the index entries
+        # of rows deleted moments ago, and deletes by id range, not by a list of thousands of ids.
+        after_id = 0
         while True:
             with transaction.atomic():
                 _lock_site(site)
                 last_seal = site.seals.order_by("-sequence").first()
                 if last_seal is None:
                     break
-                rows = list(
-                    ConsentRecord.objects.filter(
-                        site=site, expires_at__lte=now, id__lte=last_seal.through_record_id
-                    )
-                    .order_by("id")
-                    .values_list("id", "mac")[:batch_size]
+                expired = ConsentRecord.objects.filter(
+                    site=site, expires_at__lte=now, id__gt=after_id, id__lte=last_seal.through_record_id
                 )
+                rows = list(expired.order_by("id").values_list("id", "mac")[:batch_size])
                 if not rows:
                     break
-                deleted = _delete_accounted(site, rows, DeletionReason.RETENTION, "", now)
+                after_id = rows[-1][0]
+                selection = expired.filter(id__lte=after_id)
+                deleted = _delete_accounted(site, rows, DeletionReason.RETENTION, "", now, selection)
             report.deleted += deleted
             report.batches += 1
             report.per_site[site.key] = report.per_site.get(site.key, 0) + deleted
