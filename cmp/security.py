@@ -18,6 +18,7 @@ This middleware adds what those leave out:
   modern browsers, which prefer CSP, enforce the same thing. The TCF `__tcfapiLocator` frame is an
   empty iframe the stub creates inside the publisher's page; this service serves no page for it, so
   nothing here needs to be frameable by other origins.
+* Answers under /api/ never set cookies: the API authenticates by API key only.
 * With DEBUG on, error pages keep no CSP: Django's technical error page relies on inline handlers.
 
 Static files are answered by WhiteNoise, which sits after this middleware, so they skip it: CSP on a
@@ -154,6 +155,10 @@ class SecurityHeadersMiddleware:
                 response["Content-Security-Policy"] = html_policy(request, response)
             else:
                 response["Content-Security-Policy"] = API_POLICY
+        if request.path.startswith("/api/") and response.cookies:
+            # The API authenticates by API key, never by cookie, so it has no reason to set one. Django's
+            # CSRF middleware would otherwise answer a malformed csrftoken cookie with a fresh one.
+            response.cookies.clear()
         # SecurityMiddleware sends nosniff only when its setting says so; the API always wants it.
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
