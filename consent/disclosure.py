@@ -76,7 +76,11 @@ def current_snapshot(language: str = "en") -> GvlSnapshot:
 
 def snapshot_for(vendor_list_version: int, language: str = "en") -> GvlSnapshot:
     """The GVL version a record was given under. Raises GvlVersion.DoesNotExist if it is gone."""
-    return catalogue.gvl_snapshot(vendor_list_version, language)
+    return memoized(
+        "gvl-snapshot",
+        (vendor_list_version, language),
+        lambda: catalogue.gvl_snapshot(vendor_list_version, language),
+    )
 
 
 def _ids_for_site(site: Site, snapshot: GvlSnapshot) -> tuple[frozenset[int], frozenset[int]]:
