@@ -24,8 +24,9 @@ Strictness (tcf-spec.md §1.2, §1.9), decided here:
 from __future__ import annotations
 
 import binascii
-from itertools import chain, compress, starmap
-from operator import sub
+import re
+from itertools import chain, compress, repeat, starmap
+from operator import and_, sub
 from typing import cast
 
 from consent.tcf.errors import TCStringError
@@ -38,6 +39,7 @@ from consent.tcf.model import (
     PublisherRestriction,
     TCModel,
     trusted_model,
+    trusted_restriction,
 )
 
 #: Longest input accepted, in characters. A string has to fit a 4 KiB cookie to be stored in a
@@ -56,6 +58,13 @@ _BASE64URL_SET = frozenset(_BASE64URL)
 _TO_STANDARD_BASE64 = bytes.maketrans(b"-_+/", b"+/!!")
 _BIT_SELECTORS = bytes.maketrans(b"01", b"\x00\x01")
 _ZERO_FILL = ("", "AAA", "AA", "A")
+# The int objects for ids 0..4096, built once: slicing this tuple hands out shared ints instead of
+# allocating one per id (ids above 256 are not interned), a third of a bitfield's decode time.
+_ID_OBJECTS = tuple(range(4097))
+# IsARange flags of a run of single-id range entries: every 17th bit, all zero.
+_NO_RANGE_FLAGS = "0" * 4096
+_SINGLE_ENTRY = re.compile("[01]([01]{16})")
+_NEXT = (1).__add__
 
 _EMPTY: frozenset[int] = frozenset()
 _FIXED_CACHE: dict[str, frozenset[int]] = {}
@@ -112,6 +121,58 @@ def _segment_bits(segment: str, number: int) -> str:
         ) from None
     nbits = len(text) * 6
     return format(int.from_bytes(data, "big") >> (len(data) * 8 - nbits), "b").zfill(nbits)
+
+
+def _common_section(bits: str, pos: int, end: int) -> tuple[frozenset[int], int] | None:
+    """The ids of a well-formed vendor section at `pos` in the two common forms, a bitfield or range
+    entries that are all single ids, and where it ends; None for anything else (ranges of several
+    ids, a truncated section, an id out of bounds), which the reader then parses and reports.
+    Memoised by the section's exact bits."""
+    count_at = pos + 17
+    if count_at > end:
+        return None
+    head = int(bits[pos:count_at], 2)
+    max_id = head >> 1
+    if head & 1:
+        entries_at = count_at + 12
+        if entries_at > end:
+            return None
+        count = int(bits[count_at:entries_at], 2)
+        stop = entries_at + 17 * count
+        if stop > end or bits[entries_at:stop:17] != _NO_RANGE_FLAGS[:count]:
+            return None
+        key = bits[pos:stop]
+        ids = _SECTION_CACHE.get(key)
+        if ids is not None:
+            return ids, stop
+        starts = sorted(_single_ids(bits, entries_at, count))
+        if not starts:
+            ids = _EMPTY
+        elif starts[0] and starts[-1] <= max_id:
+            ids = frozenset(starts)
+        else:
+            return None
+    else:
+        stop = count_at + max_id
+        if stop > end:
+            return None
+        key = bits[pos:stop]
+        ids = _SECTION_CACHE.get(key)
+        if ids is not None:
+            return ids, stop
+        ids = frozenset(compress(_ids_upto(max_id), key[17:].encode("ascii").translate(_BIT_SELECTORS)))
+    _SECTION_CACHE.remember(key, ids, BYTES_PER_ID * len(ids) + len(key))
+    return ids, stop
+
+
+def _single_ids(bits: str, at: int, count: int) -> list[int]:
+    """The ids of `count` single-id range entries (IsARange 0, 16-bit id) starting at bit `at`."""
+    if count > 64:
+        return list(map(int, _SINGLE_ENTRY.findall(bits, at, at + 17 * count), repeat(2)))
+    # One int for the run, cut by shifts: cheaper than one int(..., 2) per entry while the run is
+    # short (each shift copies the run).
+    run = int(bits[at : at + 17 * count] or "0", 2)
+    return list(map(and_, map(run.__rshift__, range(17 * count - 17, -1, -17)), repeat(0xFFFF)))
 
 
 class _Reader:
@@ -213,10 +274,21 @@ class _Reader:
         """
         bits = self.bits
         section_at = self.pos
-        head = self.read_int(17, f"{field} MaxVendorId/IsRangeEncoding")
+        found = _common_section(bits, section_at, self.end)
+        if found is not None:
+            ids, self.pos = found
+            self.spend(len(ids))
+            return ids
+        if section_at + 17 > self.end:
+            raise self.truncated(f"{field} MaxVendorId/IsRangeEncoding", 17)
+        head = int(bits[section_at : section_at + 17], 2)
+        self.pos = section_at + 17
         max_id = head >> 1
         if head & 1:
-            count = self.read_int(12, f"{field} NumEntries")
+            if self.pos + 12 > self.end:
+                raise self.truncated(f"{field} NumEntries", 12)
+            count = int(bits[self.pos : self.pos + 12], 2)
+            self.pos += 12
             # Only the IsARange flags decide the extent; a cut-short section is left to the parser.
             stop = self.pos
             end_of_bits = self.end
@@ -243,40 +315,74 @@ class _Reader:
             if cached is not None:
                 self.spend(len(cached))
                 return cached
-            ids = frozenset(
-                compress(range(1, max_id + 1), key[17:].encode("ascii").translate(_BIT_SELECTORS))
-            )
+            ids = frozenset(compress(_ids_upto(max_id), key[17:].encode("ascii").translate(_BIT_SELECTORS)))
             self.spend(len(ids))
         _SECTION_CACHE.remember(key, ids, BYTES_PER_ID * len(ids) + len(key))
         return ids
 
     def restrictions(self) -> tuple[PublisherRestriction, ...]:
-        count = self.read_int(12, "NumPubRestrictions")
-        by_key: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        bits = self.bits
+        pos = self.pos
+        if pos + 12 > self.end:
+            raise self.truncated("NumPubRestrictions", 12)
+        count = int(bits[pos : pos + 12], 2)
+        self.pos = pos + 12
+        if not count:
+            return ()
+        # Keyed by PurposeId << 2 | RestrictionType, which sorts as (purpose, type) does. Entries made
+        # only of single ids (the usual case) are read in one regex pass and kept as plain ids.
+        by_key: dict[int, list[tuple[int, int]]] = {}
+        singles: dict[int, list[int]] = {}
         for number in range(1, count + 1):
             entry_at = self.pos
-            head = self.read_int(20, f"PubRestrictionEntry {number}")
-            purpose_id = head >> 14
-            restriction_type = (head >> 12) & 3
-            if purpose_id == 0 or restriction_type == 3:
+            if entry_at + 20 > self.end:
+                raise self.truncated(f"PubRestrictionEntry {number}", 20)
+            head = int(bits[entry_at : entry_at + 20], 2)
+            self.pos = pos = entry_at + 20
+            key = head >> 12
+            if key < 4 or key & 3 == 3:
                 raise TCStringError(
                     f"{self.segment} segment: PubRestrictionEntry {number} at bit {entry_at} has "
-                    f"PurposeId {purpose_id} and RestrictionType {restriction_type}; "
+                    f"PurposeId {key >> 2} and RestrictionType {key & 3}; "
                     "PurposeId must be 1-63 and RestrictionType 0, 1 or 2"
                 )
-            field = f"PubRestrictionEntry {number}"
-            entries = self.range_entries(head & 0xFFF, field, 0xFFFF)
-            by_key.setdefault((purpose_id, restriction_type), []).extend(entries)
-        merged = {key: _merge(intervals) for key, intervals in sorted(by_key.items()) if intervals}
-        # Charge every restriction first, so a string over the budget is refused before any set is built.
-        self.spend(sum(-sum(starmap(sub, intervals)) for intervals in merged.values()))
-        result = [
-            PublisherRestriction(
-                purpose_id, restriction_type, frozenset(chain.from_iterable(starmap(range, spans)))
-            )
-            for (purpose_id, restriction_type), spans in merged.items()
-        ]
-        return tuple(result)
+            entry_count = head & 0xFFF
+            stop = pos + 17 * entry_count
+            if stop <= self.end and bits[pos:stop:17] == _NO_RANGE_FLAGS[:entry_count]:
+                starts = _single_ids(bits, pos, entry_count)
+                if 0 not in starts:
+                    self.pos = stop
+                    if starts:
+                        singles.setdefault(key, []).extend(starts)
+                    continue
+            entries = self.range_entries(entry_count, f"PubRestrictionEntry {number}", 0xFFFF)
+            if entries:
+                by_key.setdefault(key, []).extend(entries)
+        keys = sorted(by_key.keys() | singles.keys()) if by_key else sorted(singles)
+        pending: list[tuple[int, frozenset[int] | list[tuple[int, int]]]] = []
+        charge = 0
+        for key in keys:
+            spans = by_key.get(key)
+            if spans is None:
+                ids = frozenset(singles[key])
+                charge += len(ids)
+                pending.append((key, ids))
+            else:
+                extra = singles.get(key)
+                if extra:
+                    spans.extend(zip(extra, map(_NEXT, extra), strict=True))
+                spans = _merge(spans)
+                charge -= sum(starmap(sub, spans))
+                pending.append((key, spans))
+        # Charge every restriction before any range is expanded, so a string over the budget is refused
+        # first (sets of single ids are already built: the string's own length bounds them).
+        self.spend(charge)
+        restrictions = []
+        for key, value in pending:
+            if not isinstance(value, frozenset):
+                value = frozenset(chain.from_iterable(starmap(range, value)))
+            restrictions.append(trusted_restriction(key >> 2, key & 3, value))
+        return tuple(restrictions)
 
     def finish(self) -> None:
         if "1" in self.bits[self.pos :]:
@@ -325,9 +431,9 @@ def _header(value: int) -> Header:
         (value >> 78) & 0x3F,  # TcfPolicyVersion
         bool((value >> 77) & 1),  # IsServiceSpecific
         bool((value >> 76) & 1),  # UseNonStandardTexts
-        _fixed_from_int((value >> 64) & 0xFFF, 12),  # SpecialFeatureOptIns
-        _fixed_from_int((value >> 40) & 0xFFFFFF, 24),  # PurposesConsent
-        _fixed_from_int((value >> 16) & 0xFFFFFF, 24),  # PurposesLITransparency
+        _fixed24((value >> 52) & 0xFFF000),  # SpecialFeatureOptIns, as the top of 24 bits
+        _fixed24((value >> 40) & 0xFFFFFF),  # PurposesConsent
+        _fixed24((value >> 16) & 0xFFFFFF),  # PurposesLITransparency
         bool((value >> 15) & 1),  # PurposeOneTreatment
         _letters((value >> 3) & 0xFFF),  # PublisherCC
     )
@@ -351,22 +457,27 @@ def _check_version(bits: str) -> None:
 def _core(text: str, budget: list[int]) -> tuple[Header, CoreTail]:
     """The core segment. Its first 35 characters hold the header (parsed every time); the rest
     (vendor sections and restrictions, which recur across users) is memoised by its text."""
-    head = text[:36]
-    if len(text) >= 36 and "=" not in head:
-        try:
-            data = binascii.a2b_base64(head.encode("ascii").translate(_TO_STANDARD_BASE64), strict_mode=True)
-        except (UnicodeEncodeError, binascii.Error):
-            data = b""
-        if data:
-            value = int.from_bytes(data, "big")
-            tail = _CORE_TAIL_CACHE.get(text[35:])
-            if value >> 210 == 2 and tail is not None:
-                budget[0] -= tail[3]
-                return _header(value), tail
-    reader = _Reader(_segment_bits(text, 1), CORE, 0, budget)
-    if reader.end < 6:
-        raise reader.truncated("Version", 6)
-    _check_version(reader.bits)
+    tail_key = text[35:] if len(text) >= 36 and "=" not in text[:36] else None
+    if tail_key is not None:
+        tail = _CORE_TAIL_CACHE.get(tail_key)
+        if tail is not None:
+            try:
+                data = binascii.a2b_base64(
+                    text[:36].encode("ascii").translate(_TO_STANDARD_BASE64), strict_mode=True
+                )
+            except (UnicodeEncodeError, binascii.Error):
+                data = b""
+            if data:
+                value = int.from_bytes(data, "big")
+                if value >> 210 == 2:
+                    budget[0] -= tail[3]
+                    return _header(value), tail
+    bits = _segment_bits(text, 1)
+    reader = _Reader(bits, CORE, 0, budget)
+    if not bits.startswith("000010"):
+        if reader.end < 6:
+            raise reader.truncated("Version", 6)
+        _check_version(bits)
     if reader.end < 213:
         reader.pos = 6
         for field, width in _HEADER_FIELDS:
@@ -378,9 +489,10 @@ def _core(text: str, budget: list[int]) -> tuple[Header, CoreTail]:
     restrictions = reader.restrictions()
     reader.finish()
     tail = (vendor_consents, vendor_li, restrictions, before - budget[0])
-    if len(text) >= 36 and "=" not in text[:36]:
-        _CORE_TAIL_CACHE.remember(text[35:], tail, BYTES_PER_ID * tail[3] + len(text))
-    return _header(int(reader.bits[:216].ljust(216, "0"), 2)), tail
+    if tail_key is not None:
+        _CORE_TAIL_CACHE.remember(tail_key, tail, BYTES_PER_ID * tail[3] + len(text))
+    # The sections parsed, so the header's 216 bits are all there.
+    return _header(int(bits[:216], 2)), tail
 
 
 def _later_segment(text: str, number: int, budget: list[int]) -> tuple[str, tuple[object, ...], int]:
@@ -400,6 +512,13 @@ def _later_segment(text: str, number: int, budget: list[int]) -> tuple[str, tupl
             "or 3 (PublisherTC)"
         )
     name = SEGMENT_NAMES[segment_type]
+    if segment_type != 3:
+        found = _common_section(bits, 3, len(bits))
+        if found is not None and len(found[0]) <= budget[0] and "1" not in bits[found[1] :]:
+            budget[0] -= len(found[0])
+            vendor_ids: tuple[str, tuple[object, ...], int] = (name, (found[0],), len(found[0]))
+            _SEGMENT_CACHE.remember(text, vendor_ids, BYTES_PER_ID * vendor_ids[2] + len(text))
+            return vendor_ids
     before = budget[0]
     reader = _Reader(bits, name, 3, budget)
     payload: tuple[object, ...]
@@ -502,10 +621,15 @@ _HEADER_FIELDS = (
 )
 
 
+def _ids_upto(max_id: int) -> tuple[int, ...] | range:
+    """Ids 1..max_id, as shared int objects where the table reaches."""
+    return _ID_OBJECTS[1 : max_id + 1] if max_id < len(_ID_OBJECTS) else range(1, max_id + 1)
+
+
 def _fixed_ids(bits: str) -> frozenset[int]:
     ids = _FIXED_CACHE.get(bits)
     if ids is None:
-        ids = frozenset(compress(range(1, len(bits) + 1), bits.encode("ascii").translate(_BIT_SELECTORS)))
+        ids = frozenset(compress(_ids_upto(len(bits)), bits.encode("ascii").translate(_BIT_SELECTORS)))
         if len(_FIXED_CACHE) >= _CACHE_SIZE:
             _FIXED_CACHE.clear()
         _FIXED_CACHE[bits] = ids
@@ -520,17 +644,26 @@ def _letters(value: int) -> str:
     return _LETTERS[value >> 6] + _LETTERS[value & 0x3F]
 
 
-_FIXED_BY_INT: dict[tuple[int, int], frozenset[int]] = {}
+_FIXED_BY_INT: dict[int, frozenset[int]] = {}
 
 
-def _fixed_from_int(value: int, width: int) -> frozenset[int]:
-    key = (value, width)
-    ids = _FIXED_BY_INT.get(key)
+# _BYTE_IDS[k][byte]: the ids that byte sets when it is byte k (0-based) of a fixed bitfield.
+_BYTE_IDS = tuple(
+    tuple(tuple(8 * k + bit + 1 for bit in range(8) if byte & (0x80 >> bit)) for byte in range(256))
+    for k in range(3)
+)
+
+
+def _fixed24(value: int) -> frozenset[int]:
+    """Ids of a 24-bit header bitfield given as an int, bit 1 first (a 12-bit field is passed as
+    the top half). Memoised: 2**24 keys at most, reached only by crafted strings."""
+    ids = _FIXED_BY_INT.get(value)
     if ids is None:
-        ids = _fixed_ids(format(value, "b").zfill(width))
-        _FIXED_BY_INT[key] = ids  # at most 2**12 + 2**24 keys, reached only by crafted strings
+        first, second, third = _BYTE_IDS
+        ids = frozenset(first[value >> 16] + second[(value >> 8) & 0xFF] + third[value & 0xFF])
         if len(_FIXED_BY_INT) >= _CACHE_SIZE:
             _FIXED_BY_INT.clear()
+        _FIXED_BY_INT[value] = ids
     return ids
 
 
