@@ -186,21 +186,7 @@ def vendors_payload(
         urls = vendor.urls_for(language)
         vendors.append(
             {
-                "id": vendor.id,
-                "name": vendor.name,
-                "purposes": sorted(vendor.purposes),
-                "leg_int_purposes": sorted(vendor.leg_int_purposes),
-                "flexible_purposes": sorted(vendor.flexible_purposes),
-                "special_purposes": sorted(vendor.special_purposes),
-                "features": sorted(vendor.features),
-                "special_features": sorted(vendor.special_features),
-                "data_declaration": sorted(vendor.data_declaration),
-                "data_retention": dict(vendor.data_retention or {}),
-                "uses_cookies": vendor.uses_cookies,
-                "cookie_max_age_seconds": vendor.cookie_max_age_seconds,
-                "cookie_refresh": vendor.cookie_refresh,
-                "uses_non_cookie_access": vendor.uses_non_cookie_access,
-                "device_storage_disclosure_url": vendor.device_storage_disclosure_url,
+                **vendor.declarations_json(),
                 "privacy_url": urls.get("privacy", ""),
                 "legint_claim_url": urls.get("legIntClaim", ""),
             }

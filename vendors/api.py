@@ -76,22 +76,8 @@ def stack_json(stack: Stack) -> dict[str, Any]:
 
 def vendor_json(vendor: GvlVendor) -> dict[str, Any]:
     return {
-        "id": vendor.id,
-        "name": vendor.name,
-        "purposes": sorted(vendor.purposes),
-        "leg_int_purposes": sorted(vendor.leg_int_purposes),
-        "flexible_purposes": sorted(vendor.flexible_purposes),
-        "special_purposes": sorted(vendor.special_purposes),
-        "features": sorted(vendor.features),
-        "special_features": sorted(vendor.special_features),
-        "data_declaration": sorted(vendor.data_declaration),
-        "data_retention": dict(vendor.data_retention),
+        **vendor.declarations_json(),
         "urls": [dict(url) for url in vendor.urls],
-        "uses_cookies": vendor.uses_cookies,
-        "cookie_max_age_seconds": vendor.cookie_max_age_seconds,
-        "cookie_refresh": vendor.cookie_refresh,
-        "uses_non_cookie_access": vendor.uses_non_cookie_access,
-        "device_storage_disclosure_url": vendor.device_storage_disclosure_url,
         "overflow": dict(vendor.overflow) if vendor.overflow is not None else None,
         "deleted_date": vendor.deleted_date.isoformat().replace("+00:00", "Z")
         if vendor.deleted_date

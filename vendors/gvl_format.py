@@ -74,6 +74,26 @@ class GvlVendor:
             by_language.get(language.lower()) or by_language.get("en") or (self.urls[0] if self.urls else {})
         )
 
+    def declarations_json(self) -> dict[str, Any]:
+        """What the vendor declares, JSON-ready: shared by every API that shows a vendor."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "purposes": sorted(self.purposes),
+            "leg_int_purposes": sorted(self.leg_int_purposes),
+            "flexible_purposes": sorted(self.flexible_purposes),
+            "special_purposes": sorted(self.special_purposes),
+            "features": sorted(self.features),
+            "special_features": sorted(self.special_features),
+            "data_declaration": sorted(self.data_declaration),
+            "data_retention": dict(self.data_retention or {}),
+            "uses_cookies": self.uses_cookies,
+            "cookie_max_age_seconds": self.cookie_max_age_seconds,
+            "cookie_refresh": self.cookie_refresh,
+            "uses_non_cookie_access": self.uses_non_cookie_access,
+            "device_storage_disclosure_url": self.device_storage_disclosure_url,
+        }
+
 
 @dataclass(frozen=True, eq=False)
 class GvlTaxonomy:
