@@ -220,6 +220,7 @@ def run(records: int, expired: int, runs: int) -> dict[str, object]:
         started = time.perf_counter()
         sealed = seal_all_sites()
         seal_seconds = time.perf_counter() - started
+        load_before = os.getloadavg()[0]
         started = time.perf_counter()
         report = purge_expired(batch_size=settings.CMP_PURGE_BATCH_SIZE)
         purge_seconds = time.perf_counter() - started
@@ -236,6 +237,7 @@ def run(records: int, expired: int, runs: int) -> dict[str, object]:
                 "live": live,
                 "verified": verification.ok,
                 "problems": verification.problems[:3],
+                "load": load_before,
             }
         )
         print(f"purge run: {purge_runs[-1]}", flush=True)
@@ -270,7 +272,7 @@ def render(result: dict[str, object], admin_url: str) -> str:
     runs_rows = "\n".join(
         f"| {i + 1} | {r['seal_seconds']:.1f} | {r['purge_seconds']:.1f} | {r['deleted']:,} "
         f"| {r['batches']:,} "
-        f"| {r['remaining']:,} (live: {r['live']:,}) | {'yes' if r['verified'] else 'NO'} |"
+        f"| {r['remaining']:,} (live: {r['live']:,}) | {'yes' if r['verified'] else 'NO'} | {r['load']:.1f} |"
         for i, r in enumerate(runs)
     )
     server = urlparse(admin_url)
@@ -307,8 +309,8 @@ seal job covers records long before they expire). Timed: `consent.services.purge
 Afterwards only the live records remain and `verify_log` (the check behind
 `manage.py verify_consent_log`) passes.
 
-| run | seal (s) | purge (s) | deleted | batches | left | log verifies |
-|---|---:|---:|---:|---:|---|---|
+| run | seal (s) | purge (s) | deleted | batches | left | log verifies | load average at start |
+|---|---:|---:|---:|---:|---|---|---:|
 {runs_rows}
 
 **Median purge time: {purge_median:.1f} s** for {result["expired"]:,} records (target: under 30 s);

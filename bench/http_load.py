@@ -203,10 +203,15 @@ def extract_api_key(output: str) -> str:
     return max(tokens, key=len)
 
 
-def start_gunicorn(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:
+def start_gunicorn(env: dict[str, str], port: int, workers: int, threads: int, log: Path) -> subprocess.Popen:
+    worker_class = (
+        ["--worker-class", "gthread", "--threads", str(threads)]
+        if threads > 1
+        else ["--worker-class", "sync"]
+    )
     process = subprocess.Popen(
-        [GUNICORN, "cmp.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--worker-class", "sync", "--backlog", "2048", "--access-logfile", "/dev/null"],
+        [GUNICORN, "cmp.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), *worker_class,
+         "--backlog", "2048", "--access-logfile", "/dev/null"],
         cwd=REPO_ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )  # fmt: skip
     wait_for(f"http://127.0.0.1:{port}/bench/bare")
@@ -266,13 +271,14 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
     env, api_key = prepare(args.admin_url, args.database, redis_url)
     port = free_port()
     workdir = Path(tempfile.mkdtemp(prefix="cmp-http-load-"))
-    process = start_gunicorn(env, port, args.workers, workdir / "gunicorn.log")
+    process = start_gunicorn(env, port, args.workers, args.threads, workdir / "gunicorn.log")
     base_url = f"http://127.0.0.1:{port}"
     try:
         endpoints = endpoints_for(base_url, api_key)
         smoke(base_url, endpoints)
         for endpoint in endpoints:  # warm every worker's caches and connections
             run_wrk(base_url, endpoint, args.connections, 2, workdir)
+        load_start = os.getloadavg()
         peaks: dict[str, list[WrkResult]] = {e.name: [] for e in endpoints}
         for run in range(args.runs):
             for endpoint in endpoints:
@@ -296,7 +302,7 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
         with psycopg.connect(args.admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
         shutil.rmtree(workdir, ignore_errors=True)
-    return {"endpoints": endpoints, "peaks": peaks, "sweeps": sweeps}
+    return {"endpoints": endpoints, "peaks": peaks, "sweeps": sweeps, "load": (load_start, os.getloadavg())}
 
 
 def render(result: dict[str, object], args: argparse.Namespace) -> str:
@@ -329,6 +335,7 @@ def render(result: dict[str, object], args: argparse.Namespace) -> str:
         f"{'met' if max(p99_at80['consent_get'], p99_at80['consent_post']) < 50 else 'MISSED'}",
     ]
     verdict_lines = "\n".join(f"- {line}" for line in verdicts)
+    load_start, load_end = (", ".join(f"{x:.1f}" for x in load) for load in result["load"])
     return f"""Measured by `bench/http_load.py` on {machine_line()}: gunicorn {args.workers} sync workers
 (DEBUG off), PostgreSQL 15 on this machine (scratch database, migrated, bundled GVL v106 and the demo
 site with every vendor enabled), Redis db 5 as cache and rate-limit store (limits counted on every
@@ -352,6 +359,11 @@ The consent POST mixes accept all, reject all and a custom choice (30 vendors, 5
 POST is a synchronous INSERT of a new signed record. The downstream GET and check read the user's
 latest record with an API key.
 
+The machine is shared: load average (1, 5, 15 min) was {load_start} when the runs started and
+{load_end} at the end of the sweeps, against 2 cores, so other processes took part of the CPU during
+the runs and the figures move by tens of percent from one run of the script to the next. The ratios
+compare endpoints measured interleaved in the same run, which cancels most, not all, of that.
+
 Acceptance:
 {verdict_lines}
 """
@@ -368,6 +380,7 @@ def main() -> None:
     parser.add_argument("--database", default="hardening_bench_http")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/5")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (>1: gthread workers)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--sweep-duration", type=int, default=5)
