@@ -152,6 +152,8 @@ def _common_section(bits: str, pos: int, end: int) -> tuple[frozenset[int], int]
             ids = frozenset(starts)
         else:
             return None
+    elif not max_id:
+        return _EMPTY, count_at
     else:
         stop = count_at + max_id
         if stop > end:
@@ -160,7 +162,7 @@ def _common_section(bits: str, pos: int, end: int) -> tuple[frozenset[int], int]
         ids = _SECTION_CACHE.get(key)
         if ids is not None:
             return ids, stop
-        ids = frozenset(compress(_ids_upto(max_id), key[17:].encode("ascii").translate(_BIT_SELECTORS)))
+        ids = _bitfield_ids(key, max_id)
     _SECTION_CACHE.remember(key, ids, BYTES_PER_ID * len(ids) + len(key))
     return ids, stop
 
@@ -315,7 +317,7 @@ class _Reader:
             if cached is not None:
                 self.spend(len(cached))
                 return cached
-            ids = frozenset(compress(_ids_upto(max_id), key[17:].encode("ascii").translate(_BIT_SELECTORS)))
+            ids = _bitfield_ids(key, max_id)
             self.spend(len(ids))
         _SECTION_CACHE.remember(key, ids, BYTES_PER_ID * len(ids) + len(key))
         return ids
@@ -358,7 +360,18 @@ class _Reader:
             entries = self.range_entries(entry_count, f"PubRestrictionEntry {number}", 0xFFFF)
             if entries:
                 by_key.setdefault(key, []).extend(entries)
-        keys = sorted(by_key.keys() | singles.keys()) if by_key else sorted(singles)
+        if not by_key and len(singles) == 1:
+            for key, starts in singles.items():
+                ids = frozenset(starts)
+                self.spend(len(ids))
+                return (trusted_restriction(key >> 2, key & 3, ids),)
+        if not by_key:
+            restrictions = [
+                trusted_restriction(key >> 2, key & 3, frozenset(singles[key])) for key in sorted(singles)
+            ]
+            self.spend(sum(len(restriction.vendor_ids) for restriction in restrictions))
+            return tuple(restrictions)
+        keys = sorted(by_key.keys() | singles.keys())
         pending: list[tuple[int, frozenset[int] | list[tuple[int, int]]]] = []
         charge = 0
         for key in keys:
@@ -626,6 +639,15 @@ def _ids_upto(max_id: int) -> tuple[int, ...] | range:
     return _ID_OBJECTS[1 : max_id + 1] if max_id < len(_ID_OBJECTS) else range(1, max_id + 1)
 
 
+def _bitfield_ids(section: str, max_id: int) -> frozenset[int]:
+    """Ids set in a bitfield vendor section (its 17-bit head, then bit i = id i)."""
+    if max_id < len(_ID_OBJECTS):
+        # The head's last bit (IsRangeEncoding, 0 here) selects id 0 out; compress stops at the
+        # selectors' end, so the whole table is passed without slicing it.
+        return frozenset(compress(_ID_OBJECTS, section[16:].encode("ascii").translate(_BIT_SELECTORS)))
+    return frozenset(compress(range(1, max_id + 1), section[17:].encode("ascii").translate(_BIT_SELECTORS)))
+
+
 def _fixed_ids(bits: str) -> frozenset[int]:
     ids = _FIXED_CACHE.get(bits)
     if ids is None:
@@ -657,6 +679,8 @@ _BYTE_IDS = tuple(
 def _fixed24(value: int) -> frozenset[int]:
     """Ids of a 24-bit header bitfield given as an int, bit 1 first (a 12-bit field is passed as
     the top half). Memoised: 2**24 keys at most, reached only by crafted strings."""
+    if not value:
+        return _EMPTY
     ids = _FIXED_BY_INT.get(value)
     if ids is None:
         first, second, third = _BYTE_IDS
