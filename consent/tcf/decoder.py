@@ -26,7 +26,7 @@ from __future__ import annotations
 import binascii
 import re
 from itertools import chain, compress, repeat, starmap
-from operator import and_, sub
+from operator import sub
 from typing import cast
 
 from consent.tcf.errors import TCStringError
@@ -174,7 +174,7 @@ def _single_ids(bits: str, at: int, count: int) -> list[int]:
     # One int for the run, cut by shifts: cheaper than one int(..., 2) per entry while the run is
     # short (each shift copies the run).
     run = int(bits[at : at + 17 * count] or "0", 2)
-    return list(map(and_, map(run.__rshift__, range(17 * count - 17, -1, -17)), repeat(0xFFFF)))
+    return [run >> shift & 0xFFFF for shift in range(17 * count - 17, -1, -17)]
 
 
 class _Reader:
@@ -411,6 +411,7 @@ Header = tuple[
     int,
     int,
     int,
+    int,
     str,
     int,
     int,
@@ -432,22 +433,24 @@ _MASK36 = (1 << 36) - 1
 
 
 def _header(value: int) -> Header:
-    """Fields 2-16 of the core from its first 216 bits (bits 213-215 belong to the vendor section)."""
+    """The core's header fields in TCModel order (Version, already checked, third) from its first
+    216 bits (bits 213-215 belong to the vendor section)."""
     return (
         (value >> 174) & _MASK36,  # Created
         (value >> 138) & _MASK36,  # LastUpdated
+        2,  # Version
         (value >> 126) & 0xFFF,  # CmpId
         (value >> 114) & 0xFFF,  # CmpVersion
         (value >> 108) & 0x3F,  # ConsentScreen
         _letters((value >> 96) & 0xFFF),  # ConsentLanguage
         (value >> 84) & 0xFFF,  # VendorListVersion
         (value >> 78) & 0x3F,  # TcfPolicyVersion
-        bool((value >> 77) & 1),  # IsServiceSpecific
-        bool((value >> 76) & 1),  # UseNonStandardTexts
+        (value >> 77) & 1 == 1,  # IsServiceSpecific
+        (value >> 76) & 1 == 1,  # UseNonStandardTexts
         _fixed24((value >> 52) & 0xFFF000),  # SpecialFeatureOptIns, as the top of 24 bits
         _fixed24((value >> 40) & 0xFFFFFF),  # PurposesConsent
         _fixed24((value >> 16) & 0xFFFFFF),  # PurposesLITransparency
-        bool((value >> 15) & 1),  # PurposeOneTreatment
+        (value >> 15) & 1 == 1,  # PurposeOneTreatment
         _letters((value >> 3) & 0xFFF),  # PublisherCC
     )
 
@@ -495,10 +498,23 @@ def _core(text: str, budget: list[int]) -> tuple[Header, CoreTail]:
         reader.pos = 6
         for field, width in _HEADER_FIELDS:
             reader.read_int(width, field)
-    reader.pos = 213
     before = budget[0]
-    vendor_consents = reader.vendor_section("vendor consent section")
-    vendor_li = reader.vendor_section("vendor legitimate interest section")
+    # The common forms first, without the reader's bookkeeping; anything else goes through it.
+    end = reader.end
+    consents_found = _common_section(bits, 213, end)
+    li_found = _common_section(bits, consents_found[1], end) if consents_found is not None else None
+    if (
+        li_found is not None
+        and consents_found is not None
+        and len(consents_found[0]) + len(li_found[0]) <= before
+    ):
+        vendor_consents, vendor_li = consents_found[0], li_found[0]
+        budget[0] -= len(vendor_consents) + len(vendor_li)
+        reader.pos = li_found[1]
+    else:
+        reader.pos = 213
+        vendor_consents = reader.vendor_section("vendor consent section")
+        vendor_li = reader.vendor_section("vendor legitimate interest section")
     restrictions = reader.restrictions()
     reader.finish()
     tail = (vendor_consents, vendor_li, restrictions, before - budget[0])
@@ -585,32 +601,13 @@ def decode(tc_string: str) -> TCModel:
     if budget[0] < 0:
         raise TCStringError(f"the string expands to more than {MAX_EXPANDED_IDS} vendor ids")
     return trusted_model(
-        header[0],
-        header[1],
-        2,
-        header[2],
-        header[3],
-        header[4],
-        header[5],
-        header[6],
-        header[7],
-        header[8],
-        header[9],
-        header[10],
-        header[11],
-        header[12],
-        header[13],
-        header[14],
+        *header,
         vendor_consents,
         vendor_li,
         restrictions,
         vendors_disclosed,
         vendors_allowed,
-        publisher[0],
-        publisher[1],
-        publisher[2],
-        publisher[3],
-        publisher[4],
+        *publisher,
         tuple(segments),
     )
 

@@ -26,11 +26,11 @@ class Memo(dict[K, V]):
         self.size = 0
 
     def remember(self, key: K, value: V, size: int) -> None:
-        if len(self) >= MAX_ENTRIES or self.size + size > MAX_BYTES:
+        if not self:
+            # Emptied by dict.clear() (clear_caches), which leaves `size` behind.
+            self.size = 0
+        elif len(self) >= MAX_ENTRIES or self.size + size > MAX_BYTES:
             self.clear()
+            self.size = 0
         self[key] = value
         self.size += size
-
-    def clear(self) -> None:
-        super().clear()
-        self.size = 0
