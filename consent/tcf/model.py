@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from consent.tcf.errors import TCStringError
 
@@ -187,6 +187,7 @@ class TCModel:
 
 
 _new = object.__new__
+_put = object.__setattr__
 
 
 def _setter(cls: type, name: str) -> Callable[[object, object], None]:
@@ -195,33 +196,6 @@ def _setter(cls: type, name: str) -> Callable[[object, object], None]:
     return setter
 
 
-_SET_CREATED = _setter(TCModel, "created")
-_SET_LAST_UPDATED = _setter(TCModel, "last_updated")
-_SET_VERSION = _setter(TCModel, "version")
-_SET_CMP_ID = _setter(TCModel, "cmp_id")
-_SET_CMP_VERSION = _setter(TCModel, "cmp_version")
-_SET_CONSENT_SCREEN = _setter(TCModel, "consent_screen")
-_SET_CONSENT_LANGUAGE = _setter(TCModel, "consent_language")
-_SET_VENDOR_LIST_VERSION = _setter(TCModel, "vendor_list_version")
-_SET_POLICY_VERSION = _setter(TCModel, "policy_version")
-_SET_IS_SERVICE_SPECIFIC = _setter(TCModel, "is_service_specific")
-_SET_USE_NON_STANDARD_TEXTS = _setter(TCModel, "use_non_standard_texts")
-_SET_SPECIAL_FEATURE_OPTINS = _setter(TCModel, "special_feature_optins")
-_SET_PURPOSE_CONSENTS = _setter(TCModel, "purpose_consents")
-_SET_PURPOSE_LEGITIMATE_INTERESTS = _setter(TCModel, "purpose_legitimate_interests")
-_SET_PURPOSE_ONE_TREATMENT = _setter(TCModel, "purpose_one_treatment")
-_SET_PUBLISHER_COUNTRY_CODE = _setter(TCModel, "publisher_country_code")
-_SET_VENDOR_CONSENTS = _setter(TCModel, "vendor_consents")
-_SET_VENDOR_LEGITIMATE_INTERESTS = _setter(TCModel, "vendor_legitimate_interests")
-_SET_PUBLISHER_RESTRICTIONS = _setter(TCModel, "publisher_restrictions")
-_SET_VENDORS_DISCLOSED = _setter(TCModel, "vendors_disclosed")
-_SET_VENDORS_ALLOWED = _setter(TCModel, "vendors_allowed")
-_SET_PUBLISHER_CONSENTS = _setter(TCModel, "publisher_consents")
-_SET_PUBLISHER_LEGITIMATE_INTERESTS = _setter(TCModel, "publisher_legitimate_interests")
-_SET_NUM_CUSTOM_PURPOSES = _setter(TCModel, "num_custom_purposes")
-_SET_PUBLISHER_CUSTOM_CONSENTS = _setter(TCModel, "publisher_custom_consents")
-_SET_PUBLISHER_CUSTOM_LEGITIMATE_INTERESTS = _setter(TCModel, "publisher_custom_legitimate_interests")
-_SET_SEGMENTS = _setter(TCModel, "segments")
 _SET_PURPOSE_ID = _setter(PublisherRestriction, "purpose_id")
 _SET_RESTRICTION_TYPE = _setter(PublisherRestriction, "restriction_type")
 _SET_VENDOR_IDS = _setter(PublisherRestriction, "vendor_ids")
@@ -236,6 +210,14 @@ def trusted_restriction(
     _SET_RESTRICTION_TYPE(restriction, restriction_type)
     _SET_VENDOR_IDS(restriction, vendor_ids)
     return restriction
+
+
+class _UnfrozenTCModel:
+    """TCModel's exact slot layout without the frozen __setattr__: the decoder fills one with plain
+    attribute stores (a fraction of the cost of 27 object.__setattr__ calls), then turns it into a
+    TCModel by assigning __class__, which CPython allows between classes of identical layout."""
+
+    __slots__ = TCModel.__slots__
 
 
 def trusted_model(
@@ -270,39 +252,38 @@ def trusted_model(
     """Builds a TCModel from values the decoder has already normalised, skipping `__post_init__`.
 
     The decoder produces frozensets, merged sorted restrictions and a complete PublisherTC, so the
-    checks would only cost time on the hot path (about a third of a small string's decode). The
-    slots are filled through their descriptors, which is what the frozen class's own
-    `object.__setattr__` ends up calling, minus the attribute lookup.
+    checks would only cost time on the hot path (about a third of a small string's decode).
     """
-    model: TCModel = _new(TCModel)
-    _SET_CREATED(model, created)
-    _SET_LAST_UPDATED(model, last_updated)
-    _SET_VERSION(model, version)
-    _SET_CMP_ID(model, cmp_id)
-    _SET_CMP_VERSION(model, cmp_version)
-    _SET_CONSENT_SCREEN(model, consent_screen)
-    _SET_CONSENT_LANGUAGE(model, consent_language)
-    _SET_VENDOR_LIST_VERSION(model, vendor_list_version)
-    _SET_POLICY_VERSION(model, policy_version)
-    _SET_IS_SERVICE_SPECIFIC(model, is_service_specific)
-    _SET_USE_NON_STANDARD_TEXTS(model, use_non_standard_texts)
-    _SET_SPECIAL_FEATURE_OPTINS(model, special_feature_optins)
-    _SET_PURPOSE_CONSENTS(model, purpose_consents)
-    _SET_PURPOSE_LEGITIMATE_INTERESTS(model, purpose_legitimate_interests)
-    _SET_PURPOSE_ONE_TREATMENT(model, purpose_one_treatment)
-    _SET_PUBLISHER_COUNTRY_CODE(model, publisher_country_code)
-    _SET_VENDOR_CONSENTS(model, vendor_consents)
-    _SET_VENDOR_LEGITIMATE_INTERESTS(model, vendor_legitimate_interests)
-    _SET_PUBLISHER_RESTRICTIONS(model, publisher_restrictions)
-    _SET_VENDORS_DISCLOSED(model, vendors_disclosed)
-    _SET_VENDORS_ALLOWED(model, vendors_allowed)
-    _SET_PUBLISHER_CONSENTS(model, publisher_consents)
-    _SET_PUBLISHER_LEGITIMATE_INTERESTS(model, publisher_legitimate_interests)
-    _SET_NUM_CUSTOM_PURPOSES(model, num_custom_purposes)
-    _SET_PUBLISHER_CUSTOM_CONSENTS(model, publisher_custom_consents)
-    _SET_PUBLISHER_CUSTOM_LEGITIMATE_INTERESTS(model, publisher_custom_legitimate_interests)
-    _SET_SEGMENTS(model, segments)
-    return model
+    model: Any = _new(_UnfrozenTCModel)
+    model.created = created
+    model.last_updated = last_updated
+    model.version = version
+    model.cmp_id = cmp_id
+    model.cmp_version = cmp_version
+    model.consent_screen = consent_screen
+    model.consent_language = consent_language
+    model.vendor_list_version = vendor_list_version
+    model.policy_version = policy_version
+    model.is_service_specific = is_service_specific
+    model.use_non_standard_texts = use_non_standard_texts
+    model.special_feature_optins = special_feature_optins
+    model.purpose_consents = purpose_consents
+    model.purpose_legitimate_interests = purpose_legitimate_interests
+    model.purpose_one_treatment = purpose_one_treatment
+    model.publisher_country_code = publisher_country_code
+    model.vendor_consents = vendor_consents
+    model.vendor_legitimate_interests = vendor_legitimate_interests
+    model.publisher_restrictions = publisher_restrictions
+    model.vendors_disclosed = vendors_disclosed
+    model.vendors_allowed = vendors_allowed
+    model.publisher_consents = publisher_consents
+    model.publisher_legitimate_interests = publisher_legitimate_interests
+    model.num_custom_purposes = num_custom_purposes
+    model.publisher_custom_consents = publisher_custom_consents
+    model.publisher_custom_legitimate_interests = publisher_custom_legitimate_interests
+    model.segments = segments
+    _put(model, "__class__", TCModel)
+    return cast(TCModel, model)
 
 
 def day_deciseconds(day: dt.date | dt.datetime) -> int:
