@@ -96,6 +96,11 @@ def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _segment_bits(segment: str, number: int) -> str:
     """The segment's bits as '0'/'1' text (6 per character, padding '=' removed)."""
+    return _segment_bits_and_value(segment, number)[0]
+
+
+def _segment_bits_and_value(segment: str, number: int) -> tuple[str, int]:
+    """The segment's bits as '0'/'1' text and as one int (6 bits per character, padding '=' removed)."""
     text = segment
     if text.endswith("="):
         stripped = text.rstrip("=")
@@ -120,24 +125,26 @@ def _segment_bits(segment: str, number: int) -> str:
             "(A-Z a-z 0-9 - _)"
         ) from None
     nbits = len(text) * 6
-    return format(int.from_bytes(data, "big") >> (len(data) * 8 - nbits), "b").zfill(nbits)
+    value = int.from_bytes(data, "big") >> (len(data) * 8 - nbits)
+    return format(value, "b").zfill(nbits), value
 
 
-def _common_section(bits: str, pos: int, end: int) -> tuple[frozenset[int], int] | None:
+def _common_section(bits: str, value: int, pos: int, end: int) -> tuple[frozenset[int], int] | None:
     """The ids of a well-formed vendor section at `pos` in the two common forms, a bitfield or range
     entries that are all single ids, and where it ends; None for anything else (ranges of several
     ids, a truncated section, an id out of bounds), which the reader then parses and reports.
-    Memoised by the section's exact bits."""
+    Memoised by the section's exact bits. `value` is the segment as one int and `end` its bit length:
+    fields are cut from it by shifts, cheaper than parsing text slices."""
     count_at = pos + 17
     if count_at > end:
         return None
-    head = int(bits[pos:count_at], 2)
+    head = value >> (end - count_at) & 0x1FFFF
     max_id = head >> 1
     if head & 1:
         entries_at = count_at + 12
         if entries_at > end:
             return None
-        count = int(bits[count_at:entries_at], 2)
+        count = value >> (end - entries_at) & 0xFFF
         stop = entries_at + 17 * count
         if stop > end or bits[entries_at:stop:17] != _NO_RANGE_FLAGS[:count]:
             return None
@@ -145,7 +152,7 @@ def _common_section(bits: str, pos: int, end: int) -> tuple[frozenset[int], int]
         ids = _SECTION_CACHE.get(key)
         if ids is not None:
             return ids, stop
-        starts = sorted(_single_ids(bits, entries_at, count))
+        starts = sorted(_single_ids(bits, value, entries_at, count))
         if not starts:
             ids = _EMPTY
         elif starts[0] and starts[-1] <= max_id:
@@ -167,23 +174,24 @@ def _common_section(bits: str, pos: int, end: int) -> tuple[frozenset[int], int]
     return ids, stop
 
 
-def _single_ids(bits: str, at: int, count: int) -> list[int]:
+def _single_ids(bits: str, value: int, at: int, count: int) -> list[int]:
     """The ids of `count` single-id range entries (IsARange 0, 16-bit id) starting at bit `at`."""
+    stop = at + 17 * count
     if count > 64:
-        return list(map(int, _SINGLE_ENTRY.findall(bits, at, at + 17 * count), repeat(2)))
-    # One int for the run, cut by shifts: cheaper than one int(..., 2) per entry while the run is
-    # short (each shift copies the run).
-    run = int(bits[at : at + 17 * count] or "0", 2)
+        return list(map(int, _SINGLE_ENTRY.findall(bits, at, stop), repeat(2)))
+    # The run as one int, cut by shifts: cheaper than one int(..., 2) per entry while it is short.
+    run = value >> (len(bits) - stop) & ((1 << (17 * count)) - 1)
     return [run >> shift & 0xFFFF for shift in range(17 * count - 17, -1, -17)]
 
 
 class _Reader:
     """Cursor over one segment's bit text; every read is bounds-checked and names its field."""
 
-    __slots__ = ("bits", "budget", "end", "pos", "segment")
+    __slots__ = ("bits", "budget", "end", "pos", "segment", "value")
 
-    def __init__(self, bits: str, segment: str, pos: int, budget: list[int]) -> None:
+    def __init__(self, bits: str, value: int, segment: str, pos: int, budget: list[int]) -> None:
         self.bits = bits
+        self.value = value
         self.segment = segment
         self.pos = pos
         self.end = len(bits)
@@ -276,7 +284,7 @@ class _Reader:
         """
         bits = self.bits
         section_at = self.pos
-        found = _common_section(bits, section_at, self.end)
+        found = _common_section(bits, self.value, section_at, self.end)
         if found is not None:
             ids, self.pos = found
             self.spend(len(ids))
@@ -327,19 +335,21 @@ class _Reader:
         pos = self.pos
         if pos + 12 > self.end:
             raise self.truncated("NumPubRestrictions", 12)
-        count = int(bits[pos : pos + 12], 2)
+        value = self.value
+        end = self.end
+        count = value >> (end - pos - 12) & 0xFFF
         self.pos = pos + 12
         if not count:
             return ()
         # Keyed by PurposeId << 2 | RestrictionType, which sorts as (purpose, type) does. Entries made
-        # only of single ids (the usual case) are read in one regex pass and kept as plain ids.
+        # only of single ids (the usual case) are cut from the segment's int and kept as plain ids.
         by_key: dict[int, list[tuple[int, int]]] = {}
         singles: dict[int, list[int]] = {}
         for number in range(1, count + 1):
             entry_at = self.pos
-            if entry_at + 20 > self.end:
+            if entry_at + 20 > end:
                 raise self.truncated(f"PubRestrictionEntry {number}", 20)
-            head = int(bits[entry_at : entry_at + 20], 2)
+            head = value >> (end - entry_at - 20) & 0xFFFFF
             self.pos = pos = entry_at + 20
             key = head >> 12
             if key < 4 or key & 3 == 3:
@@ -350,8 +360,8 @@ class _Reader:
                 )
             entry_count = head & 0xFFF
             stop = pos + 17 * entry_count
-            if stop <= self.end and bits[pos:stop:17] == _NO_RANGE_FLAGS[:entry_count]:
-                starts = _single_ids(bits, pos, entry_count)
+            if stop <= end and bits[pos:stop:17] == _NO_RANGE_FLAGS[:entry_count]:
+                starts = _single_ids(bits, value, pos, entry_count)
                 if 0 not in starts:
                     self.pos = stop
                     if starts:
@@ -391,10 +401,10 @@ class _Reader:
         # first (sets of single ids are already built: the string's own length bounds them).
         self.spend(charge)
         restrictions = []
-        for key, value in pending:
-            if not isinstance(value, frozenset):
-                value = frozenset(chain.from_iterable(starmap(range, value)))
-            restrictions.append(trusted_restriction(key >> 2, key & 3, value))
+        for key, covered in pending:
+            if not isinstance(covered, frozenset):
+                covered = frozenset(chain.from_iterable(starmap(range, covered)))
+            restrictions.append(trusted_restriction(key >> 2, key & 3, covered))
         return tuple(restrictions)
 
     def finish(self) -> None:
@@ -488,8 +498,8 @@ def _core(text: str, budget: list[int]) -> tuple[Header, CoreTail]:
                 if value >> 210 == 2:
                     budget[0] -= tail[3]
                     return _header(value), tail
-    bits = _segment_bits(text, 1)
-    reader = _Reader(bits, CORE, 0, budget)
+    bits, value = _segment_bits_and_value(text, 1)
+    reader = _Reader(bits, value, CORE, 0, budget)
     if not bits.startswith("000010"):
         if reader.end < 6:
             raise reader.truncated("Version", 6)
@@ -501,8 +511,8 @@ def _core(text: str, budget: list[int]) -> tuple[Header, CoreTail]:
     before = budget[0]
     # The common forms first, without the reader's bookkeeping; anything else goes through it.
     end = reader.end
-    consents_found = _common_section(bits, 213, end)
-    li_found = _common_section(bits, consents_found[1], end) if consents_found is not None else None
+    consents_found = _common_section(bits, value, 213, end)
+    li_found = _common_section(bits, value, consents_found[1], end) if consents_found is not None else None
     if (
         li_found is not None
         and consents_found is not None
@@ -521,7 +531,7 @@ def _core(text: str, budget: list[int]) -> tuple[Header, CoreTail]:
     if tail_key is not None:
         _CORE_TAIL_CACHE.remember(tail_key, tail, BYTES_PER_ID * tail[3] + len(text))
     # The sections parsed, so the header's 216 bits are all there.
-    return _header(int(bits[:216], 2)), tail
+    return _header(value >> (reader.end - 216)), tail
 
 
 def _later_segment(text: str, number: int, budget: list[int]) -> tuple[str, tuple[object, ...], int]:
@@ -530,7 +540,7 @@ def _later_segment(text: str, number: int, budget: list[int]) -> tuple[str, tupl
     if cached is not None:
         budget[0] -= cached[2]
         return cached
-    bits = _segment_bits(text, number)
+    bits, value = _segment_bits_and_value(text, number)
     if len(bits) < 3:
         raise TCStringError(f"segment {number}: truncated at bit 0 reading SegmentType")
     segment_type = int(bits[:3], 2)
@@ -542,14 +552,14 @@ def _later_segment(text: str, number: int, budget: list[int]) -> tuple[str, tupl
         )
     name = SEGMENT_NAMES[segment_type]
     if segment_type != 3:
-        found = _common_section(bits, 3, len(bits))
+        found = _common_section(bits, value, 3, len(bits))
         if found is not None and len(found[0]) <= budget[0] and "1" not in bits[found[1] :]:
             budget[0] -= len(found[0])
             vendor_ids: tuple[str, tuple[object, ...], int] = (name, (found[0],), len(found[0]))
             _SEGMENT_CACHE.remember(text, vendor_ids, BYTES_PER_ID * vendor_ids[2] + len(text))
             return vendor_ids
     before = budget[0]
-    reader = _Reader(bits, name, 3, budget)
+    reader = _Reader(bits, value, name, 3, budget)
     payload: tuple[object, ...]
     if name == VENDORS_DISCLOSED:
         payload = (reader.vendor_section("DisclosedVendors"),)
