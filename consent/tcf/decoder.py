@@ -676,8 +676,9 @@ def _letters(value: int) -> str:
 _FIXED_BY_INT: dict[int, frozenset[int]] = {}
 
 
-# _BYTE_IDS[k][byte]: the ids that byte sets when it is byte k (0-based) of a fixed bitfield.
-_BYTE_IDS = tuple(
+# _..._BYTE_IDS[byte]: the ids that byte sets when it is the first, second or third byte of a fixed
+# 24-bit bitfield.
+_FIRST_BYTE_IDS, _SECOND_BYTE_IDS, _THIRD_BYTE_IDS = (
     tuple(tuple(8 * k + bit + 1 for bit in range(8) if byte & (0x80 >> bit)) for byte in range(256))
     for k in range(3)
 )
@@ -690,8 +691,9 @@ def _fixed24(value: int) -> frozenset[int]:
         return _EMPTY
     ids = _FIXED_BY_INT.get(value)
     if ids is None:
-        first, second, third = _BYTE_IDS
-        ids = frozenset(first[value >> 16] + second[(value >> 8) & 0xFF] + third[value & 0xFF])
+        ids = frozenset(
+            _FIRST_BYTE_IDS[value >> 16] + _SECOND_BYTE_IDS[value >> 8 & 0xFF] + _THIRD_BYTE_IDS[value & 0xFF]
+        )
         if len(_FIXED_BY_INT) >= _CACHE_SIZE:
             _FIXED_BY_INT.clear()
         _FIXED_BY_INT[value] = ids

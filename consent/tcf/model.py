@@ -9,7 +9,7 @@ whenever they would encode to the same bits.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -190,26 +190,22 @@ _new = object.__new__
 _put = object.__setattr__
 
 
-def _setter(cls: type, name: str) -> Callable[[object, object], None]:
-    """The slot descriptor's setter: writes a frozen dataclass's slot without its __setattr__."""
-    setter: Callable[[object, object], None] = cls.__dict__[name].__set__
-    return setter
+class _UnfrozenRestriction:
+    """PublisherRestriction's slot layout without the frozen __setattr__ (see _UnfrozenTCModel)."""
 
-
-_SET_PURPOSE_ID = _setter(PublisherRestriction, "purpose_id")
-_SET_RESTRICTION_TYPE = _setter(PublisherRestriction, "restriction_type")
-_SET_VENDOR_IDS = _setter(PublisherRestriction, "vendor_ids")
+    __slots__ = PublisherRestriction.__slots__
 
 
 def trusted_restriction(
     purpose_id: int, restriction_type: int, vendor_ids: frozenset[int]
 ) -> PublisherRestriction:
     """A PublisherRestriction from decoded values (vendor_ids already a frozenset)."""
-    restriction: PublisherRestriction = _new(PublisherRestriction)
-    _SET_PURPOSE_ID(restriction, purpose_id)
-    _SET_RESTRICTION_TYPE(restriction, restriction_type)
-    _SET_VENDOR_IDS(restriction, vendor_ids)
-    return restriction
+    restriction: Any = _new(_UnfrozenRestriction)
+    restriction.purpose_id = purpose_id
+    restriction.restriction_type = restriction_type
+    restriction.vendor_ids = vendor_ids
+    _put(restriction, "__class__", PublisherRestriction)
+    return cast(PublisherRestriction, restriction)
 
 
 class _UnfrozenTCModel:
