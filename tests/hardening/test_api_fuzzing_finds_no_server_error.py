@@ -15,6 +15,8 @@ import random
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis.errors import Unsatisfiable
@@ -45,9 +47,21 @@ def aimed(case, known_user: str):
     return case
 
 
+@pytest.fixture
+def test_connection_kept_open():
+    """schemathesis calls the WSGI app directly, so each call ends with Django's request_finished,
+    which closes database connections older than CONN_MAX_AGE: the test's own transaction with it.
+    Django's test client disconnects that handler for the same reason."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_no_operation_answers_5xx(settings, api_key, known_user):
+def test_no_operation_answers_5xx(settings, api_key, known_user, test_connection_kept_open):
     settings.CMP_RATE_LIMIT_PER_IP = 0
     settings.CMP_RATE_LIMIT_PER_SITE = 0
     api = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
