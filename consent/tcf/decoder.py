@@ -74,7 +74,7 @@ _SECTION_CACHE: Memo[str, frozenset[int]] = Memo()
 def clear_caches() -> None:
     """Forget memoised id sets (used by the benchmark to time the uncached path)."""
     _FIXED_CACHE.clear()
-    _FIXED_BY_INT.clear()
+    _HEADER_BITFIELDS.clear()
     _SECTION_CACHE.clear()
     _CORE_TAIL_CACHE.clear()
     _SEGMENT_CACHE.clear()
@@ -440,11 +440,14 @@ PublisherPayload = tuple[
 _CORE_TAIL_CACHE: Memo[str, CoreTail] = Memo()
 _SEGMENT_CACHE: Memo[str, tuple[str, tuple[object, ...], int]] = Memo()
 _MASK36 = (1 << 36) - 1
+_MASK60 = (1 << 60) - 1
 
 
 def _header(value: int) -> Header:
     """The core's header fields in TCModel order (Version, already checked, third) from its first
     216 bits (bits 213-215 belong to the vendor section)."""
+    flags = value >> 16 & _MASK60
+    bitfields = _HEADER_BITFIELDS.get(flags) or _header_bitfields(flags)
     return (
         (value >> 174) & _MASK36,  # Created
         (value >> 138) & _MASK36,  # LastUpdated
@@ -452,16 +455,16 @@ def _header(value: int) -> Header:
         (value >> 126) & 0xFFF,  # CmpId
         (value >> 114) & 0xFFF,  # CmpVersion
         (value >> 108) & 0x3F,  # ConsentScreen
-        _letters((value >> 96) & 0xFFF),  # ConsentLanguage
+        _LETTER_PAIRS[(value >> 96) & 0xFFF],  # ConsentLanguage
         (value >> 84) & 0xFFF,  # VendorListVersion
         (value >> 78) & 0x3F,  # TcfPolicyVersion
         (value >> 77) & 1 == 1,  # IsServiceSpecific
         (value >> 76) & 1 == 1,  # UseNonStandardTexts
-        _fixed24((value >> 52) & 0xFFF000),  # SpecialFeatureOptIns, as the top of 24 bits
-        _fixed24((value >> 40) & 0xFFFFFF),  # PurposesConsent
-        _fixed24((value >> 16) & 0xFFFFFF),  # PurposesLITransparency
+        bitfields[0],  # SpecialFeatureOptIns
+        bitfields[1],  # PurposesConsent
+        bitfields[2],  # PurposesLITransparency
         (value >> 15) & 1 == 1,  # PurposeOneTreatment
-        _letters((value >> 3) & 0xFFF),  # PublisherCC
+        _LETTER_PAIRS[(value >> 3) & 0xFFF],  # PublisherCC
     )
 
 
@@ -665,16 +668,14 @@ def _fixed_ids(bits: str) -> frozenset[int]:
     return ids
 
 
-_LETTERS = [chr(value + 65) for value in range(64)]
+#: Two 6-bit letters (A = 0) by their 12-bit value; not validated (26-63 give the characters after 'Z').
+_LETTER_PAIRS = tuple(chr((value >> 6) + 65) + chr((value & 0x3F) + 65) for value in range(4096))
 
 
-def _letters(value: int) -> str:
-    """Two 6-bit letters, A = 0. Not validated (values 26-63 give the characters after 'Z')."""
-    return _LETTERS[value >> 6] + _LETTERS[value & 0x3F]
-
-
-_FIXED_BY_INT: dict[int, frozenset[int]] = {}
-
+# The header's three bitfields (SpecialFeatureOptIns, PurposesConsent, PurposesLITransparency: 60
+# contiguous bits) -> their id sets; one lookup for all three, and the sets are shared by every model
+# with the same choices. Bounded like the other memos.
+_HEADER_BITFIELDS: dict[int, tuple[frozenset[int], frozenset[int], frozenset[int]]] = {}
 
 # _..._BYTE_IDS[byte]: the ids that byte sets when it is the first, second or third byte of a fixed
 # 24-bit bitfield.
@@ -684,20 +685,21 @@ _FIRST_BYTE_IDS, _SECOND_BYTE_IDS, _THIRD_BYTE_IDS = (
 )
 
 
-def _fixed24(value: int) -> frozenset[int]:
-    """Ids of a 24-bit header bitfield given as an int, bit 1 first (a 12-bit field is passed as
-    the top half). Memoised: 2**24 keys at most, reached only by crafted strings."""
+def _ids24(value: int) -> frozenset[int]:
+    """Ids of a 24-bit bitfield given as an int, bit 1 first."""
     if not value:
         return _EMPTY
-    ids = _FIXED_BY_INT.get(value)
-    if ids is None:
-        ids = frozenset(
-            _FIRST_BYTE_IDS[value >> 16] + _SECOND_BYTE_IDS[value >> 8 & 0xFF] + _THIRD_BYTE_IDS[value & 0xFF]
-        )
-        if len(_FIXED_BY_INT) >= _CACHE_SIZE:
-            _FIXED_BY_INT.clear()
-        _FIXED_BY_INT[value] = ids
-    return ids
+    return frozenset(
+        _FIRST_BYTE_IDS[value >> 16] + _SECOND_BYTE_IDS[value >> 8 & 0xFF] + _THIRD_BYTE_IDS[value & 0xFF]
+    )
+
+
+def _header_bitfields(flags: int) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+    bitfields = (_ids24(flags >> 48 << 12), _ids24(flags >> 24 & 0xFFFFFF), _ids24(flags & 0xFFFFFF))
+    if len(_HEADER_BITFIELDS) >= _CACHE_SIZE:
+        _HEADER_BITFIELDS.clear()
+    _HEADER_BITFIELDS[flags] = bitfields
+    return bitfields
 
 
 def _segment_label(segment_type: int) -> str:
