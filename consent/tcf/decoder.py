@@ -341,6 +341,25 @@ class _Reader:
         self.pos = pos + 12
         if not count:
             return ()
+        if count == 1:
+            # One restriction of single ids, the usual shape: no merging to do.
+            entry_at = pos + 12
+            head = value >> (end - entry_at - 20) & 0xFFFFF if entry_at + 20 <= end else 0
+            entry_count = head & 0xFFF
+            stop = entry_at + 20 + 17 * entry_count
+            if (
+                head >> 12 >= 4
+                and head >> 12 & 3 != 3
+                and entry_count
+                and stop <= end
+                and bits[entry_at + 20 : stop : 17] == _NO_RANGE_FLAGS[:entry_count]
+            ):
+                starts = _single_ids(bits, value, entry_at + 20, entry_count)
+                if 0 not in starts:
+                    ids = frozenset(starts)
+                    self.spend(len(ids))
+                    self.pos = stop
+                    return (trusted_restriction(head >> 14, head >> 12 & 3, ids),)
         # Keyed by PurposeId << 2 | RestrictionType, which sorts as (purpose, type) does. Entries made
         # only of single ids (the usual case) are cut from the segment's int and kept as plain ids.
         by_key: dict[int, list[tuple[int, int]]] = {}
@@ -546,7 +565,7 @@ def _later_segment(text: str, number: int, budget: list[int]) -> tuple[str, tupl
     bits, value = _segment_bits_and_value(text, number)
     if len(bits) < 3:
         raise TCStringError(f"segment {number}: truncated at bit 0 reading SegmentType")
-    segment_type = int(bits[:3], 2)
+    segment_type = value >> (len(bits) - 3)
     if segment_type == 0 or segment_type > 3:
         raise TCStringError(
             f"segment {number}: SegmentType {segment_type} ({_segment_label(segment_type)}) is not "
