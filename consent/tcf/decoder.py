@@ -69,6 +69,8 @@ _NEXT = (1).__add__
 _EMPTY: frozenset[int] = frozenset()
 _FIXED_CACHE: dict[str, frozenset[int]] = {}
 _SECTION_CACHE: Memo[str, frozenset[int]] = Memo()
+# The same, keyed by (bit length, bits as an int), for sections read without the text.
+_INT_SECTION_CACHE: Memo[tuple[int, int], frozenset[int]] = Memo()
 
 
 def clear_caches() -> None:
@@ -76,6 +78,7 @@ def clear_caches() -> None:
     _FIXED_CACHE.clear()
     _HEADER_BITFIELDS.clear()
     _SECTION_CACHE.clear()
+    _INT_SECTION_CACHE.clear()
     _CORE_TAIL_CACHE.clear()
     _SEGMENT_CACHE.clear()
 
@@ -101,6 +104,12 @@ def _segment_bits(segment: str, number: int) -> str:
 
 def _segment_bits_and_value(segment: str, number: int) -> tuple[str, int]:
     """The segment's bits as '0'/'1' text and as one int (6 bits per character, padding '=' removed)."""
+    value, nbits = _segment_value(segment, number)
+    return format(value, "b").zfill(nbits), value
+
+
+def _segment_value(segment: str, number: int) -> tuple[int, int]:
+    """The segment as one int and its length in bits (6 per character, padding '=' removed)."""
     text = segment
     if text.endswith("="):
         stripped = text.rstrip("=")
@@ -125,8 +134,7 @@ def _segment_bits_and_value(segment: str, number: int) -> tuple[str, int]:
             "(A-Z a-z 0-9 - _)"
         ) from None
     nbits = len(text) * 6
-    value = int.from_bytes(data, "big") >> (len(data) * 8 - nbits)
-    return format(value, "b").zfill(nbits), value
+    return int.from_bytes(data, "big") >> (len(data) * 8 - nbits), nbits
 
 
 def _common_section(bits: str, value: int, pos: int, end: int) -> tuple[frozenset[int], int] | None:
@@ -172,6 +180,81 @@ def _common_section(bits: str, value: int, pos: int, end: int) -> tuple[frozense
         ids = _bitfield_ids(key, max_id)
     _SECTION_CACHE.remember(key, ids, BYTES_PER_ID * len(ids) + len(key))
     return ids, stop
+
+
+# IsARange flags of n single-id entries (bit 16 of every 17), for n up to 64.
+_FLAG_MASKS = tuple(sum(1 << (17 * k + 16) for k in range(n)) for n in range(65))
+
+
+def _int_section(value: int, pos: int, end: int) -> tuple[frozenset[int], int] | None:
+    """_common_section working on the segment's int alone, for the text-free fast path: a bitfield,
+    or at most 64 single-id entries. Memoised by (bit length, bits as an int) of the section."""
+    count_at = pos + 17
+    if count_at > end:
+        return None
+    head = value >> (end - count_at) & 0x1FFFF
+    max_id = head >> 1
+    if head & 1:
+        entries_at = count_at + 12
+        if entries_at > end:
+            return None
+        count = value >> (end - entries_at) & 0xFFF
+        stop = entries_at + 17 * count
+        if count > 64 or stop > end:
+            return None
+        run = value >> (end - stop) & ((1 << (17 * count)) - 1)
+        if run & _FLAG_MASKS[count]:
+            return None
+        key = (stop - pos, value >> (end - stop) & ((1 << (stop - pos)) - 1))
+        ids = _INT_SECTION_CACHE.get(key)
+        if ids is not None:
+            return ids, stop
+        starts = sorted([run >> shift & 0xFFFF for shift in range(17 * count - 17, -1, -17)])
+        if not starts:
+            ids = _EMPTY
+        elif starts[0] and starts[-1] <= max_id:
+            ids = frozenset(starts)
+        else:
+            return None
+    elif not max_id:
+        return _EMPTY, count_at
+    else:
+        stop = count_at + max_id
+        if stop > end:
+            return None
+        section = value >> (end - stop) & ((1 << (stop - pos)) - 1)
+        key = (stop - pos, section)
+        ids = _INT_SECTION_CACHE.get(key)
+        if ids is not None:
+            return ids, stop
+        ids = _bitfield_ids(format(section, "b").zfill(stop - pos), max_id)
+    _INT_SECTION_CACHE.remember(key, ids, BYTES_PER_ID * len(ids) + (stop - pos) // 8)
+    return ids, stop
+
+
+def _int_restrictions(value: int, pos: int, end: int) -> tuple[tuple[PublisherRestriction, ...], int] | None:
+    """No restriction, or one restriction of at most 64 single ids, from the segment's int; None for
+    anything else (the reader then parses and checks it)."""
+    if pos + 12 > end:
+        return None
+    count = value >> (end - pos - 12) & 0xFFF
+    if not count:
+        return (), pos + 12
+    entries_at = pos + 32
+    if count != 1 or entries_at > end:
+        return None
+    head = value >> (end - entries_at) & 0xFFFFF
+    entry_count = head & 0xFFF
+    stop = entries_at + 17 * entry_count
+    if not 0 < entry_count <= 64 or stop > end or head >> 12 < 4 or head >> 12 & 3 == 3:
+        return None
+    run = value >> (end - stop) & ((1 << (17 * entry_count)) - 1)
+    if run & _FLAG_MASKS[entry_count]:
+        return None
+    starts = [run >> shift & 0xFFFF for shift in range(17 * entry_count - 17, -1, -17)]
+    if 0 in starts:
+        return None
+    return (trusted_restriction(head >> 14, head >> 12 & 3, frozenset(starts)),), stop
 
 
 def _single_ids(bits: str, value: int, at: int, count: int) -> list[int]:
@@ -520,7 +603,24 @@ def _core(text: str, budget: list[int]) -> tuple[Header, CoreTail]:
                 if value >> 210 == 2:
                     budget[0] -= tail[3]
                     return _header(value), tail
-    bits, value = _segment_bits_and_value(text, 1)
+    value, end = _segment_value(text, 1)
+    if end >= 259 and value >> (end - 6) == 2:
+        # Text-free path for the common shapes; anything else is parsed (and reported) below.
+        consents_found = _int_section(value, 213, end)
+        li_found = _int_section(value, consents_found[1], end) if consents_found is not None else None
+        found = _int_restrictions(value, li_found[1], end) if li_found is not None else None
+        if found is not None and consents_found is not None and li_found is not None:
+            restrictions, stop = found
+            expanded = len(consents_found[0]) + len(li_found[0])
+            if restrictions:
+                expanded += len(restrictions[0].vendor_ids)
+            if expanded <= budget[0] and not value & ((1 << (end - stop)) - 1):
+                budget[0] -= expanded
+                tail = (consents_found[0], li_found[0], restrictions, expanded)
+                if tail_key is not None:
+                    _CORE_TAIL_CACHE.remember(tail_key, tail, BYTES_PER_ID * expanded + len(text))
+                return _header(value >> (end - 216)), tail
+    bits = format(value, "b").zfill(end)
     reader = _Reader(bits, value, CORE, 0, budget)
     if not bits.startswith("000010"):
         if reader.end < 6:
@@ -562,7 +662,19 @@ def _later_segment(text: str, number: int, budget: list[int]) -> tuple[str, tupl
     if cached is not None:
         budget[0] -= cached[2]
         return cached
-    bits, value = _segment_bits_and_value(text, number)
+    value, end = _segment_value(text, number)
+    if end >= 20 and 1 <= value >> (end - 3) <= 2:
+        found = _int_section(value, 3, end)
+        if found is not None and len(found[0]) <= budget[0] and not value & ((1 << (end - found[1])) - 1):
+            budget[0] -= len(found[0])
+            vendor_ids: tuple[str, tuple[object, ...], int] = (
+                SEGMENT_NAMES[value >> (end - 3)],
+                (found[0],),
+                len(found[0]),
+            )
+            _SEGMENT_CACHE.remember(text, vendor_ids, BYTES_PER_ID * vendor_ids[2] + len(text))
+            return vendor_ids
+    bits = format(value, "b").zfill(end)
     if len(bits) < 3:
         raise TCStringError(f"segment {number}: truncated at bit 0 reading SegmentType")
     segment_type = value >> (len(bits) - 3)
@@ -573,13 +685,6 @@ def _later_segment(text: str, number: int, budget: list[int]) -> tuple[str, tupl
             "or 3 (PublisherTC)"
         )
     name = SEGMENT_NAMES[segment_type]
-    if segment_type != 3:
-        found = _common_section(bits, value, 3, len(bits))
-        if found is not None and len(found[0]) <= budget[0] and "1" not in bits[found[1] :]:
-            budget[0] -= len(found[0])
-            vendor_ids: tuple[str, tuple[object, ...], int] = (name, (found[0],), len(found[0]))
-            _SEGMENT_CACHE.remember(text, vendor_ids, BYTES_PER_ID * vendor_ids[2] + len(text))
-            return vendor_ids
     before = budget[0]
     reader = _Reader(bits, value, name, 3, budget)
     payload: tuple[object, ...]
