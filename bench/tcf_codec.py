@@ -6,10 +6,11 @@ Three cases built from GVL v106 (../shared/data/gvl/vendor-list-v106.json): 10 v
 over every active vendor, with vendor LI for the vendors that declare LI or special purposes; and
 reject-all (no consent, no LI, every active vendor disclosed). Each repetition runs Node (timing
 loops inside one process, after a JIT warm-up), then this codec and iab-tcf (timeit), so all three
-see the same machine load; the figures are medians over the repetitions. The codec is timed warm
-(its memo of vendor sections filled, as in a server where the same GVL-derived sections recur) and
-cold (memo cleared before every call). Memory per decoded model comes from tracemalloc. The
-section "TC string codec" of docs/PERFORMANCE.md is rewritten with the results.
+see the same machine load; the figures are medians over the repetitions. The codec is timed
+uncached (every memo of the decoder and encoder cleared before every call; the acceptance figures)
+and cached (memos filled, as in a server where the same GVL-derived sections recur). Memory per
+decoded model comes from tracemalloc. The section "TC string codec" of docs/PERFORMANCE.md is
+rewritten with the results.
 """
 
 from __future__ import annotations
@@ -295,57 +296,73 @@ def render(
         "",
         "Operations per second. *Node* is `@iabtechlabtcf/core` in one long-lived process "
         "(`TCString.decode`; encode = its `SegmentEncoder` per segment, which skips the GVL "
-        "pre-encoder and so does less work than `TCString.encode`). *warm* = this codec with its "
-        "memo of vendor sections filled, as in a server where the same GVL-derived sections "
-        "recur; *cold* = memo cleared before every call (worst case). *iab-tcf* = PyPI `iab-tcf` "
-        "0.2.2 `decode` (it has no encoder).",
+        "pre-encoder and so does less work than `TCString.encode`). *iab-tcf* = PyPI `iab-tcf` "
+        "0.2.2 `decode` (it has no encoder). *Uncached* = this codec with every memo of the decoder "
+        "and encoder cleared before every call (`clear_caches()`, whose reach "
+        "`tests/tcf/test_clear_caches_forgets_every_memo.py` checks); the clearing is inside the timed "
+        "call. *Cached* = memos filled, as in a server where the same GVL-derived sections recur. "
+        "Acceptance (ratio >= 1.0 to Node for decode and encode, >= 4 to iab-tcf for decode) is "
+        "judged on the uncached figures.",
         "",
-        "| case | length | decode warm | decode cold | Node decode | ratio warm / cold to Node | "
-        "iab-tcf decode | ratio warm / cold to iab-tcf | encode warm | encode cold | Node encode | "
-        "ratio warm / cold to Node |",
+        "| case | length | decode | Node decode | **ratio to Node** | iab-tcf decode | "
+        "**ratio to iab-tcf** | encode | Node encode | **ratio to Node** | cached: decode / encode | "
+        "cached ratio to Node: decode / encode |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name in cases:
         row = {key: med(values) for key, values in figures[name].items()}
         lines.append(
-            f"| {name} | {len(strings[name])} | {row['dec']:,.0f} | {row['dec_cold']:,.0f} | "
-            f"{row['node_decode']:,.0f} | **{row['dec'] / row['node_decode']:.2f}** / "
-            f"{row['dec_cold'] / row['node_decode']:.2f} | {row['iab']:,.0f} | "
-            f"**{row['dec'] / row['iab']:.1f}** / {row['dec_cold'] / row['iab']:.1f} | "
-            f"{row['enc']:,.0f} | {row['enc_cold']:,.0f} | {row['node_encode']:,.0f} | "
-            f"**{row['enc'] / row['node_encode']:.2f}** / {row['enc_cold'] / row['node_encode']:.2f} |"
+            f"| {name} | {len(strings[name])} | {row['dec_cold']:,.0f} | {row['node_decode']:,.0f} | "
+            f"**{row['dec_cold'] / row['node_decode']:.2f}** | {row['iab']:,.0f} | "
+            f"**{row['dec_cold'] / row['iab']:.1f}** | {row['enc_cold']:,.0f} | {row['node_encode']:,.0f} | "
+            f"**{row['enc_cold'] / row['node_encode']:.2f}** | {row['dec']:,.0f} / {row['enc']:,.0f} | "
+            f"{row['dec'] / row['node_decode']:.2f} / {row['enc'] / row['node_encode']:.2f} |"
         )
     medians = {name: {key: med(values) for key, values in figures[name].items()} for name in cases}
     below = [
-        f"{kind} {name} ({medians[name][key] / medians[name][reference]:.2f})"
+        f"{kind} {name} ({medians[name][key] / medians[name][reference]:.2f} x {factor:g})"
         for name in cases
-        for kind, key, reference in (
-            ("warm decode", "dec", "node_decode"),
-            ("warm encode", "enc", "node_encode"),
-            ("cold decode", "dec_cold", "node_decode"),
-            ("cold encode", "enc_cold", "node_encode"),
+        for kind, key, reference, factor in (
+            ("uncached decode vs Node", "dec_cold", "node_decode", 1),
+            ("uncached encode vs Node", "enc_cold", "node_encode", 1),
+            ("uncached decode vs iab-tcf", "dec_cold", "iab", 4),
+            ("cached decode vs Node", "dec", "node_decode", 1),
+            ("cached encode vs Node", "enc", "node_encode", 1),
         )
-        if medians[name][key] < medians[name][reference]
+        if medians[name][key] < factor * medians[name][reference]
     ]
-    warm_ok = not any(item.startswith("warm") for item in below)
-    iab_ok = all(medians[name]["dec"] >= 4 * medians[name]["iab"] for name in cases)
+    lowest = min(
+        (medians[name]["dec_cold"] / medians[name]["node_decode"], f"uncached decode {name}")
+        for name in cases
+    )
+    lowest = min(
+        lowest,
+        *(
+            (medians[name]["enc_cold"] / medians[name]["node_encode"], f"uncached encode {name}")
+            for name in cases
+        ),
+    )
+    lowest_iab = min((medians[name]["dec_cold"] / medians[name]["iab"], name) for name in cases)
     lines += [
         "",
-        f"Reading: warm decode and encode are {'at least equal to' if warm_ok else 'NOT all at least'} "
-        f"the reference in every case, and warm decode is {'at least' if iab_ok else 'NOT'} 4 times "
-        "iab-tcf in every case. "
+        "Reading: "
         + (
-            "Figures below the reference: " + "; ".join(below) + ". "
-            if below
-            else "No figure is below the reference. "
+            "every uncached figure meets the acceptance (decode and encode at least equal to Node, "
+            "decode at least 4 times iab-tcf, in all three cases), and so does every cached one. "
+            if not below
+            else "figures below the acceptance: " + "; ".join(below) + ". "
         )
-        + "The cold column is what a never-seen vendor list costs once; after that its sections are "
-        "memoised (bounded memo of 4,096 entries per kind).",
+        + f"Smallest margins: {lowest[1]} at {lowest[0]:.2f} times Node; uncached decode {lowest_iab[1]} "
+        f"at {lowest_iab[0]:.1f} times iab-tcf. Caveats on the uncached column: a section repeated "
+        "inside one string (in the 10-vendor case consent, LI and DisclosedVendors list the same "
+        "vendors) is still parsed once per call, as it would be for any fresh string; and encode is "
+        "given the same model object every call, so CPython's cached hash of its frozensets is "
+        "not recomputed (about 1-2 us of an accept-all encode).",
         "",
         "Memory per decoded model (tracemalloc, 500 distinct strings of each case kept alive): "
         + "; ".join(
-            f"{name}: {warm / 1024:.1f} KiB warm (vendor sets shared through the memo), "
-            f"{cold_bytes / 1024:.1f} KiB cold"
+            f"{name}: {warm / 1024:.1f} KiB cached (vendor sets shared through the memo), "
+            f"{cold_bytes / 1024:.1f} KiB uncached"
             for name, (warm, cold_bytes) in memory.items()
         )
         + ".",
