@@ -355,8 +355,8 @@ def render(
         + f"Smallest margins: {lowest[1]} at {lowest[0]:.2f} times Node; uncached decode {lowest_iab[1]} "
         f"at {lowest_iab[0]:.1f} times iab-tcf. Caveats on the uncached column: a section repeated "
         "inside one string (in the 10-vendor case consent, LI and DisclosedVendors list the same "
-        "vendors) is still parsed once per call, as it would be for any fresh string; and encode is "
-        "given the same model object every call, so CPython's cached hash of its frozensets is "
+        "vendors) is parsed once and reused within the call, as it would be for any fresh string; and "
+        "encode is given the same model object every call, so CPython's cached hash of its frozensets is "
         "not recomputed (about 1-2 us of an accept-all encode).",
         "",
         "Memory per decoded model (tracemalloc, 500 distinct strings of each case kept alive): "
