@@ -1,9 +1,14 @@
 """Strict TC string decoder (TCF v2; v1.1 is recognised and refused).
 
-Each segment is turned into one bit string with C-level primitives (base64 -> bytes -> int -> '0'/'1'
-text), so every field is a slice plus `int(..., 2)`. Vendor sections repeat across users (they
-derive from the GVL and the site's vendor list), so their decoded id sets are memoised by their
-exact bits, and whole later segments and the core's tail by their text, in bounded memos (memo.py).
+Each segment is turned into one int with C-level primitives (base64 -> bytes -> int). The common
+shapes (bitfields, up to 64 single-id range entries, no restriction or one of single ids) are cut
+from that int with shifts and masks, without any text; any other shape, and every defect, goes
+through `_Reader`, which works on the segment's '0'/'1' text and names the field and bit at fault.
+Cold decoding is what the benchmark's acceptance measures, so the fast path avoids per-field calls
+and builds models through a slot-compatible twin class (model.py). Vendor sections repeat across
+users (they derive from the GVL and the site's vendor list), so their decoded id sets are memoised
+by their exact bits, and whole later segments and the core's tail by their text, in bounded memos
+(memo.py); `clear_caches` empties all of them.
 
 Strictness (tcf-spec.md §1.2, §1.9), decided here:
 * Input longer than MAX_TC_STRING_LENGTH characters is refused before any work.

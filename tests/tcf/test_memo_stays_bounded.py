@@ -12,6 +12,7 @@ from consent.tcf.memo import BYTES_PER_ID, MAX_BYTES
 def test_distinct_wide_sections_do_not_accumulate() -> None:
     memos = [
         tcf_decoder._SECTION_CACHE,
+        tcf_decoder._INT_SECTION_CACHE,
         tcf_decoder._CORE_TAIL_CACHE,
         tcf_decoder._SEGMENT_CACHE,
         tcf_encoder._SECTION_CACHE,
