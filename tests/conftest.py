@@ -59,3 +59,37 @@ def run_manage(
 def manage():
     """`manage(*args, env=..., input_text=...)` runs a management command in a subprocess."""
     return run_manage
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # Test-only host names for the banner's cookie-domain test: *.cmp.test is this machine.
+    "--host-resolver-rules=MAP *.cmp.test 127.0.0.1",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium through Playwright, one for the whole run: Playwright's sync API allows
+    only one driver per thread, so every folder's browser tests share this one."""
+    from playwright.sync_api import sync_playwright
+
+    # The driver keeps an event loop in this thread, which trips Django's async-safety check
+    # although the tests' ORM calls are plain synchronous code.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    yield browser
+    browser.close()
+    playwright.stop()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous

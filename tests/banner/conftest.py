@@ -9,7 +9,6 @@ database each time, which takes well under a second.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import threading
 from functools import partial
@@ -21,33 +20,9 @@ from urllib.parse import unquote
 import pytest
 from django.core.management import call_command
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # Test-only host names for the cookie-domain test: *.cmp.test is this machine.
-    "--host-resolver-rules=MAP *.cmp.test 127.0.0.1",
-]
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent.parent
 SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
-
-
-@pytest.fixture(scope="package", autouse=True)
-def _sync_orm_beside_playwright():
-    """Playwright's sync API keeps an event loop in this thread, which trips Django's async-safety
-    check although every ORM call in these tests is plain synchronous code."""
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
@@ -101,20 +76,9 @@ def demo_site(cmp_server, other_origin):
     return site
 
 
-@pytest.fixture(scope="package")
-def browser(_sync_orm_beside_playwright):
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-    yield chromium
-    chromium.close()
-    playwright.stop()
-
-
 @pytest.fixture
-def context(browser):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
+def context(chromium):
+    ctx = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
     ctx.set_default_timeout(15000)
     yield ctx
     ctx.close()

@@ -8,13 +8,8 @@ import time
 
 import psycopg
 import pytest
-from playwright.sync_api import sync_playwright
 
 from .conftest import ScratchDatabase, service_env
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]  # fmt: skip
 
 
 def accept_all_records(url: str) -> int:
@@ -26,38 +21,39 @@ def accept_all_records(url: str) -> int:
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_choice_made_during_a_database_outage_is_recorded_when_it_returns(start_service, throwaway_postgres):
+def test_choice_made_during_a_database_outage_is_recorded_when_it_returns(
+    start_service, throwaway_postgres, chromium
+):
     env = service_env(DATABASE_URL=throwaway_postgres.url)
     database = ScratchDatabase(throwaway_postgres.url, lambda: None)
     database.manage("migrate", "--noinput", env={**env, "DEBUG": "1"})
     database.manage("bootstrap", env={**env, "DEBUG": "1"})
     service = start_service(env)
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_context().new_page()
-            answers: list[int] = []
-            page.on("response", lambda r: answers.append(r.status) if r.url.endswith("/consents") else None)
-            page.goto(service.base_url + "/demo/")
-            accept = page.locator(".cmp-bar [data-cmp=accept]")
-            accept.wait_for(timeout=30_000)
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        answers: list[int] = []
+        page.on("response", lambda r: answers.append(r.status) if r.url.endswith("/consents") else None)
+        page.goto(service.base_url + "/demo/")
+        accept = page.locator(".cmp-bar [data-cmp=accept]")
+        accept.wait_for(timeout=30_000)
 
-            throwaway_postgres.stop()
-            accept.click()
-            page.wait_for_function("() => !!localStorage.getItem('cmp_pending_demo')", timeout=30_000)
-            assert 503 in answers, answers
-            # The visitor's choice already applies on this page although it is not recorded yet.
-            assert page.evaluate("window.__analyticsRan") == 1
+        throwaway_postgres.stop()
+        accept.click()
+        page.wait_for_function("() => !!localStorage.getItem('cmp_pending_demo')", timeout=30_000)
+        assert 503 in answers, answers
+        # The visitor's choice already applies on this page although it is not recorded yet.
+        assert page.evaluate("window.__analyticsRan") == 1
 
-            throwaway_postgres.start()
-            page.wait_for_function("() => !localStorage.getItem('cmp_pending_demo')", timeout=60_000)
-            assert answers[-1] == 201, answers
-            deadline = time.monotonic() + 10
-            while accept_all_records(throwaway_postgres.url) != 1 and time.monotonic() < deadline:
-                time.sleep(0.2)
-            assert accept_all_records(throwaway_postgres.url) == 1
-            cookies = {c["name"] for c in page.context.cookies()}
-            assert {"euconsent-v2", "addtl_consent", "cmp_consent"} <= cookies
-        finally:
-            browser.close()
+        throwaway_postgres.start()
+        page.wait_for_function("() => !localStorage.getItem('cmp_pending_demo')", timeout=60_000)
+        assert answers[-1] == 201, answers
+        deadline = time.monotonic() + 10
+        while accept_all_records(throwaway_postgres.url) != 1 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert accept_all_records(throwaway_postgres.url) == 1
+        cookies = {c["name"] for c in page.context.cookies()}
+        assert {"euconsent-v2", "addtl_consent", "cmp_consent"} <= cookies
+    finally:
+        context.close()
