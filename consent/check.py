@@ -62,7 +62,14 @@ def check_processing(site: Site, user_id: str, params: Mapping[str, str]) -> dic
     if category is not None and category not in CATEGORY_SLUGS:
         raise bad_request(f"Unknown category {category!r}; known: {', '.join(CATEGORY_SLUGS)}.", "category")
 
-    record = services.current_record(site, user_id)
+    # Only the columns the question needs: a vendor or purpose question never reads the vendor lists.
+    if category is not None:
+        needed: tuple[str, ...] = ("categories",)
+    elif atp_id is not None:
+        needed = ("atp_consents",)
+    else:
+        needed = ("tc_string", "gvl_version")
+    record = services.current_fields(site, user_id, needed)
     if record is None:
         return _answer(False, None, "No unexpired consent is recorded for this user on this site.")
 
@@ -73,21 +80,21 @@ def check_processing(site: Site, user_id: str, params: Mapping[str, str]) -> dic
                 "legal_basis": None,
                 "reason": "Strictly necessary cookies need no consent.",
             }
-        if record.categories.get(category):
+        if record["categories"].get(category):
             return _answer(True, CONSENT, f"The user allowed the '{category}' category.")
         return _answer(False, None, f"The user did not allow the '{category}' category.")
 
     if atp_id is not None:
-        if atp_id in record.atp_consents:
+        if atp_id in record["atp_consents"]:
             return _answer(True, CONSENT, f"The user consented to Google Ad Tech Provider {atp_id}.")
         return _answer(False, None, f"The user did not consent to Google Ad Tech Provider {atp_id}.")
 
     try:
-        signal = decode(record.tc_string)
+        signal = decode(record["tc_string"])
     except TCStringError:
         return _answer(False, None, "The stored TC string cannot be read.")
     try:
-        snapshot = snapshot_for(record.gvl_version or 0)
+        snapshot = snapshot_for(record["gvl_version"] or 0)
     except GvlVersion.DoesNotExist:
         snapshot = current_snapshot()
 

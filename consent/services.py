@@ -8,14 +8,17 @@ set of records; they never block recording.
 from __future__ import annotations
 
 import bisect
+import json
 import logging
 import secrets
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -91,6 +94,111 @@ def current_record(site: Site, user_id: str) -> ConsentRecord | None:
     if latest is None or latest.action == ConsentAction.ERASE:
         return None
     return latest
+
+
+def _current_columns_sql(columns: tuple[str, ...]) -> str:
+    meta = ConsentRecord._meta
+    names = ", ".join(("id", "action", "consent_id", *(meta.get_field(name).column for name in columns)))
+    return (
+        f"SELECT {names} FROM {meta.db_table} "  # noqa: S608 - names from the model, values bound
+        "WHERE site_id = %s AND user_id = %s AND expires_at > %s ORDER BY id DESC LIMIT 1"
+    )
+
+
+_CURRENT_COLUMNS_SQL: dict[tuple[str, ...], str] = {}
+_JSON_FIELDS = frozenset(
+    f.name for f in ConsentRecord._meta.concrete_fields if f.get_internal_type() == "JSONField"
+)
+
+
+def current_fields(site: Site, user_id: str, fields: tuple[str, ...] = ()) -> dict[str, Any] | None:
+    """`id`, `consent_id` and the named fields of the user's current record (None: no unexpired record,
+    or erased).
+
+    Reads only those columns over the (site, user, id) index: a downstream read that needs the id
+    and a few small fields leaves the large vendor lists (TOASTed on PostgreSQL) where they are."""
+    sql = _CURRENT_COLUMNS_SQL.get(fields)
+    if sql is None:
+        sql = _CURRENT_COLUMNS_SQL[fields] = _current_columns_sql(fields)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [site.pk, user_id, _now()])
+        row = cursor.fetchone()
+    if row is None or row[1] == ConsentAction.ERASE:
+        return None
+    values: dict[str, Any] = {"id": row[0], "consent_id": row[2]}
+    for name, value in zip(fields, row[3:], strict=True):
+        values[name] = json.loads(value) if name in _JSON_FIELDS and isinstance(value, str | bytes) else value
+    return values
+
+
+class _RenderedStates:
+    """Rendered current-state answers keyed by record (its random consent id, which unlike the row id
+    is never reused, not even by a rolled-back test database) and by everything else they depend on.
+
+    Records are never edited, so the answer for one record only changes with the site's
+    configuration (policy version, disclosed vendors, the GVL's policy version), which is part of the
+    key. Which record is current is never cached: every read asks the database for the newest id
+    first, so a new choice, an erasure or an expiry shows on the very next read."""
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._entries: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> bytes | None:
+        with self._lock:
+            body = self._entries.get(key)
+            if body is not None:
+                self._entries.move_to_end(key)
+            return body
+
+    def put(self, key: tuple[Any, ...], body: bytes) -> None:
+        with self._lock:
+            self._entries[key] = body
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+# ~2,000 answers of at most ~10 KB (accept-all with every GVL vendor): about 20 MB per worker at most.
+rendered_states = _RenderedStates(2048)
+
+
+def render_json(data: Any) -> bytes:
+    """The same bytes DRF's JSONRenderer writes for this API's data (compact, UTF-8, strict)."""
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode()
+
+
+def current_state_body(site: Site, user_id: str) -> bytes | None:
+    """The JSON body of the current-state answer (None: no unexpired consent)."""
+    current = current_fields(site, user_id)
+    if current is None:
+        return None
+    snapshot = current_snapshot()
+    catalogue = site_catalogue(site, snapshot)
+    key = (
+        str(current["consent_id"]),
+        site.pk,
+        site.policy_version,
+        snapshot.tcf_policy_version,
+        catalogue.vendors_hash,
+    )
+    body = rendered_states.get(key)
+    if body is None:
+        record = ConsentRecord.objects.filter(consent_id=current["consent_id"]).first()
+        if record is None:  # erased or purged between the two reads
+            return None
+        reasons = reprompt_reasons(site, record)
+        body = render_json(
+            {**serialise_record(record), "reprompt": {"required": bool(reasons), "reasons": reasons}}
+        )
+        rendered_states.put(key, body)
+    return body
 
 
 def reprompt_reasons(site: Site, record: ConsentRecord) -> list[str]:
@@ -451,7 +559,9 @@ def serialise_record(record: ConsentRecord) -> dict[str, object]:
 __all__ = [
     "PurgeReport",
     "VerificationReport",
+    "current_fields",
     "current_record",
+    "current_state_body",
     "erase_user",
     "get_site",
     "live_records",

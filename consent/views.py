@@ -11,11 +11,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.exceptions import NotAuthenticated
+from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -180,7 +180,28 @@ class DecodeView(ConsentApiView):
 
 
 class DownstreamView(ConsentApiView):
+    """Downstream reads. A GET that carries a valid key of this site, for a well-formed user id, and
+    accepts JSON is answered by `fast_get` without DRF's request wrapping, negotiation and rendering
+    (they were most of a read's cost; docs/PERFORMANCE.md, "HTTP load"); the body is the same bytes
+    and the headers the same. Everything else (errors of authentication, other methods, `?format=`,
+    an Accept asking for something else) takes DRF's full path, which answers it as before."""
+
     authentication_classes = [ApiKeyAuthentication]
+
+    def fast_get(self, request: HttpRequest, site: Site, user_id: str) -> HttpResponse:
+        raise NotImplementedError
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        site = _fast_path_site(self, request, kwargs)
+        if site is None:
+            return super().dispatch(request, *args, **kwargs)
+        try:
+            response = self.fast_get(request, site, kwargs["user_id"])
+        except ApiError as exc:
+            response = HttpResponse(services.render_json(exc.body()), status=exc.status)
+            response["Content-Type"] = "application/json"
+        response["Allow"] = ", ".join(self.allowed_methods)
+        return response
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
@@ -206,6 +227,12 @@ class CurrentConsentView(DownstreamView):
         responses={200: schema.CURRENT_STATE, **schema.errors(401, 403, 404)},
         tags=["downstream"],
     )
+    def fast_get(self, request: HttpRequest, site: Site, user_id: str) -> HttpResponse:
+        body = services.current_state_body(site, user_id)
+        if body is None:
+            raise ApiError(404, "no_consent", "No unexpired consent is recorded for this user on this site.")
+        return _json_bytes_response(body)
+
     def get(self, request: Request, site_key: str, user_id: str) -> Response:
         site = self.site_for(request, site_key)
         record = services.current_record(site, user_id)
@@ -225,9 +252,41 @@ class CheckConsentView(DownstreamView):
         responses={200: schema.CHECK, **schema.errors(400, 401, 403)},
         tags=["downstream"],
     )
+    def fast_get(self, request: HttpRequest, site: Site, user_id: str) -> HttpResponse:
+        return _json_bytes_response(services.render_json(check_processing(site, user_id, request.GET)))
+
     def get(self, request: Request, site_key: str, user_id: str) -> Response:
         site = self.site_for(request, site_key)
         return Response(check_processing(site, user_id, request.query_params))
+
+
+def _json_bytes_response(body: bytes) -> HttpResponse:
+    response = HttpResponse(body)
+    response["Content-Type"] = "application/json"
+    return response
+
+
+_JSON_ACCEPTS = ("application/json", "application/*", "*/*")
+
+
+def _fast_path_site(view: DownstreamView, request: HttpRequest, kwargs: dict[str, Any]) -> Site | None:
+    """The key's site when this request may take the fast path, else None (DRF's path decides)."""
+    if request.method != "GET" or type(view).fast_get is DownstreamView.fast_get or "format" in request.GET:
+        return None
+    accept = request.META.get("HTTP_ACCEPT", "")
+    # DRF would honour `indent` or refuse a type it cannot render (406): leave those to it.
+    if accept and ("indent" in accept or not any(kind in accept for kind in _JSON_ACCEPTS)):
+        return None
+    user_id = kwargs.get("user_id")
+    if not request.META.get("HTTP_AUTHORIZATION") or not user_id or not USER_ID_PATTERN.fullmatch(user_id):
+        return None
+    try:
+        authenticated = ApiKeyAuthentication().authenticate(request)  # type: ignore[arg-type]
+    except AuthenticationFailed:
+        return None
+    if authenticated is None or authenticated[1].site.key != kwargs.get("site_key"):
+        return None
+    return authenticated[1].site
 
 
 class ExportView(DownstreamView):
