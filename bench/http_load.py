@@ -381,17 +381,43 @@ site's vendor and ATP sets (a Redis round trip of ~900 ids) and their hash.
    ms, POST 13.8 -> 9.3 ms in-process; wrk: GET 736 req/s, POST 552 req/s in the next run.
 2. `consent/services.py`: the current record is read with one query written out once instead of
    being compiled by the ORM on every read (that step 1.15 -> 0.62 ms); GVL snapshots by version are
-   memoised too. GET ~1.4 ms in-process against ~0.35-0.5 ms for a bare view.
+   memoised too. GET ~1.4 ms in-process against ~0.35-0.5 ms for a bare view. A run of this script
+   at the start of the next round (load average 1.6 -> 5.8, other benches and test suites running):
+   bare 1,836 req/s, downstream GET 474 (26%), check 589 (32%), consent POST 225 (12%).
+3. Downstream GET and check (`consent/views.py`, `consent/services.py`, `consent/check.py`): a GET
+   with a valid key of the site, a well-formed user id and an Accept that JSON satisfies skips DRF's
+   request wrapping, negotiation and rendering and writes the same bytes (a test compares both paths
+   byte for byte, headers included; errors of authentication, other methods and `?format=` still go
+   through DRF). The newest record is found by one query that reads only id, action and consent id
+   over the (site, user, id) index; the rendered current state is kept per worker (bounded LRU of
+   2,048) under the record's consent id plus the site's policy version, the GVL policy version and
+   the disclosed-vendors hash, so the large row is read and serialised once per record. Which record
+   is current is never cached: the database answers that on every read. The check reads only the
+   columns its question needs (categories, ATPs, or TC string and GVL version). In-process (Django
+   WSGI handler, no HTTP): GET ~520-540 us against ~110-120 us for the bare view; ~350 us of the GET
+   is the one PostgreSQL round trip (about 65 us of backend CPU and 50 us of psycopg, the rest
+   waiting); the framework around it costs ~30 us more than the bare view.
 
-What is left, and why the targets are still missed: a downstream GET is one PostgreSQL round trip
-plus turning an ~8 KB row (JSON lists of ~900 vendor ids for accept-all) into objects and back into
-JSON, plus DRF's dispatch; a POST builds the TC and AC strings (~0.3 ms), the HMAC (~0.2 ms) and
-writes that ~8 KB row with a synchronous commit, whose fsync wait the 4 workers only partly overlap.
-Next steps, in order of expected gain: answer the current state from a response cached under the
-immutable record id (only the latest id is then read), or serve the two hot reads without DRF;
-store the vendor id lists compactly (the TC string already holds them as bitfields), which shrinks
-rows, TOAST work and JSON work on both paths; let PostgreSQL group commits (`commit_delay`) for the
-POST. None of these change what is stored as evidence.
+What is left, and why the targets are still missed (read the table above for the figures of this
+run):
+- Downstream GET and check: the one round trip to PostgreSQL per read (the database stays the
+  source of truth for which record is current) costs about as much CPU, between this worker, the
+  PostgreSQL backend and the context switches, as a whole bare request; the response size matters
+  little (a 4.4 KB answer ran at 1,718 req/s, the 11 KB accept-all answer at ~1,620, the same
+  hour). Server-side prepared statements save ~40 us of the ~115 us of CPU the query costs
+  (measured, not applied: it needs the psycopg connection outside Django's cursor wrappers).
+- Consent POST: per recorded choice, measured in-process with the backend's CPU read from /proc:
+  PostgreSQL spends ~1,160 us of CPU on an accept-all INSERT (JSONB lists of ~800 vendor and ~630
+  ATP ids, TOAST compression of the ~8.6 KB row, five indexes, WAL) and ~450 us on a reject-all,
+  and this process ~0.8-1.0 ms (JSON of the record for the MAC and the JSON columns, TC/AC strings
+  from memoised parts, the HMAC, psycopg quoting the ~8 KB statement), plus the Redis round trip of
+  the rate limiter that every public request makes. The fsync of the synchronous commit is cheap on
+  this disk (~0.25 ms wall) and overlaps across workers: 8 sync workers instead of 4 gave the same
+  ratio (POST 18%, GET 51%, one 5 s run), 4 gthread workers x 4 threads a worse one (POST 13%), so
+  gunicorn stays at 4 sync workers as in docker-compose.yml. The remaining lever is the row: storing
+  the vendor, LI and ATP id lists compactly (a bitfield, as the TC string does) would cut most of the
+  accept-all INSERT's PostgreSQL CPU and JSON work; it needs a migration of the consent log's
+  columns and was not done in this round. None of this changes what is stored as evidence.
 """
 
 
