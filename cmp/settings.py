@@ -150,8 +150,10 @@ DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CMP_DB_CONN_MAX_AGE", 60, 0))
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Concurrent writers (gunicorn workers, the test server) wait for the lock instead of failing.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # Concurrent writers (gunicorn workers, the test server) wait for the lock instead of failing:
+    # IMMEDIATE takes the write lock when a transaction starts, so two transactions never deadlock
+    # upgrading a read lock (which SQLite reports at once as "database is locked", ignoring timeout).
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
     DATABASES["default"]["OPTIONS"] = {"connect_timeout": env_int("CMP_DB_CONNECT_TIMEOUT", 5, 1)}
