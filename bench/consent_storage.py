@@ -26,32 +26,15 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
-
-import psycopg
+from urllib.parse import urlparse
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from bench.perf_doc import machine_line, replace_section  # noqa: E402
+from bench.scratch_db import database_url, drop_database, recreate_database  # noqa: E402
 
 MIX = (("accept_all", 45), ("reject_all", 45), ("custom", 10))
-
-
-def database_url(admin_url: str, name: str) -> str:
-    parts = urlparse(admin_url)
-    return urlunparse(parts._replace(path=f"/{name}"))
-
-
-def recreate_database(admin_url: str, name: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(admin_url: str, name: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def setup_django(url: str) -> None:

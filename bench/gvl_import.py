@@ -29,11 +29,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+from bench import scratch_db  # noqa: E402
 from bench.perf_doc import machine_line, replace_section  # noqa: E402
 
 GVL_FILE = REPO_ROOT / "vendors" / "data" / "vendor-list-v106.json"
@@ -146,10 +146,6 @@ def run_child(database_url: str, runs: int) -> dict[str, object]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def postgres_url(admin_url: str, name: str) -> str:
-    return urlunparse(urlparse(admin_url)._replace(path=f"/{name}"))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -164,19 +160,16 @@ def main() -> None:
         print(json.dumps(measure_in_this_process(args.runs)))
         return
 
-    import psycopg
-
     results: list[tuple[str, dict[str, object]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         results.append(("SQLite (file)", run_child(f"sqlite:///{tmp}/bench.sqlite3", args.runs)))
-    with psycopg.connect(args.admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{SCRATCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{SCRATCH_DB}"')
+    scratch_db.recreate_database(args.admin_url, SCRATCH_DB)
     try:
-        results.append(("PostgreSQL", run_child(postgres_url(args.admin_url, SCRATCH_DB), args.runs)))
+        results.append(
+            ("PostgreSQL", run_child(scratch_db.database_url(args.admin_url, SCRATCH_DB), args.runs))
+        )
     finally:
-        with psycopg.connect(args.admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{SCRATCH_DB}" WITH (FORCE)')
+        scratch_db.drop_database(args.admin_url, SCRATCH_DB)
 
     rows = []
     for label, figures in results:

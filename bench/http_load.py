@@ -39,14 +39,12 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
-
-import psycopg
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from bench.perf_doc import machine_line, replace_section  # noqa: E402
+from bench.scratch_db import database_url, drop_database, recreate_database  # noqa: E402
 
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
@@ -87,10 +85,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def database_url(admin_url: str, name: str) -> str:
-    return urlunparse(urlparse(admin_url)._replace(path=f"/{name}"))
 
 
 def run_manage(env: dict[str, str], *args: str) -> str:
@@ -169,9 +163,7 @@ def run_wrk(
 
 
 def prepare(admin_url: str, database: str, redis_url: str) -> tuple[dict[str, str], str]:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{database}"')
+    recreate_database(admin_url, database)
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")},
         "DEBUG": "0",
@@ -299,8 +291,7 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(30)
-        with psycopg.connect(args.admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
+        drop_database(args.admin_url, args.database)
         shutil.rmtree(workdir, ignore_errors=True)
     return {"endpoints": endpoints, "peaks": peaks, "sweeps": sweeps, "load": (load_start, os.getloadavg())}
 

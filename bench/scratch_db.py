@@ -1,0 +1,24 @@
+"""Scratch PostgreSQL databases for the benchmarks: created fresh, dropped afterwards."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse, urlunparse
+
+import psycopg
+
+
+def database_url(admin_url: str, name: str) -> str:
+    """The URL of database `name` on the server that `admin_url` points at."""
+    return urlunparse(urlparse(admin_url)._replace(path=f"/{name}"))
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def recreate_database(admin_url: str, name: str) -> None:
+    """Drops what an interrupted earlier run left behind, then creates `name` empty."""
+    drop_database(admin_url, name)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
