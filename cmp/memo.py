@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, TypeVar
 
 from django.apps import apps
 from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 # Models whose rows are configuration. Evidence (consent records, seals) and sessions are not.
 CONFIG_APPS = {"vendors"}
@@ -109,3 +111,37 @@ def connect_signals() -> None:
                 _on_change, sender=model, dispatch_uid=f"cmp.memo.delete.{model._meta.label_lower}"
             )
     m2m_changed.connect(_on_m2m_change, dispatch_uid="cmp.memo.m2m_changed")
+
+
+class BoundedLru(Generic[K, T]):
+    """A per-process least-recently-used map of at most `max_entries` values, safe across threads.
+
+    For values derived from immutable inputs (a record, a choice under one configuration), whose key
+    names everything they depend on: unlike `memoized`, nothing expires or is invalidated, entries
+    are only pushed out by newer ones."""
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._entries: OrderedDict[K, T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> T | None:
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: T) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)

@@ -5,18 +5,26 @@ What is limited: the endpoints anyone on the internet can call without a key, i.
 key and are left to the key owner's own traffic (one ad server may legitimately check thousands of
 users a second from one address).
 
-How: fixed windows (CMP_RATE_LIMIT_*_WINDOW_SECONDS) counted with one Lua script per request, so
-the per-address and per-site counters are incremented and given their expiry atomically in a single
-round trip. Without REDIS_URL the counters live in the local cache (per process; fine for one
-development server). A request over either limit gets 429 with Retry-After (the seconds left in the
-window) and the API's JSON error body.
+How: fixed windows (CMP_RATE_LIMIT_*_WINDOW_SECONDS) counted in Redis by a Lua script, which
+increments every counter it is given and sets the expiry of new ones atomically, in one round trip.
+A process does not make that round trip for every request (it cost as much CPU as the rest of a
+consent POST's framework work; docs/PERFORMANCE.md, "HTTP load"): it adds hits to its own tally and
+sends the tally when one key has gathered its burst of unsent hits, or when SYNC_SECONDS have passed
+since its last exchange; each exchange brings back every sent key's total across all processes. A
+key's count is what Redis last said plus this process's unsent hits, so one process alone never
+exceeds a limit, and all processes together exceed it by at most (processes x (burst - 1)) requests
+per window. A key's burst is CMP_RATE_LIMIT_LOCAL_BURST, or 1/32 of its limit where that is less
+(so with four workers a limit is exceeded by at most an eighth); a burst of 1 sends every hit at
+once, an exact shared counter. Without REDIS_URL the counters live in the local cache (per process; fine
+for one development server). A request over either limit gets 429 with Retry-After (the seconds
+left in the window) and the API's JSON error body.
 
 Addresses are never stored: the counter key is an HMAC of the address under SECRET_KEY, and IPv6
 addresses are cut to their /64 first (one subscriber owns a whole /64, so counting single addresses
 would be trivially evaded).
 
-When Redis is unreachable the limiter FAILS OPEN by default: the request is served uncounted, a
-warning is logged (once per back-off period), and Redis is not asked again for
+When Redis is unreachable (found at an exchange) the limiter FAILS OPEN by default: the request is
+served uncounted, a warning is logged (once per back-off period), and Redis is not asked again for
 CMP_RATE_LIMIT_BACKOFF_SECONDS so an outage does not add a connect timeout to every request. A
 consent POST always fails open, whatever the setting: losing a visitor's choice is worse than letting
 a burst through, and the per-request cost of recording stays bounded by the body size limit. With
@@ -25,6 +33,7 @@ CMP_RATE_LIMIT_FAIL_CLOSED=1 the other public endpoints answer 503 with Retry-Af
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -46,16 +55,24 @@ logger = logging.getLogger(__name__)
 SITE_PATH = re.compile(r"^/api/v1/sites/(?P<site_key>[^/]+)/(?P<endpoint>banner|vendors|consents)/?$")
 DECODE_PATH = re.compile(r"^/api/v1/tcf/decode/?$")
 
-# INCR each key; give it its window as expiry when this request created it. Atomic, one round trip.
+# INCRBY each key by its unsent hits (ARGV[1..n]); give a key its window (ARGV[n+1..2n]) as expiry
+# when this exchange created it. Atomic, one round trip, returns the keys' totals.
 COUNT_SCRIPT = """
-local counts = {}
+local n = #KEYS
+local totals = {}
 for i, key in ipairs(KEYS) do
-  local n = redis.call('INCR', key)
-  if n == 1 then redis.call('EXPIRE', key, tonumber(ARGV[i])) end
-  counts[i] = n
+  local hits = tonumber(ARGV[i])
+  local total = redis.call('INCRBY', key, hits)
+  if total == hits then redis.call('EXPIRE', key, tonumber(ARGV[n + i])) end
+  totals[i] = total
 end
-return counts
+return totals
 """
+# Longest a process keeps hits unsent, and most keys it keeps unsent, before an exchange.
+SYNC_SECONDS = 1.0
+MAX_UNSENT_KEYS = 1000
+# A key's burst is at most this fraction of its limit.
+BURST_SHARE_OF_LIMIT = 32
 
 
 class LimiterUnavailable(Exception):
@@ -73,6 +90,11 @@ class Limit:
         prefix = settings.CMP_RATE_LIMIT_KEY_PREFIX
         return f"{prefix}:{self.scope}:{self.subject}:{int(now // self.window)}"
 
+    @property
+    def burst(self) -> int:
+        """Hits a process may count on this key before it tells Redis (module docstring)."""
+        return max(1, min(settings.CMP_RATE_LIMIT_LOCAL_BURST, self.allowed // BURST_SHARE_OF_LIMIT))
+
     def retry_after(self, now: float) -> int:
         return max(1, math.ceil(self.window - (now % self.window)))
 
@@ -89,6 +111,13 @@ def client_address(request: HttpRequest) -> str:
 
 
 def address_subject(address: str) -> str:
+    return _address_subject(settings.SECRET_KEY, address)
+
+
+@functools.lru_cache(maxsize=4096)
+def _address_subject(secret_key: str, address: str) -> str:
+    """Memoised: one address sends several requests in a row, and the parse and HMAC cost more than
+    the rest of the limiter's work for a request."""
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:
@@ -101,16 +130,23 @@ def address_subject(address: str) -> str:
             normalised = str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
         else:
             normalised = str(parsed)
-    digest = hmac.new(settings.SECRET_KEY.encode(), normalised.encode(), hashlib.sha256)
+    digest = hmac.new(secret_key.encode(), normalised.encode(), hashlib.sha256)
     return digest.hexdigest()[:24]
 
 
 class Counter:
-    """Counts hits in Redis when configured, else in the local cache."""
+    """Counts hits per key: batched through Redis when configured (module docstring), else exactly
+    in the local cache."""
 
     def __init__(self) -> None:
         self._script = None
         self._down_until = 0.0
+        self._synced_at = 0.0
+        # key -> hits not yet sent; key -> (window, end of the window as wall time)
+        self._unsent: dict[str, int] = {}
+        self._windows: dict[str, tuple[int, float]] = {}
+        # key -> the total across processes that Redis returned at the last exchange
+        self._known: dict[str, int] = {}
 
     def _redis_script(self):
         if self._script is None:
@@ -119,18 +155,35 @@ class Counter:
             self._script = get_redis_connection("default").register_script(COUNT_SCRIPT)
         return self._script
 
-    def hit(self, keys: list[str], windows: list[int]) -> list[int]:
+    def hit(self, limits: list[Limit], now: float) -> list[int]:
+        """Counts one hit on each limit's key; returns each key's count so far in its window, this
+        hit included (other processes' hits as of the last exchange)."""
+        keys = [limit.key(now) for limit in limits]
         if not settings.REDIS_URL:
-            return [self._hit_local(key, window) for key, window in zip(keys, windows, strict=True)]
-        now = time.monotonic()
-        if now < self._down_until:
+            return [self._hit_local(key, limit.window) for key, limit in zip(keys, limits, strict=True)]
+        monotonic = time.monotonic()
+        if monotonic < self._down_until:
             raise LimiterUnavailable("Redis was unreachable moments ago; not retrying yet")
+        exchange = monotonic - self._synced_at >= SYNC_SECONDS or len(self._unsent) >= MAX_UNSENT_KEYS
+        for key, limit in zip(keys, limits, strict=True):
+            unsent = self._unsent.get(key, 0) + 1
+            self._unsent[key] = unsent
+            if key not in self._windows:
+                self._windows[key] = (limit.window, (now // limit.window + 1) * limit.window)
+            exchange = exchange or unsent >= limit.burst
+        if exchange:
+            self._exchange(monotonic, now)
+        return [self._known.get(key, 0) + self._unsent.get(key, 0) for key in keys]
+
+    def _exchange(self, monotonic: float, now: float) -> None:
         import redis
 
+        keys = list(self._unsent)
+        args = [self._unsent[key] for key in keys] + [self._windows[key][0] for key in keys]
         try:
-            return [int(n) for n in self._redis_script()(keys=keys, args=windows)]
+            totals = self._redis_script()(keys=keys, args=args)
         except (redis.RedisError, OSError) as exc:
-            self._down_until = now + settings.CMP_RATE_LIMIT_BACKOFF_SECONDS
+            self._down_until = monotonic + settings.CMP_RATE_LIMIT_BACKOFF_SECONDS
             logger.warning(
                 "Rate limiter cannot reach Redis (%s); failing %s for %s s",
                 exc,
@@ -138,6 +191,14 @@ class Counter:
                 settings.CMP_RATE_LIMIT_BACKOFF_SECONDS,
             )
             raise LimiterUnavailable(str(exc)) from exc
+        self._unsent.clear()
+        self._synced_at = monotonic
+        for key, total in zip(keys, totals, strict=True):
+            self._known[key] = int(total)
+        # Windows that have ended are of no further use: their keys expire in Redis too.
+        for key in [key for key, (_, end) in self._windows.items() if end <= now]:
+            del self._windows[key]
+            self._known.pop(key, None)
 
     @staticmethod
     def _hit_local(key: str, window: int) -> int:
@@ -188,8 +249,7 @@ class RateLimitMiddleware:
         limits, records_consent = applicable
         now = time.time()
         try:
-            keys = [limit.key(now) for limit in limits]
-            counts = self.counter.hit(keys, [limit.window for limit in limits])
+            counts = self.counter.hit(limits, now)
         except LimiterUnavailable:
             if settings.CMP_RATE_LIMIT_FAIL_CLOSED and not records_consent:
                 return json_error(

@@ -146,6 +146,12 @@ DATABASE_URL = env_url(
     f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
     {"sqlite", "postgres", "postgresql", "pgsql"},
 )
+# PostgreSQL: statements run with server-side binding and are prepared after this many runs on a
+# connection; the request path's own statements are prepared at once (cmp/prepared.py). Parsing and
+# planning once per connection instead of on every request is most of a downstream read's database
+# time (docs/PERFORMANCE.md, "HTTP load"). A transaction-pooling PgBouncer before 1.21 cannot carry
+# prepared statements: set 0 behind one.
+CMP_DB_PREPARE_THRESHOLD = env_int("CMP_DB_PREPARE_THRESHOLD", 2, 0)
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CMP_DB_CONN_MAX_AGE", 60, 0))
 }
@@ -157,6 +163,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
     DATABASES["default"]["OPTIONS"] = {"connect_timeout": env_int("CMP_DB_CONNECT_TIMEOUT", 5, 1)}
+    if CMP_DB_PREPARE_THRESHOLD:
+        DATABASES["default"]["OPTIONS"].update(
+            {"server_side_binding": True, "prepare_threshold": CMP_DB_PREPARE_THRESHOLD}
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_url("REDIS_URL", "", {"redis", "rediss", "unix"})
@@ -258,6 +268,10 @@ CMP_RATE_LIMIT_SITE_WINDOW_SECONDS = env_int("CMP_RATE_LIMIT_SITE_WINDOW_SECONDS
 CMP_RATE_LIMIT_FAIL_CLOSED = env_bool("CMP_RATE_LIMIT_FAIL_CLOSED", False)
 CMP_RATE_LIMIT_BACKOFF_SECONDS = env_int("CMP_RATE_LIMIT_BACKOFF_SECONDS", 5, 1)
 CMP_RATE_LIMIT_KEY_PREFIX = env_str("CMP_RATE_LIMIT_KEY_PREFIX", "cmp:rl")
+# Most hits a process counts on one key before it sends them to Redis (never more than 1/32 of the
+# key's limit): all processes together may exceed a limit by (processes x (burst - 1)) per window;
+# 1 sends every hit (exact, one round trip each).
+CMP_RATE_LIMIT_LOCAL_BURST = env_int("CMP_RATE_LIMIT_LOCAL_BURST", 32, 1)
 # How many reverse proxies in front of the service append to X-Forwarded-For (0: use the peer).
 CMP_TRUSTED_PROXY_HOPS = env_int("CMP_TRUSTED_PROXY_HOPS", 0, 0)
 CMP_ADMIN_LOGIN_MAX_FAILURES = env_int("CMP_ADMIN_LOGIN_MAX_FAILURES", 5, 1)

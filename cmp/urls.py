@@ -8,12 +8,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from cmp.healthz import healthz
 
 urlpatterns = [
+    # First: the consent API takes most of the traffic, and Django tries patterns in order.
+    path("", include("consent.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/gvl/", include("vendors.urls")),
-    path("", include("consent.urls")),
 ]
 
 if settings.CMP_BENCH_BARE_VIEW:

@@ -15,12 +15,14 @@ from django.http import HttpRequest, StreamingHttpResponse
 
 from consent.api_keys import fill_new_key
 from consent.models import (
+    CHOICE_FIELDS,
     ApiKey,
     ConsentDeletion,
     ConsentRecord,
     ConsentSeal,
     CookieCategory,
     CookieDeclaration,
+    RecordedChoice,
     Site,
     SiteText,
 )
@@ -182,7 +184,7 @@ class _Echo:
 def _csv_rows(queryset: QuerySet[ConsentRecord]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_COLUMNS)
-    for record in queryset.select_related("site").order_by("id").iterator(chunk_size=2000):
+    for record in queryset.select_related("site", "choice").order_by("id").iterator(chunk_size=2000):
         row = []
         for column in CSV_COLUMNS:
             value = record.site.key if column == "site" else getattr(record, column)
@@ -202,6 +204,24 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
     search_fields = ("=user_id", "=consent_id")
     search_help_text = "Exact user id or consent id."
     list_select_related = ("site",)
+    # The record's own fields, then what its recorded choice says, as one record reads.
+    fields = readonly_fields = (
+        "consent_id",
+        "site",
+        "user_id",
+        "action",
+        "created_at",
+        "expires_at",
+        "user_agent_hash",
+        "ip_truncated",
+        "mac",
+        "choice",
+        *CHOICE_FIELDS,
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ConsentRecord]:
+        return super().get_queryset(request).select_related("choice")
+
     actions = ["export_csv"]
     show_full_result_count = False
 
@@ -227,6 +247,15 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
         response = StreamingHttpResponse(_csv_rows(queryset), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="consent-records.csv"'
         return response
+
+
+@admin.register(RecordedChoice)
+class RecordedChoiceAdmin(ReadOnlyAdmin):
+    list_display = ("id", "site", "day", "language", "gvl_version", "policy_version")
+    list_filter = ("site", "day")
+    date_hierarchy = "day"
+    list_select_related = ("site",)
+    show_full_result_count = False
 
 
 @admin.register(ConsentSeal)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from cmp.memo import BoundedLru
 from consent.errors import ApiError, bad_request
 from consent.models import CATEGORY_SLUGS, ConsentAction
 
@@ -143,4 +144,21 @@ def parse_choice_request(payload: Any) -> ChoiceRequest:
     )
 
 
-__all__ = ["ApiError", "ChoiceRequest", "parse_choice_request", "parse_json_body"]
+# A first-layer button sends the same few bytes for every new visitor (no user id yet), so those
+# bodies are parsed once. Bodies carrying a user id are each visitor's own and are not kept; nor are
+# long ones (a first-layer body is well under this), so the memo stays small.
+_FIRST_CHOICES: BoundedLru[bytes, ChoiceRequest] = BoundedLru(256)
+_LONGEST_KEPT_BODY = 1024
+
+
+def choice_request_from_body(raw: bytes) -> ChoiceRequest:
+    """`parse_choice_request(parse_json_body(raw))`, remembered for short bodies without a user id."""
+    request = _FIRST_CHOICES.get(raw)
+    if request is None:
+        request = parse_choice_request(parse_json_body(raw))
+        if request.user_id is None and len(raw) <= _LONGEST_KEPT_BODY:
+            _FIRST_CHOICES.put(raw, request)
+    return request
+
+
+__all__ = ["ApiError", "ChoiceRequest", "choice_request_from_body", "parse_choice_request", "parse_json_body"]

@@ -259,15 +259,24 @@ class ConsentAction(models.TextChoices):
     ERASE = "erase"
 
 
-class ConsentRecord(models.Model):
-    """One choice of one (pseudonymous) user on one site: legal evidence, never edited."""
+class RecordedChoice(models.Model):
+    """One choice as recorded: what a visitor chose, resolved under one site configuration on one
+    (UTC) day, and the signals emitted for it. Evidence like the records that point to it.
 
-    # The global sequence number: seals cover ranges of it.
-    id = models.BigAutoField(primary_key=True)
-    consent_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="consent_records")
-    user_id = models.CharField(max_length=64)
-    action = models.CharField(max_length=16, choices=ConsentAction.choices)
+    Every visitor who presses the same button on the same day gets the same TC string, AC string and
+    Consent Mode signals, so their records share one row of this table instead of each carrying
+    the same ~3-9 KB (docs/PERFORMANCE.md, "HTTP load"; docs/ARCHITECTURE.md, "Storage"). Rows are
+    written by `consent/services.py` only, found again by `digest`, never edited, and removed by the
+    retention job once no record refers to them. A record's MAC covers these values too, so an
+    edited row fails the verification of every record that uses it.
+    """
+
+    # No index of its own: the (site, day) index below starts with the site.
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="recorded_choices", db_index=False)
+    # The UTC day of the records that use it (their TC string's Created / LastUpdated).
+    day = models.DateField()
+    # SHA-256 of the row's canonical content (consent.evidence.choice_digest).
+    digest = models.CharField(max_length=64, unique=True)
     language = models.CharField(max_length=2, default="en")
     categories = models.JSONField(default=dict)
     purpose_consents = models.JSONField(default=list)
@@ -283,11 +292,87 @@ class ConsentRecord(models.Model):
     tc_string = models.TextField(blank=True)
     ac_string = models.TextField(blank=True)
     consent_mode = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["site", "day"], name="choice_site_day")]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.day} {self.digest[:12]}"
+
+
+#: The fields of a record that live in its `RecordedChoice` (read through the record's properties).
+CHOICE_FIELDS = (
+    "language",
+    "categories",
+    "purpose_consents",
+    "purpose_li_objections",
+    "special_feature_optins",
+    "vendor_consents",
+    "vendor_li_objections",
+    "atp_consents",
+    "gvl_version",
+    "tcf_policy_version",
+    "policy_version",
+    "vendors_hash",
+    "tc_string",
+    "ac_string",
+    "consent_mode",
+)
+
+
+def _from_choice(name: str) -> property:
+    def read(record: ConsentRecord) -> object:
+        return getattr(record.choice, name)
+
+    read.__name__ = name
+    read.__doc__ = f"The recorded choice's `{name}`."
+    return property(read)
+
+
+class ConsentRecord(models.Model):
+    """One choice of one (pseudonymous) user on one site: legal evidence, never edited.
+
+    What was chosen and signalled is in `choice`, shared with every record of the same choice that
+    day; its fields read as the record's own (`record.tc_string`). Load many records with
+    `select_related("choice")`.
+    """
+
+    # The global sequence number: seals cover ranges of it.
+    id = models.BigAutoField(primary_key=True)
+    consent_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # No index of its own: the (site, user, id) index below starts with the site.
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="consent_records", db_index=False)
+    user_id = models.CharField(max_length=64)
+    action = models.CharField(max_length=16, choices=ConsentAction.choices)
+    # Without a database constraint: one would lock the shared choice row on every INSERT. Choices
+    # are removed only by the retention job, and only once no record refers to them (the index
+    # answers that), and `verify_consent_log` reports a record whose choice is missing.
+    choice = models.ForeignKey(
+        RecordedChoice, on_delete=models.DO_NOTHING, related_name="records", db_constraint=False
+    )
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     user_agent_hash = models.CharField(max_length=64, blank=True)
     ip_truncated = models.CharField(max_length=45, blank=True)
     mac = models.CharField(max_length=64)
+
+    language = _from_choice("language")
+    categories = _from_choice("categories")
+    purpose_consents = _from_choice("purpose_consents")
+    purpose_li_objections = _from_choice("purpose_li_objections")
+    special_feature_optins = _from_choice("special_feature_optins")
+    vendor_consents = _from_choice("vendor_consents")
+    vendor_li_objections = _from_choice("vendor_li_objections")
+    atp_consents = _from_choice("atp_consents")
+    gvl_version = _from_choice("gvl_version")
+    tcf_policy_version = _from_choice("tcf_policy_version")
+    policy_version = _from_choice("policy_version")
+    vendors_hash = _from_choice("vendors_hash")
+    tc_string = _from_choice("tc_string")
+    ac_string = _from_choice("ac_string")
+    consent_mode = _from_choice("consent_mode")
 
     class Meta:
         ordering = ["-id"]

@@ -11,31 +11,35 @@ import bisect
 import json
 import logging
 import secrets
-import threading
-from collections import OrderedDict, defaultdict
+import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from cmp.memo import memoized
+from cmp.memo import BoundedLru, memoized
+from cmp.prepared import PreparedStatement
 from consent import evidence
 from consent.choices import ChoiceRequest
 from consent.disclosure import current_snapshot, site_catalogue
 from consent.errors import ApiError
 from consent.models import (
+    CHOICE_FIELDS,
     ConsentAction,
     ConsentDeletion,
     ConsentRecord,
     ConsentSeal,
     DeletionReason,
+    RecordedChoice,
     Site,
 )
-from consent.tc_builder import build_signals, resolve_choice
+from consent.record_template import erasure_template, insert_statement, template_for, utc_day
+from consent.tc_builder import resolve_choice
 from consent.tcf import TCStringError, decode
 
 logger = logging.getLogger(__name__)
@@ -73,99 +77,90 @@ def site_category_slugs(site: Site) -> list[str]:
 def live_records(site: Site, user_id: str) -> list[ConsentRecord]:
     """The user's records that have not expired, newest first. Expired ones are never returned."""
     return list(
-        ConsentRecord.objects.filter(site=site, user_id=user_id, expires_at__gt=_now()).order_by("-id")
-    )
-
-
-def _current_record_sql() -> str:
-    """The downstream reads' one query, written out once: building it through the ORM's compiler on
-    every read cost more than running it (docs/PERFORMANCE.md, "HTTP load")."""
-    meta = ConsentRecord._meta
-    columns = ", ".join(field.column for field in meta.concrete_fields)
-    return (
-        f"SELECT {columns} FROM {meta.db_table} "  # noqa: S608 - names from the model, values bound
-        "WHERE site_id = %s AND user_id = %s AND expires_at > %s ORDER BY id DESC LIMIT 1"
+        ConsentRecord.objects.select_related("choice")
+        .filter(site=site, user_id=user_id, expires_at__gt=_now())
+        .order_by("-id")
     )
 
 
 def current_record(site: Site, user_id: str) -> ConsentRecord | None:
-    query = ConsentRecord.objects.raw(_current_record_sql(), [site.pk, user_id, _now()])
-    latest = next(iter(query), None)
+    latest = (
+        ConsentRecord.objects.select_related("choice")
+        .filter(site=site, user_id=user_id, expires_at__gt=_now())
+        .order_by("-id")
+        .first()
+    )
     if latest is None or latest.action == ConsentAction.ERASE:
         return None
     return latest
 
 
 def _current_columns_sql(columns: tuple[str, ...]) -> str:
-    meta = ConsentRecord._meta
-    names = ", ".join(("id", "action", "consent_id", *(meta.get_field(name).column for name in columns)))
+    """The downstream reads' one query, written out once: building it through the ORM's compiler on
+    every read cost more than running it (docs/PERFORMANCE.md, "HTTP load"). It joins the recorded
+    choice only when a column of it is asked for."""
+    record, choice = ConsentRecord._meta, RecordedChoice._meta
+    names = ["r.id", "r.action", "r.consent_id"]
+    for name in columns:
+        if name in CHOICE_FIELDS:
+            names.append(f"c.{choice.get_field(name).column}")
+        else:
+            names.append(f"r.{record.get_field(name).column}")
+    joins_choice = any(name in CHOICE_FIELDS for name in columns)
+    join = f" JOIN {choice.db_table} c ON c.id = r.choice_id" if joins_choice else ""
     return (
-        f"SELECT {names} FROM {meta.db_table} "  # noqa: S608 - names from the model, values bound
-        "WHERE site_id = %s AND user_id = %s AND expires_at > %s ORDER BY id DESC LIMIT 1"
+        f"SELECT {', '.join(names)} FROM {record.db_table} r{join} "  # noqa: S608 - names from the models, values bound
+        "WHERE r.site_id = %s AND r.user_id = %s AND r.expires_at > %s ORDER BY r.id DESC LIMIT 1"
     )
 
 
-_CURRENT_COLUMNS_SQL: dict[tuple[str, ...], str] = {}
-_JSON_FIELDS = frozenset(
-    f.name for f in ConsentRecord._meta.concrete_fields if f.get_internal_type() == "JSONField"
-)
+_CURRENT_STATEMENTS: dict[tuple[str, ...], PreparedStatement] = {}
+
+
+def _text_to_value(name: str) -> Any:
+    """How to read column `name` when it arrives as text (cmp/prepared.py): JSON parsed, integers
+    converted, the rest as it is."""
+    model = RecordedChoice if name in CHOICE_FIELDS else ConsentRecord
+    kind = model._meta.get_field(name).get_internal_type()
+    if kind == "JSONField":
+        return json.loads
+    if kind in ("IntegerField", "PositiveIntegerField", "BigIntegerField", "BigAutoField"):
+        return int
+    return None
 
 
 def current_fields(site: Site, user_id: str, fields: tuple[str, ...] = ()) -> dict[str, Any] | None:
-    """`id`, `consent_id` and the named fields of the user's current record (None: no unexpired record,
-    or erased).
+    """`id`, `consent_id` (canonical text) and the named fields of the user's current record (None: no
+    unexpired record, or erased).
 
-    Reads only those columns over the (site, user, id) index: a downstream read that needs the id
-    and a few small fields leaves the large vendor lists (TOASTed on PostgreSQL) where they are."""
-    sql = _CURRENT_COLUMNS_SQL.get(fields)
-    if sql is None:
-        sql = _CURRENT_COLUMNS_SQL[fields] = _current_columns_sql(fields)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [site.pk, user_id, _now()])
-        row = cursor.fetchone()
+    Reads only those columns over the (site, user, id) index, joining the recorded choice only when
+    one of its fields is asked for."""
+    statement = _CURRENT_STATEMENTS.get(fields)
+    if statement is None:
+        statement = _CURRENT_STATEMENTS[fields] = PreparedStatement(_current_columns_sql(fields))
+    row = statement.fetch_one([site.pk, user_id, _now()])
     if row is None or row[1] == ConsentAction.ERASE:
         return None
-    values: dict[str, Any] = {"id": row[0], "consent_id": row[2]}
+    consent_id = row[2]
+    if type(consent_id) is not str or len(consent_id) != 36:
+        # As text from libpq it is already canonical; a UUID (psycopg's cursor) or SQLite's
+        # 32 hex digits become the same canonical text.
+        consent_id = str(uuid.UUID(str(consent_id)))
+    values: dict[str, Any] = {"id": int(row[0]), "consent_id": consent_id}
     for name, value in zip(fields, row[3:], strict=True):
-        values[name] = json.loads(value) if name in _JSON_FIELDS and isinstance(value, str | bytes) else value
+        convert = _text_to_value(name)
+        values[name] = convert(value) if convert is not None and isinstance(value, str | bytes) else value
     return values
 
 
-class _RenderedStates:
-    """Rendered current-state answers keyed by record (its random consent id, which unlike the row id
-    is never reused, not even by a rolled-back test database) and by everything else they depend on.
-
-    Records are never edited, so the answer for one record only changes with the site's
-    configuration (policy version, disclosed vendors, the GVL's policy version), which is part of the
-    key. Which record is current is never cached: every read asks the database for the newest id
-    first, so a new choice, an erasure or an expiry shows on the very next read."""
-
-    def __init__(self, max_entries: int) -> None:
-        self.max_entries = max_entries
-        self._entries: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...]) -> bytes | None:
-        with self._lock:
-            body = self._entries.get(key)
-            if body is not None:
-                self._entries.move_to_end(key)
-            return body
-
-    def put(self, key: tuple[Any, ...], body: bytes) -> None:
-        with self._lock:
-            self._entries[key] = body
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
+# Rendered current-state answers keyed by record (its random consent id, which unlike the row id is
+# never reused, not even by a rolled-back test database) and by everything else they depend on.
+# Records are never edited, so the answer for one record only changes with the site's configuration
+# (policy version, disclosed vendors, the GVL's policy version), which is part of the key. Which
+# record is current is never kept: every read asks the database for the newest id first, so a new
+# choice, an erasure or an expiry shows on the very next read.
 # ~2,000 answers of at most ~10 KB (accept-all with every GVL vendor): about 20 MB per worker at most.
-rendered_states = _RenderedStates(2048)
+rendered_states: BoundedLru[tuple[Any, ...], bytes] = BoundedLru(2048)
 
 
 def render_json(data: Any) -> bytes:
@@ -182,7 +177,7 @@ def current_state_body(site: Site, user_id: str) -> bytes | None:
     snapshot = current_snapshot()
     catalogue = site_catalogue(site, snapshot)
     key = (
-        str(current["consent_id"]),
+        current["consent_id"],
         site.pk,
         site.policy_version,
         snapshot.tcf_policy_version,
@@ -190,7 +185,9 @@ def current_state_body(site: Site, user_id: str) -> bytes | None:
     )
     body = rendered_states.get(key)
     if body is None:
-        record = ConsentRecord.objects.filter(consent_id=current["consent_id"]).first()
+        record = (
+            ConsentRecord.objects.select_related("choice").filter(consent_id=current["consent_id"]).first()
+        )
         if record is None:  # erased or purged between the two reads
             return None
         reasons = reprompt_reasons(site, record)
@@ -235,36 +232,51 @@ def record_consent(
     language = _language_for(site, request.language)
     snapshot = current_snapshot(language)
     catalogue = site_catalogue(site, snapshot)
-    choice = resolve_choice(request, site, site_category_slugs(site), catalogue, language)
     now = _now()
-    signals = build_signals(choice, site, catalogue, now)
-    record = ConsentRecord(
-        site=site,
+    template = template_for(
+        request,
+        site,
+        catalogue,
+        now,
+        lambda: resolve_choice(request, site, site_category_slugs(site), catalogue, language),
+        _stored_choice,
+    )
+    record = template.new_record(
+        consent_id=uuid.uuid4(),
         user_id=request.user_id or new_user_id(),
-        action=choice.action,
-        language=language,
-        categories=choice.categories,
-        purpose_consents=sorted(choice.purpose_consents),
-        purpose_li_objections=sorted(choice.purpose_li_objections),
-        special_feature_optins=sorted(choice.special_feature_optins),
-        vendor_consents=sorted(choice.vendor_consents),
-        vendor_li_objections=sorted(choice.vendor_li_objections),
-        atp_consents=sorted(choice.atp_consents),
-        gvl_version=catalogue.vendor_list_version,
-        tcf_policy_version=catalogue.tcf_policy_version,
-        policy_version=site.policy_version,
-        vendors_hash=catalogue.vendors_hash,
-        tc_string=signals.tc_string,
-        ac_string=signals.ac_string,
-        consent_mode=signals.consent_mode,
         created_at=now,
         expires_at=now + timedelta(days=site.consent_lifetime_days),
         user_agent_hash=evidence.user_agent_hash(user_agent),
         ip_truncated=evidence.truncate_ip(ip_address),
     )
-    record.mac = evidence.record_mac(record)
-    record.save(force_insert=True)
+    _insert(record, template.insert_parameters(record))
     return record
+
+
+def _stored_choice(site: Site, day: date, values: dict[str, Any]) -> RecordedChoice:
+    """The recorded choice with this content, stored now if no record used it before."""
+    digest = evidence.choice_digest(site.pk, day, values)
+    stored = RecordedChoice.objects.filter(digest=digest).first()
+    if stored is not None:
+        return stored
+    try:
+        with transaction.atomic():
+            return RecordedChoice.objects.create(site=site, day=day, digest=digest, **values)
+    except IntegrityError:  # another process stored it between the two statements
+        return RecordedChoice.objects.get(digest=digest)
+
+
+def _insert(record: ConsentRecord, parameters: list[Any]) -> None:
+    """`record.save(force_insert=True)` without the ORM's per-call query compilation, which cost more
+    Python time than the rest of recording (docs/PERFORMANCE.md, "HTTP load"): the statement is
+    written once and prepared once per connection (cmp/prepared.py). Nothing listens to the model's
+    save signals. In autocommit mode the INSERT commits before this returns."""
+    statement, _ = insert_statement()
+    row = statement.fetch_one(parameters)
+    assert row is not None  # RETURNING always answers one row
+    record.id = int(row[0])
+    record._state.adding = False
+    record._state.db = connection.alias
 
 
 # --- deletion with accounting ----------------------------------------------------------------------
@@ -322,19 +334,14 @@ def erase_user(
 ) -> tuple[ConsentRecord, int]:
     """Deletes every record of the user on the site and records the erasure itself."""
     now = _now()
-    erasure = ConsentRecord(
-        site=site,
+    erasure = erasure_template(site, now, _stored_choice).new_record(
+        consent_id=uuid.uuid4(),
         user_id=user_id,
-        action=ConsentAction.ERASE,
-        language=site.default_language,
-        categories={},
-        policy_version=site.policy_version,
         created_at=now,
         expires_at=now + timedelta(days=site.consent_lifetime_days),
         user_agent_hash=evidence.user_agent_hash(user_agent),
         ip_truncated=evidence.truncate_ip(ip_address),
     )
-    erasure.mac = evidence.record_mac(erasure)
     with transaction.atomic():
         _lock_site(site)
         rows = list(
@@ -409,6 +416,8 @@ class PurgeReport:
     per_site: dict[str, int] = field(default_factory=dict)
     # Expired but not yet sealed: left for the next run so the seal accounts for them first.
     waiting_for_seal: int = 0
+    # Recorded choices no record refers to anymore.
+    choices_deleted: int = 0
 
 
 def purge_expired(*, batch_size: int = DEFAULT_PURGE_BATCH, now: datetime | None = None) -> PurgeReport:
@@ -443,7 +452,19 @@ def purge_expired(*, batch_size: int = DEFAULT_PURGE_BATCH, now: datetime | None
         if last_seal is not None:
             waiting = waiting.filter(id__gt=last_seal.through_record_id)
         report.waiting_for_seal += waiting.count()
+        report.choices_deleted += _delete_unused_choices(site, now)
     return report
+
+
+def _delete_unused_choices(site: Site, now: datetime) -> int:
+    """Deletes the site's recorded choices that no record refers to anymore (their records expired
+    or were erased). A choice is kept until the day after its own has passed: a worker may still be
+    inserting a record of it, from a template made before midnight."""
+    unused = RecordedChoice.objects.filter(site=site, day__lt=utc_day(now) - timedelta(days=1)).exclude(
+        Exists(ConsentRecord.objects.filter(choice_id=OuterRef("pk")))
+    )
+    deleted, _ = unused.delete()
+    return deleted
 
 
 # --- verification ----------------------------------------------------------------------------------
@@ -504,10 +525,16 @@ def verify_log(site: Site, *, max_problems: int = 100) -> VerificationReport:
         expected_count[index] -= deletion.record_count
         expected_total[index] = (expected_total[index] - int(deletion.digest, 16)) % evidence.MODULUS
 
+    # The join below would pass over a record whose choice is gone; name such records instead.
+    orphans = site.consent_records.exclude(Exists(RecordedChoice.objects.filter(pk=OuterRef("choice_id"))))
+    for consent_id in orphans.values_list("consent_id", flat=True):
+        report.records += 1
+        problem(f"Record {consent_id} refers to a recorded choice that is missing.")
+
     throughs = [seal.through_record_id for seal in seals]
     found_count = [0] * len(seals)
     found_total = [0] * len(seals)
-    for record in site.consent_records.order_by("id").iterator(chunk_size=2000):
+    for record in site.consent_records.select_related("choice").order_by("id").iterator(chunk_size=2000):
         report.records += 1
         if evidence.record_mac(record) != record.mac:
             problem(f"Record {record.consent_id} was altered (its MAC does not match its content).")

@@ -14,6 +14,7 @@ def purge_expired_consents() -> dict[str, object]:
         "batches": report.batches,
         "per_site": report.per_site,
         "waiting_for_seal": report.waiting_for_seal,
+        "choices_deleted": report.choices_deleted,
     }
 
 

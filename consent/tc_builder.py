@@ -160,6 +160,12 @@ def resolve_choice(
     )
 
 
+def _subset(ids: frozenset[int], allowed: frozenset[int]) -> frozenset[int]:
+    """`ids & allowed`, keeping the very object when nothing is cut: the encoder memoises sections by
+    frozenset, and the catalogue's own sets already carry their hash."""
+    return ids if ids is allowed or ids <= allowed else ids & allowed
+
+
 def build_signals(choice: ResolvedChoice, site: Site, catalogue: SiteCatalogue, now: datetime) -> Signals:
     day = day_deciseconds(now)
     purpose_consents = choice.purpose_consents & catalogue.purpose_ids
@@ -181,19 +187,23 @@ def build_signals(choice: ResolvedChoice, site: Site, catalogue: SiteCatalogue, 
         policy_version=catalogue.tcf_policy_version,
         is_service_specific=True,
         use_non_standard_texts=False,
-        special_feature_optins=choice.special_feature_optins & catalogue.special_feature_ids,
+        special_feature_optins=_subset(choice.special_feature_optins, catalogue.special_feature_ids),
         purpose_consents=purpose_consents,
         purpose_legitimate_interests=purpose_lis,
         purpose_one_treatment=site.purpose_one_treatment,
         publisher_country_code=site.publisher_country_code,
-        vendor_consents=choice.vendor_consents & catalogue.consent_vendor_ids,
-        vendor_legitimate_interests=catalogue.li_vendor_ids - choice.vendor_li_objections,
+        vendor_consents=_subset(choice.vendor_consents, catalogue.consent_vendor_ids),
+        vendor_legitimate_interests=(
+            catalogue.li_vendor_ids - choice.vendor_li_objections
+            if choice.vendor_li_objections
+            else catalogue.li_vendor_ids
+        ),
         vendors_disclosed=catalogue.disclosed_vendor_ids,
     )
     return Signals(
         tc_model=model,
         tc_string=encode(model),
-        ac_string=encode_ac_string(choice.atp_consents & catalogue.atp_ids, catalogue.atp_ids),
+        ac_string=encode_ac_string(_subset(choice.atp_consents, catalogue.atp_ids), catalogue.atp_ids),
         # Under purpose-one treatment, device storage needs no consent: the advertisement category decides.
         consent_mode=consent_mode_signals(
             choice.categories,

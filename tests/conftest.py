@@ -15,6 +15,15 @@ SHARED_DIR = REPO_ROOT.parent / "shared"
 PYTHON = sys.executable
 
 
+@pytest.fixture(autouse=True)
+def _fresh_record_templates() -> None:
+    """Record templates remember the row of their recorded choice, which a test's rolled-back
+    database no longer holds in the next test."""
+    from consent.record_template import forget_templates
+
+    forget_templates()
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO_ROOT

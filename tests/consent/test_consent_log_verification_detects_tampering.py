@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from consent import services
-from consent.models import ConsentDeletion, ConsentRecord, ConsentSeal
+from consent.models import ConsentDeletion, ConsentRecord, ConsentSeal, RecordedChoice
 
 
 @pytest.fixture(autouse=True)
@@ -51,8 +51,6 @@ def test_untouched_log_verifies_before_and_after_sealing(api, site):
     "edit",
     [
         {"action": "accept_all"},
-        {"vendor_consents": [755]},
-        {"tc_string": "CQ"},
         {"user_id": "someone-else-entirely"},
         {"expires_at": timezone.now() + timedelta(days=5000)},
     ],
@@ -67,6 +65,43 @@ def test_editing_a_record_fails_verification(api, site, edit, sealed):
     ok, output = verify(site.key)
     assert not ok
     assert answers[1]["consent_id"] in output
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [{"vendor_consents": [755]}, {"tc_string": "CQ"}, {"categories": {"necessary": True}}],
+    ids=lambda edit: next(iter(edit)),
+)
+def test_editing_a_recorded_choice_fails_every_record_of_it(api, site, edit):
+    """Records of the same choice share its row: editing it breaks each of their MACs."""
+    answers = [api.consent(site.key, {"action": "accept_all"}).json() for _ in range(2)]
+    answers.append(api.consent(site.key, {"action": "reject_all"}).json())
+    shared = ConsentRecord.objects.get(consent_id=answers[0]["consent_id"]).choice_id
+    assert ConsentRecord.objects.get(consent_id=answers[1]["consent_id"]).choice_id == shared
+    RecordedChoice.objects.filter(pk=shared).update(**edit)
+    ok, output = verify(site.key)
+    assert not ok
+    assert answers[0]["consent_id"] in output
+    assert answers[1]["consent_id"] in output
+    assert answers[2]["consent_id"] not in output
+
+
+def test_pointing_a_record_at_another_choice_fails_verification(api, site):
+    accepted = api.consent(site.key, {"action": "accept_all"}).json()
+    rejected = api.consent(site.key, {"action": "reject_all"}).json()
+    other_choice = ConsentRecord.objects.get(consent_id=rejected["consent_id"]).choice_id
+    ConsentRecord.objects.filter(consent_id=accepted["consent_id"]).update(choice_id=other_choice)
+    ok, output = verify(site.key)
+    assert not ok
+    assert accepted["consent_id"] in output
+
+
+def test_a_record_whose_choice_is_gone_fails_verification(api, site):
+    answer = api.consent(site.key, {"action": "accept_all"}).json()
+    RecordedChoice.objects.filter(records__consent_id=answer["consent_id"]).delete()
+    ok, output = verify(site.key)
+    assert not ok
+    assert f"Record {answer['consent_id']} refers to a recorded choice that is missing" in output
 
 
 def test_deleting_a_sealed_record_fails_verification(api, site):

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from consent import services, tasks
-from consent.models import ConsentRecord
+from consent.models import ConsentRecord, RecordedChoice
 
 
 @pytest.fixture
@@ -76,3 +76,22 @@ def test_lifetime_comes_from_the_site(api, site):
     answer = api.consent(site.key, {"action": "accept_all"}).json()
     record = ConsentRecord.objects.get(consent_id=answer["consent_id"])
     assert record.expires_at - record.created_at == timedelta(days=30)
+
+
+def test_purge_deletes_recorded_choices_no_record_uses_anymore(api, site, expired_user):
+    """The expired accept-all's choice goes with it; the live reject-all's choice stays, and so does
+    an unused choice of yesterday (a worker may still be inserting a record of it)."""
+    expired_choice = ConsentRecord.objects.get(consent_id=expired_user["consent_id"]).choice_id
+    live = api.consent(site.key, {"action": "reject_all"}).json()
+    live_choice = ConsentRecord.objects.get(consent_id=live["consent_id"]).choice_id
+    yesterday = timezone.now() - timedelta(days=1)
+    recent = RecordedChoice.objects.create(
+        site=site, day=yesterday.date(), digest="f" * 64, policy_version="1", tc_string="CQ-unused"
+    )
+    report = services.purge_expired()
+    assert report.deleted == 1
+    assert report.choices_deleted == 1
+    remaining = set(RecordedChoice.objects.values_list("pk", flat=True))
+    assert expired_choice not in remaining
+    assert {live_choice, recent.pk} <= remaining
+    assert services.verify_log(site).ok

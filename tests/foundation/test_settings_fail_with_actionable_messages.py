@@ -32,6 +32,8 @@ def test_missing_hmac_key_outside_debug_is_refused(check):
         ("CMP_ID", "1", "CMP_ID=1 is below the minimum of 2"),
         ("DATABASE_URL", "mysql://x/y", "DATABASE_URL='mysql://x/y' must be a URL"),
         ("REDIS_URL", "localhost:6379", "REDIS_URL='localhost:6379' must be a URL"),
+        ("CMP_DB_PREPARE_THRESHOLD", "often", "CMP_DB_PREPARE_THRESHOLD='often' is not a whole number"),
+        ("CMP_RATE_LIMIT_LOCAL_BURST", "0", "CMP_RATE_LIMIT_LOCAL_BURST=0 is below the minimum of 1"),
     ],
 )
 def test_malformed_values_name_the_variable(check, variable, value, message):

@@ -17,5 +17,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Deleted {report.deleted} expired consent records in {report.batches} batches.")
         for site_key, deleted in sorted(report.per_site.items()):
             self.stdout.write(f"  {site_key}: {deleted}")
+        if report.choices_deleted:
+            self.stdout.write(f"Deleted {report.choices_deleted} recorded choices no record uses anymore.")
         if report.waiting_for_seal:
             self.stdout.write(f"{report.waiting_for_seal} expired records wait for their seal (next run).")
