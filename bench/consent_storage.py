@@ -7,8 +7,9 @@ machine's PostgreSQL, `--admin-url` to change). Steps:
 2. record one consent of each kind through `consent.services.record_consent` (accept all, reject
    all, a custom choice) so that every column holds what the service really writes;
 3. copy them with bulk SQL into N records (default 100,000; mix 45% accept all, 45% reject all, 10%
-   custom, each with its own consent id, user id and MAC), VACUUM ANALYZE, and divide
-   `pg_total_relation_size` (heap + TOAST + indexes) by the row count;
+   custom, each with its own consent id, user id and MAC; the first-layer copies share one recorded
+   choice per kind, each custom copy has its own), VACUUM ANALYZE, and divide
+   `pg_total_relation_size` (heap + TOAST + indexes) of both tables by the row count;
 4. empty the log, bulk-insert one million records that expired yesterday plus 1,000 live ones
    written by the service, seal them (`seal_all_sites`, as the hourly job would have long before
    they expired), then time `purge_expired()` — the function the daily Celery task and
@@ -72,35 +73,56 @@ def template_records(site):
     }
 
 
-def copy_columns() -> list[str]:
-    from consent.models import ConsentRecord
-
-    return [f.column for f in ConsentRecord._meta.concrete_fields if f.column != "id"]
+def copy_columns(model) -> list[str]:
+    return [f.column for f in model._meta.concrete_fields if f.column != "id"]
 
 
-def bulk_copy(template_ids: dict[str, int], total: int, *, expires: str, created: str) -> None:
-    """INSERT ... SELECT copies of the templates, `total` rows in the MIX proportions."""
+def bulk_copy(templates: dict[str, object], total: int, *, expires: str, created: str, day: str) -> None:
+    """INSERT ... SELECT copies of the template records, `total` rows in the MIX proportions.
+
+    Accept-all and reject-all copies share one recorded choice per kind, as one day's first-layer
+    clicks do; every custom copy gets a recorded choice of its own (the worst case: no two custom
+    choices alike). The copies' choices are dated `day` (SQL), their records `created` (SQL, `g` is
+    the copy's number)."""
     from django.db import connection
 
-    columns = copy_columns()
+    from consent.models import ConsentRecord, RecordedChoice
+
+    record_columns = copy_columns(ConsentRecord)
+    choice_columns = copy_columns(RecordedChoice)
+    random_hex = "md5(random()::text) || md5(random()::text)"
+    choice_select = ", ".join({"day": day, "digest": random_hex}.get(c, f"c.{c}") for c in choice_columns)
     generated = {
         "consent_id": "gen_random_uuid()",
         "user_id": "substr(md5(random()::text) || md5(random()::text), 1, 32)",
-        "mac": "md5(random()::text) || md5(random()::text)",
+        "mac": random_hex,
         "created_at": created,
         "expires_at": expires,
+        "choice_id": "n.id",
     }
-    select = ", ".join(generated.get(c, f"t.{c}") for c in columns)
+    record_select = ", ".join(generated.get(c, f"t.{c}") for c in record_columns)
+    copy_choices = (
+        f"INSERT INTO consent_recordedchoice ({', '.join(choice_columns)}) "
+        f"SELECT {choice_select} FROM generate_series(1, %s), consent_recordedchoice c WHERE c.id = %s "
+        "RETURNING id"
+    )
+    copy_records = (
+        f"INSERT INTO consent_consentrecord ({', '.join(record_columns)}) "
+        f"SELECT {record_select} FROM n, consent_consentrecord t WHERE t.id = %s"
+    )
     with connection.cursor() as cursor:
         done = 0
         for index, (action, share) in enumerate(MIX):
             count = total - done if index == len(MIX) - 1 else total * share // 100
             done += count
-            cursor.execute(
-                f"INSERT INTO consent_consentrecord ({', '.join(columns)}) "
-                f"SELECT {select} FROM generate_series(1, %s) AS g, consent_consentrecord t WHERE t.id = %s",
-                [count, template_ids[action]],
-            )
+            template = templates[action]
+            if action == "custom":  # one new choice per copy
+                rows = "SELECT id, row_number() OVER () AS g FROM new_choices"
+                params = [count, template.choice_id, template.id]
+            else:  # one new choice for all copies
+                rows = "SELECT new_choices.id, g FROM new_choices, generate_series(1, %s) AS g"
+                params = [1, template.choice_id, count, template.id]
+            cursor.execute(f"WITH new_choices AS ({copy_choices}), n AS ({rows}) {copy_records}", params)
 
 
 def vacuum() -> None:
@@ -108,25 +130,40 @@ def vacuum() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE consent_consentrecord")
+        cursor.execute("VACUUM ANALYZE consent_recordedchoice")
 
 
-def storage_figures() -> dict[str, float]:
+def storage_figures() -> dict[str, object]:
     from django.db import connection
 
+    sizes = {}
     with connection.cursor() as cursor:
+        for table in ("consent_consentrecord", "consent_recordedchoice"):
+            cursor.execute(
+                f"SELECT count(*), pg_total_relation_size('{table}'), pg_relation_size('{table}'), "
+                f"pg_indexes_size('{table}') FROM {table}"
+            )
+            sizes[table] = cursor.fetchone()
         cursor.execute(
-            "SELECT count(*), pg_total_relation_size('consent_consentrecord'), "
-            "pg_relation_size('consent_consentrecord'), pg_indexes_size('consent_consentrecord') "
-            "FROM consent_consentrecord"
+            "SELECT r.action, avg(pg_column_size(r.*)), avg(pg_column_size(c.*)), avg(length(c.tc_string)), "
+            "count(DISTINCT c.id) "
+            "FROM consent_consentrecord r JOIN consent_recordedchoice c ON c.id = r.choice_id "
+            "GROUP BY r.action ORDER BY r.action"
         )
-        rows, total, heap, indexes = cursor.fetchone()
-        cursor.execute(
-            "SELECT action, avg(pg_column_size(t.*)), avg(length(tc_string)), "
-            "avg(pg_column_size(vendor_consents)) "
-            "FROM consent_consentrecord t GROUP BY action ORDER BY action"
-        )
-        per_action = {a: (float(row), float(tc), float(vc)) for a, row, tc, vc in cursor.fetchall()}
-    return {"rows": rows, "total": total, "heap": heap, "indexes": indexes, "per_action": per_action}
+        per_action = {
+            a: (float(row), float(choice), float(tc), int(n)) for a, row, choice, tc, n in cursor.fetchall()
+        }
+    rows, total, heap, indexes = sizes["consent_consentrecord"]
+    choices, choices_total, _, _ = sizes["consent_recordedchoice"]
+    return {
+        "rows": rows,
+        "total": total,
+        "heap": heap,
+        "indexes": indexes,
+        "choices": choices,
+        "choices_total": choices_total,
+        "per_action": per_action,
+    }
 
 
 def reset_log() -> None:
@@ -134,8 +171,12 @@ def reset_log() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE consent_consentdeletion, consent_consentseal, consent_consentrecord RESTART IDENTITY"
+            "TRUNCATE consent_consentdeletion, consent_consentseal, consent_consentrecord, "
+            "consent_recordedchoice RESTART IDENTITY"
         )
+    from consent.record_template import forget_templates
+
+    forget_templates()  # their choices are gone with the table's rows
 
 
 def live_records(site, count: int) -> None:
@@ -176,11 +217,16 @@ def run(records: int, expired: int, runs: int) -> dict[str, object]:
     site = Site.objects.get(key="demo")
 
     templates = template_records(site)
-    template_ids = {action: record.id for action, record in templates.items()}
     started = time.perf_counter()
-    bulk_copy(template_ids, records, expires="t.expires_at", created="t.created_at - g * interval '1 second'")
+    bulk_copy(
+        templates,
+        records,
+        expires="t.expires_at",
+        created="t.created_at - g * interval '1 second'",
+        day="c.day",
+    )
     fill_seconds = time.perf_counter() - started
-    ConsentRecord.objects.filter(id__in=template_ids.values()).delete()
+    delete_templates(templates)
     vacuum()
     storage = storage_figures()
 
@@ -188,14 +234,14 @@ def run(records: int, expired: int, runs: int) -> dict[str, object]:
     for _ in range(runs):
         reset_log()
         templates = template_records(site)
-        template_ids = {action: record.id for action, record in templates.items()}
         bulk_copy(
-            template_ids,
+            templates,
             expired,
             expires="now() - interval '1 day' - g * interval '1 millisecond'",
             created="now() - interval '731 days' - g * interval '1 millisecond'",
+            day="(now() - interval '731 days')::date",
         )
-        ConsentRecord.objects.filter(id__in=template_ids.values()).delete()
+        delete_templates(templates)
         templates = template_records(site)  # valid MACs, still live after the purge
         live_records(site, 1000 - len(templates))
         vacuum()
@@ -214,6 +260,7 @@ def run(records: int, expired: int, runs: int) -> dict[str, object]:
                 "seal_seconds": seal_seconds,
                 "purge_seconds": purge_seconds,
                 "deleted": report.deleted,
+                "choices_deleted": report.choices_deleted,
                 "batches": report.batches,
                 "sealed": sum(sealed.values()),
                 "remaining": remaining,
@@ -234,6 +281,13 @@ def run(records: int, expired: int, runs: int) -> dict[str, object]:
     }
 
 
+def delete_templates(templates: dict[str, object]) -> None:
+    """The service-written originals of the copies (their choices stay: the copies' own are new)."""
+    from consent.models import ConsentRecord
+
+    ConsentRecord.objects.filter(id__in=[record.id for record in templates.values()]).delete()
+
+
 def time_now():
     from django.utils import timezone
 
@@ -249,14 +303,30 @@ def render(result: dict[str, object], admin_url: str) -> str:
     purge_median = statistics.median(r["purge_seconds"] for r in runs)
     seal_median = statistics.median(r["seal_seconds"] for r in runs)
     per_action_rows = "\n".join(
-        f"| {action} | {row:.0f} | {tc:.0f} | {vc:.0f} |"
-        for action, (row, tc, vc) in storage["per_action"].items()
+        f"| {action} | {row:.0f} | {choice:.0f} | {tc:.0f} | {choices:,} |"
+        for action, (row, choice, tc, choices) in storage["per_action"].items()
     )
     runs_rows = "\n".join(
         f"| {i + 1} | {r['seal_seconds']:.1f} | {r['purge_seconds']:.1f} | {r['deleted']:,} "
-        f"| {r['batches']:,} "
+        f"| {r['choices_deleted']:,} | {r['batches']:,} "
         f"| {r['remaining']:,} (live: {r['live']:,}) | {'yes' if r['verified'] else 'NO'} | {r['load']:.1f} |"
         for i, r in enumerate(runs)
+    )
+    everything = total + storage["choices_total"]
+    sizes = (
+        ("records and recorded choices, heap + TOAST + indexes (`pg_total_relation_size`)", everything),
+        ("records: heap + TOAST + indexes", total),
+        ("records: main heap only (`pg_relation_size`)", heap),
+        ("records: indexes (`pg_indexes_size`: pk, consent id, (site, user, id), expiry, choice)", indexes),
+        ("recorded choices: heap + TOAST + indexes", storage["choices_total"]),
+    )
+    size_rows = "\n".join(
+        f"| {label} | {size:,} | {'**' if i == 0 else ''}{size / rows:.0f}{'**' if i == 0 else ''} |"
+        for i, (label, size) in enumerate(sizes)
+    )
+    runs_header = (
+        "| run | seal (s) | purge (s) | records deleted | recorded choices deleted | batches | left "
+        "| log verifies | load average at start |"
     )
     server = urlparse(admin_url)
     return f"""Measured by `bench/consent_storage.py` on {machine_line()}, PostgreSQL on
@@ -267,33 +337,36 @@ enabled), each with its own consent id, user id and MAC.
 
 ### Storage per consent record
 
-{storage["rows"]:,} records, mix {", ".join(f"{share}% {a}" for a, share in MIX)}, after `VACUUM ANALYZE`:
+{storage["rows"]:,} records, mix {", ".join(f"{share}% {a}" for a, share in MIX)}, after `VACUUM ANALYZE`.
+Accept-all and reject-all records share one recorded choice per kind, as one day's first-layer clicks
+do; every custom record has a recorded choice of its own (the worst case: no two custom choices
+alike), so {storage["choices"]:,} recorded choices in all.
 
 | | bytes | bytes per record |
 |---|---:|---:|
-| heap + TOAST + indexes (`pg_total_relation_size`) | {total:,} | **{total / rows:.0f}** |
-| main heap only (`pg_relation_size`) | {heap:,} | {heap / rows:.0f} |
-| indexes (`pg_indexes_size`: pk, consent id, (site, user, id), expiry) | {indexes:,} | {indexes / rows:.0f} |
+{size_rows}
 
 Average stored row (`pg_column_size`, after PostgreSQL's compression of large values), by kind:
 
-| action | row bytes | TC string chars | vendor_consents bytes |
-|---|---:|---:|---:|
+| action | record row bytes | its recorded choice's row bytes | TC string chars | recorded choices |
+|---|---:|---:|---:|---:|
 {per_action_rows}
 
 So 100 million records (the scaling target in ARCHITECTURE.md) take about
-{storage["total"] / storage["rows"] * 1e8 / 2**30:.0f} GiB with this mix.
+{everything / rows * 1e8 / 2**30:.0f} GiB with this mix, custom choices all distinct.
 
 ### Purging one million expired records
 
-{result["expired"]:,} records that expired yesterday plus 1,000 live ones, all sealed first (the hourly
-seal job covers records long before they expire). Timed: `consent.services.purge_expired()` with
-`CMP_PURGE_BATCH_SIZE` ({batch:,}) records per transaction, as the daily Celery task runs it.
-Afterwards only the live records remain and `verify_log` (the check behind
+{result["expired"]:,} records that expired yesterday (with their recorded choices, dated 731 days ago:
+one per kind for the first-layer ones, one per record for the custom ones) plus 1,000 live ones, all
+sealed first (the hourly seal job covers records long before they expire). Timed:
+`consent.services.purge_expired()` with `CMP_PURGE_BATCH_SIZE` ({batch:,}) records per transaction,
+as the daily Celery task runs it; it also deletes the recorded choices no record uses anymore.
+Afterwards only the live records and their choices remain and `verify_log` (the check behind
 `manage.py verify_consent_log`) passes.
 
-| run | seal (s) | purge (s) | deleted | batches | left | log verifies | load average at start |
-|---|---:|---:|---:|---:|---|---|---:|
+{runs_header}
+|---|---:|---:|---:|---:|---:|---|---|---:|
 {runs_rows}
 
 **Median purge time: {purge_median:.1f} s** for {result["expired"]:,} records (target: under 30 s);

@@ -330,8 +330,10 @@ def render(result: dict[str, object], args: argparse.Namespace) -> str:
     return f"""Measured by `bench/http_load.py` on {machine_line()}: gunicorn {args.workers} sync workers
 (DEBUG off), PostgreSQL 15 on this machine (scratch database, migrated, bundled GVL v106 and the demo
 site with every vendor enabled), Redis db 5 as cache and rate-limit store (limits counted on every
-request, set high enough never to refuse). Load generator: `wrk -t1 -c{args.connections}
--d{args.duration}s --latency` on the same 2 cores, keep-alive, endpoints interleaved, {args.runs} runs;
+request and sent to Redis in batches, set high enough never to refuse). Load generator:
+`wrk -t1 -c{args.connections} -d{args.duration}s --latency` on the same 2 cores (gunicorn's sync
+workers close every connection after its answer, so wrk connects anew for each request, to every
+endpoint alike), endpoints interleaved, {args.runs} runs;
 the table shows the median of the runs. The reference is a bare Django view (`/bench/bare`, only with
 `CMP_BENCH_BARE_VIEW=1`) behind the same middleware, workers and server, measured in the same run.
 
@@ -389,26 +391,50 @@ site's vendor and ATP sets (a Redis round trip of ~900 ids) and their hash.
    is the one PostgreSQL round trip (about 65 us of backend CPU and 50 us of psycopg, the rest
    waiting); the framework around it costs ~30 us more than the bare view.
 
-What is left, and why the targets are still missed (read the table above for the figures of this
-run):
-- Downstream GET and check: the one round trip to PostgreSQL per read (the database stays the
-  source of truth for which record is current) costs about as much CPU, between this worker, the
-  PostgreSQL backend and the context switches, as a whole bare request; the response size matters
-  little (a 4.4 KB answer ran at 1,718 req/s, the 11 KB accept-all answer at ~1,620, the same
-  hour). Server-side prepared statements save ~40 us of the ~115 us of CPU the query costs
-  (measured, not applied: it needs the psycopg connection outside Django's cursor wrappers).
-- Consent POST: per recorded choice, measured in-process with the backend's CPU read from /proc:
-  PostgreSQL spends ~1,160 us of CPU on an accept-all INSERT (JSONB lists of ~800 vendor and ~630
-  ATP ids, TOAST compression of the ~8.6 KB row, five indexes, WAL) and ~450 us on a reject-all,
-  and this process ~0.8-1.0 ms (JSON of the record for the MAC and the JSON columns, TC/AC strings
-  from memoised parts, the HMAC, psycopg quoting the ~8 KB statement), plus the Redis round trip of
-  the rate limiter that every public request makes. The fsync of the synchronous commit is cheap on
-  this disk (~0.25 ms wall) and overlaps across workers: 8 sync workers instead of 4 gave the same
-  ratio (POST 18%, GET 51%, one 5 s run), 4 gthread workers x 4 threads a worse one (POST 13%), so
-  gunicorn stays at 4 sync workers as in docker-compose.yml. The remaining lever is the row: storing
-  the vendor, LI and ATP id lists compactly (a bitfield, as the TC string does) would cut most of the
-  accept-all INSERT's PostgreSQL CPU and JSON work; it needs a migration of the consent log's
-  columns and was not done in this round. None of this changes what is stored as evidence.
+The next round (2026-12-01) started from GET 52% and POST 18% of the bare view (a run of this script
+on an idle machine). Each step below was measured with wrk against the bare view in the same run (two
+5 s runs per endpoint, medians), with `perf record -a` and `py-spy` on the workers under load and a
+CPU-time breakdown in-process:
+
+4. Prepared statements. `CMP_DB_PREPARE_THRESHOLD` (default 2) turns on psycopg's server-side binding
+   and prepared statements for every query (`cmp/settings.py`): PostgreSQL no longer parses and plans
+   the newest-record query on every read. GET 50% -> 56%.
+5. The consent POST without DRF's request wrapping, negotiation and rendering, as the GETs before it
+   (`consent/views.py`, same bytes and headers: `tests/consent/test_consent_post_answers_the_same_on_
+   the_fast_path.py`), and its INSERT written once instead of compiled by the ORM per record: POST
+   18% -> 23%.
+6. Batched rate-limit counts (`cmp/ratelimit.py`, docs/SECURITY.md): the limiter's Redis round trip
+   cost as much CPU under load as a bare request's framework work; a worker now sends its hits in
+   batches. POST 23% -> 25% (banner GET 41% -> 49%).
+7. Record templates, first version: records of one choice on one day share everything but their
+   ids, times and hashes, so the signals, the insert parameters and the MAC's canonical line (cut
+   around the per-record values, `evidence.RecordMacTemplate`) are built once per choice and kept.
+   The downstream read ran on psycopg's connection without Django's cursor wrapper. POST 25% -> 29%,
+   GET 56% -> 59%.
+8. The record row. Experiments with throw-away views behind the same middleware, measured against
+   the bare view in one run, showed where a POST's floor was: a POST that parses its body and runs
+   `SELECT 1` reached 64-66% of the bare view; one that INSERTs a 2-column row 47-49%; one that
+   INSERTs the 25-column consent record of that time (8 JSON columns, precomputed values) 37-38%;
+   an 11-column row of plain types 46%. A synchronous INSERT of the old record was thus within 3
+   points of the 35% target before any work of ours. Size did not matter (a reject-all's 3 KB and a
+   100-byte version of the same columns measured the same); the number and kind of columns did. So
+   what a choice resolved to and signalled moved to `RecordedChoice`, one row per site, day and
+   choice, shared by its records (`consent/models.py`, migration 0002, MACs unchanged); a record is
+   now 11 plain columns. POST 29% -> 32%; stored bytes per record 6,886 -> 918 and the purge of a
+   million records 19.1 s -> 3.8 s ("Storage and retention" below).
+9. Templates keyed by the request and the site's catalogue object, so a repeated choice skips its
+   validation too (`consent/record_template.py`); a first-layer body (no user id yet) parsed once;
+   the consent routes matched before the others. POST 32% -> 37%, GET 59% -> 60%.
+10. The two statements on the request path (the newest record of a user, the record INSERT) through
+   libpq's prepared-statement calls, parameters and results as text (`cmp/prepared.py`): psycopg's
+   cursor machinery around one round trip (query conversion, adapters, a transformer and loaders per
+   cursor) cost ~60 us of worker CPU per request in-process. GET 60% -> 64%, POST 37% -> 39%.
+
+What is left: each consent POST is one synchronous INSERT and commit (the choice is never queued),
+each downstream GET one indexed read; on this 2-core virtual machine a database round trip costs the
+worker and PostgreSQL about as much CPU as a bare request, which sets the ceiling measured in step 8.
+The downstream check and the TC decode POST have no target and still go through more Python than
+the GET (the check reads the TC string and decodes it).
 """
 
 

@@ -149,31 +149,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-CSV_COLUMNS = (
+# A record's own fields; what it chose and signalled (CHOICE_FIELDS) is read through its choice.
+RECORD_FIELDS = (
     "consent_id",
     "site",
     "user_id",
     "action",
-    "language",
-    "categories",
-    "purpose_consents",
-    "purpose_li_objections",
-    "special_feature_optins",
-    "vendor_consents",
-    "vendor_li_objections",
-    "atp_consents",
-    "gvl_version",
-    "tcf_policy_version",
-    "policy_version",
-    "tc_string",
-    "ac_string",
-    "consent_mode",
     "created_at",
     "expires_at",
     "user_agent_hash",
     "ip_truncated",
     "mac",
 )
+CSV_COLUMNS = (*RECORD_FIELDS, *CHOICE_FIELDS)
 
 
 class _Echo:
@@ -205,19 +193,7 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
     search_help_text = "Exact user id or consent id."
     list_select_related = ("site",)
     # The record's own fields, then what its recorded choice says, as one record reads.
-    fields = readonly_fields = (
-        "consent_id",
-        "site",
-        "user_id",
-        "action",
-        "created_at",
-        "expires_at",
-        "user_agent_hash",
-        "ip_truncated",
-        "mac",
-        "choice",
-        *CHOICE_FIELDS,
-    )
+    fields = readonly_fields = (*RECORD_FIELDS, "choice", *CHOICE_FIELDS)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ConsentRecord]:
         return super().get_queryset(request).select_related("choice")

@@ -29,7 +29,7 @@ from cmp.prepared import PreparedStatement
 from consent import evidence
 from consent.choices import ChoiceRequest
 from consent.disclosure import SiteCatalogue
-from consent.models import CHOICE_FIELDS, ConsentRecord, RecordedChoice, Site
+from consent.models import CHOICE_FIELDS, ConsentAction, ConsentRecord, RecordedChoice, Site
 from consent.tc_builder import ResolvedChoice, Signals, build_signals
 from consent.tcf import day_deciseconds
 
@@ -199,7 +199,7 @@ def erasure_template(site: Site, now: datetime, store_choice: StoreChoice) -> Re
     values: dict[str, Any] = {name: _empty(name) for name in CHOICE_FIELDS}
     values["language"] = site.default_language
     values["policy_version"] = site.policy_version
-    return _build("erase", site, now, values, store_choice)
+    return _build(ConsentAction.ERASE, site, now, values, store_choice)
 
 
 def _empty(name: str) -> Any:

@@ -1,6 +1,7 @@
 """The only writer of the consent log: recording, erasure, sealing, the retention purge; plus reads.
 
-Recording is one synchronous INSERT with the record's MAC computed beforehand: no lock, no queue.
+Recording is one synchronous INSERT with the record's MAC computed beforehand: no lock, no queue
+(the first record of a choice on a day also stores its RecordedChoice).
 Sealing, purging and erasure take a row lock on the site (PostgreSQL) so that they see a stable
 set of records; they never block recording.
 """

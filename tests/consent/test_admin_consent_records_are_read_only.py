@@ -138,3 +138,20 @@ def test_site_change_page_edits_the_site(admin_client, site):
     page = admin_client.get(f"/admin/consent/site/{site.pk}/change/")
     assert page.status_code == 200
     assert b"allowed_origins" in page.content
+
+
+def test_record_page_shows_what_its_recorded_choice_says(admin_client, records):
+    record = ConsentRecord.objects.select_related("choice").filter(action="accept_all").first()
+    detail = admin_client.get(f"{RECORDS}{record.pk}/change/")
+    assert detail.status_code == 200
+    for text in (record.tc_string, record.ac_string[:200], record.vendors_hash, str(record.consent_id)):
+        assert text.encode() in detail.content
+    choice_page = admin_client.get(f"/admin/consent/recordedchoice/{record.choice_id}/change/")
+    assert choice_page.status_code == 200
+    assert record.tc_string.encode() in choice_page.content
+    assert (
+        admin_client.post(
+            f"/admin/consent/recordedchoice/{record.choice_id}/delete/", {"post": "yes"}
+        ).status_code
+        == 403
+    )

@@ -16,7 +16,7 @@ import random
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis.errors import Unsatisfiable
@@ -60,7 +60,9 @@ def test_connection_kept_open():
 
 
 @pytest.mark.slow
-@pytest.mark.django_db
+# Transactional: each call commits as in production, so on PostgreSQL the request path's statements
+# take their libpq path (cmp/prepared.py), which only runs outside a transaction.
+@pytest.mark.django_db(transaction=True)
 def test_no_operation_answers_5xx(settings, api_key, known_user, test_connection_kept_open):
     settings.CMP_RATE_LIMIT_PER_IP = 0
     settings.CMP_RATE_LIMIT_PER_SITE = 0
@@ -100,3 +102,7 @@ def test_no_operation_answers_5xx(settings, api_key, known_user, test_connection
     print(f"schemathesis: {sum(calls.values())} calls over {len(calls)} operations: {calls}")
     print(f"no cases could be generated for: {unsatisfiable}")
     assert len(calls) == len(operations), "some operations were never called"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'cmp_%%'")
+            assert cursor.fetchone()[0] >= 2, "the request path's statements did not take their libpq path"
