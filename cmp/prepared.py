@@ -6,8 +6,9 @@ per cursor) cost about as much CPU as the rest of the read (docs/PERFORMANCE.md,
 the statement is prepared once per connection and run with libpq's PQexecPrepared, parameters and
 results as text.
 
-Elsewhere Django's cursor runs the same SQL: on SQLite, and on PostgreSQL when prepared statements
-are switched off (CMP_DB_PREPARE_THRESHOLD=0, e.g. behind a transaction-pooling PgBouncer). Errors
+Elsewhere Django's cursor runs the same SQL: on SQLite, inside a transaction (`atomic`), and on
+PostgreSQL when prepared statements are switched off (CMP_DB_PREPARE_THRESHOLD=0, e.g. behind a
+transaction-pooling PgBouncer). Errors
 are Django's database errors on every path, so an unreachable database still answers 503
 (cmp/outage.py).
 """
@@ -54,12 +55,13 @@ class PreparedStatement:
     def fetch_one(self, params: Sequence[Any]) -> tuple[Any, ...] | None:
         if _uses_libpq():
             connection.ensure_connection()
-            pgconn = connection.connection.pgconn
-            if pgconn.transaction_status == pq.TransactionStatus.IDLE:
+            driver = connection.connection
+            # Only in autocommit: libpq would run the statement outside a transaction that psycopg
+            # has not begun yet, and inside one a statement that fails (one that psycopg
+            # deallocated after a rollback) would abort it. There the cursor runs it.
+            if driver.autocommit and driver.pgconn.transaction_status == pq.TransactionStatus.IDLE:
                 with connection.wrap_database_errors:
-                    return self._run(pgconn, [_text(value) for value in params])
-        # Inside a transaction a statement that fails (one psycopg deallocated after a rollback)
-        # would abort it, so there the cursor runs it.
+                    return self._run(driver.pgconn, [_text(value) for value in params])
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             return cursor.fetchone()  # type: ignore[no-any-return]

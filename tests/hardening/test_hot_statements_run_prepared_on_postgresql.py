@@ -2,7 +2,8 @@
 (cmp/prepared.py). Against a scratch database on the machine's server, in autocommit as a worker
 runs them: they are prepared once, survive psycopg's DEALLOCATE ALL, report a constraint violation
 as Django's IntegrityError and a lost connection as Django's OperationalError (which answers 503),
-and fall back to Django's cursor when prepared statements are switched off."""
+stay inside an atomic block that begins with them, and fall back to Django's cursor when prepared
+statements are switched off."""
 
 from __future__ import annotations
 
@@ -50,6 +51,19 @@ try:  # the same record again: its consent id is taken
     services._insert(second, parameters)
 except IntegrityError as exc:
     out["duplicate"] = type(exc).__module__ + "." + type(exc).__name__
+
+# Inside atomic() the INSERT belongs to the transaction, even as its first statement (the template
+# is warm, so nothing else runs before it).
+from django.db import transaction
+from consent.models import ConsentRecord
+inside = parse_choice_request({"action": "reject_all", "user_id": "rolled-back-user-0001"})
+try:
+    with transaction.atomic():
+        services.record_consent(site, inside)
+        raise RuntimeError("roll back")
+except RuntimeError:
+    pass
+out["rolled_back"] = not ConsentRecord.objects.filter(user_id="rolled-back-user-0001").exists()
 
 with psycopg.connect(ADMIN, autocommit=True) as admin:
     admin.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
@@ -106,6 +120,7 @@ def test_statements_are_prepared_once_and_errors_are_djangos(manage, scratch_dat
     assert len(out["prepared"]) == 2, "the INSERT and the read with the choice's columns"
     assert out["after_deallocate"] is True
     assert out["duplicate"] == "django.db.utils.IntegrityError"
+    assert out["rolled_back"] is True
     assert out["lost"] == "django.db.utils.OperationalError"
     assert out["reconnected"] is True
 
