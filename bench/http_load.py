@@ -428,7 +428,8 @@ CPU-time breakdown in-process:
 10. The two statements on the request path (the newest record of a user, the record INSERT) through
    libpq's prepared-statement calls, parameters and results as text (`cmp/prepared.py`): psycopg's
    cursor machinery around one round trip (query conversion, adapters, a transformer and loaders per
-   cursor) cost ~60 us of worker CPU per request in-process. GET 60% -> 64%, POST 37% -> 39%.
+   cursor) cost ~60 us of worker CPU per request in-process. GET 60% -> 64%, POST 37% -> 39%. API
+   keys are memoised by the key as sent, so a read hashes it only on a memo miss.
 
 What is left: each consent POST is one synchronous INSERT and commit (the choice is never queued),
 each downstream GET one indexed read; on this 2-core virtual machine a database round trip costs the
