@@ -8,9 +8,8 @@ results as text.
 
 Elsewhere Django's cursor runs the same SQL: on SQLite, inside a transaction (`atomic`), and on
 PostgreSQL when prepared statements are switched off (CMP_DB_PREPARE_THRESHOLD=0, e.g. behind a
-transaction-pooling PgBouncer). Errors
-are Django's database errors on every path, so an unreachable database still answers 503
-(cmp/outage.py).
+transaction-pooling PgBouncer). Errors are Django's database errors on every path, so an unreachable
+database still answers 503 (cmp/outage.py).
 """
 
 from __future__ import annotations

@@ -48,13 +48,24 @@ def timestamp(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _per_record_content(record: Any) -> dict[str, str]:
+    """The part of `record_content` that differs between records of one choice."""
+    return {
+        "consent_id": str(record.consent_id),
+        "user_id": record.user_id,
+        "created_at": timestamp(record.created_at),
+        "expires_at": timestamp(record.expires_at),
+        "user_agent_hash": record.user_agent_hash,
+        "ip_truncated": record.ip_truncated,
+    }
+
+
 def record_content(record: Any) -> dict[str, Any]:
     """Everything a consent record asserts, in a stable form (the MAC input)."""
     return {
         "kind": "consent-record",
-        "consent_id": str(record.consent_id),
+        **_per_record_content(record),
         "site_id": record.site_id,
-        "user_id": record.user_id,
         "action": record.action,
         "language": record.language,
         "categories": {str(k): bool(v) for k, v in sorted(record.categories.items())},
@@ -71,10 +82,6 @@ def record_content(record: Any) -> dict[str, Any]:
         "tc_string": record.tc_string,
         "ac_string": record.ac_string,
         "consent_mode": {str(k): str(v) for k, v in sorted(record.consent_mode.items())},
-        "created_at": timestamp(record.created_at),
-        "expires_at": timestamp(record.expires_at),
-        "user_agent_hash": record.user_agent_hash,
-        "ip_truncated": record.ip_truncated,
     }
 
 
@@ -92,24 +99,23 @@ def choice_digest(site_id: int, day: date, values: Mapping[str, Any]) -> str:
 class RecordMacTemplate:
     """`record_mac` for the many records that share everything but their per-record values.
 
-    Records of one choice under one configuration differ only in `PER_RECORD` fields, yet their
+    Records of one choice under one configuration differ only in `_per_record_content`, yet their
     canonical line is mostly the rest (the vendor and ATP lists, the TC and AC strings), which
     `record_mac` serialises again for every record. The template serialises it once, with a marker
     in place of each per-record value, and keeps the line cut at the markers; a record's line is
     then the pieces joined with its own values, JSON-encoded exactly as `canonical_line` would.
     The MAC is the same bytes' MAC: `verify_log` checks every record with `record_mac`."""
 
-    PER_RECORD = ("consent_id", "created_at", "expires_at", "ip_truncated", "user_agent_hash", "user_id")
-
     def __init__(self, record: Any) -> None:
         marker = "\u2060mac-template-{}\u2060"
         content = record_content(record)
-        for name in self.PER_RECORD:
+        per_record = list(_per_record_content(record))
+        for name in per_record:
             content[name] = marker.format(name)
         line = canonical_line(content)
         # Each marker is a JSON string of its own in the line (quotes included, U+2060 escaped).
-        quoted = {name: json.dumps(marker.format(name), ensure_ascii=True) for name in self.PER_RECORD}
-        holes = sorted(self.PER_RECORD, key=lambda name: line.index(quoted[name]))
+        quoted = {name: json.dumps(marker.format(name), ensure_ascii=True) for name in per_record}
+        holes = sorted(per_record, key=lambda name: line.index(quoted[name]))
         self.pieces: list[str] = []
         self.holes: tuple[str, ...] = tuple(holes)
         rest = line
@@ -121,14 +127,7 @@ class RecordMacTemplate:
         self.pieces.append(rest)
 
     def mac(self, record: Any) -> str:
-        values = {
-            "consent_id": str(record.consent_id),
-            "created_at": timestamp(record.created_at),
-            "expires_at": timestamp(record.expires_at),
-            "ip_truncated": record.ip_truncated,
-            "user_agent_hash": record.user_agent_hash,
-            "user_id": record.user_id,
-        }
+        values = _per_record_content(record)
         parts = [self.pieces[0]]
         for name, piece in zip(self.holes, self.pieces[1:], strict=True):
             parts.append(_json_string(values[name]))

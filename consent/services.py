@@ -75,22 +75,21 @@ def site_category_slugs(site: Site) -> list[str]:
     )
 
 
-def live_records(site: Site, user_id: str) -> list[ConsentRecord]:
-    """The user's records that have not expired, newest first. Expired ones are never returned."""
-    return list(
+def _unexpired(site: Site, user_id: str) -> QuerySet[ConsentRecord]:
+    return (
         ConsentRecord.objects.select_related("choice")
         .filter(site=site, user_id=user_id, expires_at__gt=_now())
         .order_by("-id")
     )
+
+
+def live_records(site: Site, user_id: str) -> list[ConsentRecord]:
+    """The user's records that have not expired, newest first. Expired ones are never returned."""
+    return list(_unexpired(site, user_id))
 
 
 def current_record(site: Site, user_id: str) -> ConsentRecord | None:
-    latest = (
-        ConsentRecord.objects.select_related("choice")
-        .filter(site=site, user_id=user_id, expires_at__gt=_now())
-        .order_by("-id")
-        .first()
-    )
+    latest = _unexpired(site, user_id).first()
     if latest is None or latest.action == ConsentAction.ERASE:
         return None
     return latest
@@ -115,7 +114,8 @@ def _current_columns_sql(columns: tuple[str, ...]) -> str:
     )
 
 
-_CURRENT_STATEMENTS: dict[tuple[str, ...], PreparedStatement] = {}
+# Per tuple of asked-for fields: the statement, and how to read each field that arrives as text.
+_CURRENT_STATEMENTS: dict[tuple[str, ...], tuple[PreparedStatement, tuple[Any, ...]]] = {}
 
 
 def _text_to_value(name: str) -> Any:
@@ -130,15 +130,21 @@ def _text_to_value(name: str) -> Any:
     return None
 
 
+def _current_statement(fields: tuple[str, ...]) -> tuple[PreparedStatement, tuple[Any, ...]]:
+    found = _CURRENT_STATEMENTS.get(fields)
+    if found is None:
+        statement = PreparedStatement(_current_columns_sql(fields))
+        found = _CURRENT_STATEMENTS[fields] = (statement, tuple(_text_to_value(name) for name in fields))
+    return found
+
+
 def current_fields(site: Site, user_id: str, fields: tuple[str, ...] = ()) -> dict[str, Any] | None:
     """`id`, `consent_id` (canonical text) and the named fields of the user's current record (None: no
     unexpired record, or erased).
 
     Reads only those columns over the (site, user, id) index, joining the recorded choice only when
     one of its fields is asked for."""
-    statement = _CURRENT_STATEMENTS.get(fields)
-    if statement is None:
-        statement = _CURRENT_STATEMENTS[fields] = PreparedStatement(_current_columns_sql(fields))
+    statement, converters = _current_statement(fields)
     row = statement.fetch_one([site.pk, user_id, _now()])
     if row is None or row[1] == ConsentAction.ERASE:
         return None
@@ -148,8 +154,7 @@ def current_fields(site: Site, user_id: str, fields: tuple[str, ...] = ()) -> di
         # 32 hex digits become the same canonical text.
         consent_id = str(uuid.UUID(str(consent_id)))
     values: dict[str, Any] = {"id": int(row[0]), "consent_id": consent_id}
-    for name, value in zip(fields, row[3:], strict=True):
-        convert = _text_to_value(name)
+    for name, convert, value in zip(fields, converters, row[3:], strict=True):
         values[name] = convert(value) if convert is not None and isinstance(value, str | bytes) else value
     return values
 
@@ -335,7 +340,8 @@ def erase_user(
 ) -> tuple[ConsentRecord, int]:
     """Deletes every record of the user on the site and records the erasure itself."""
     now = _now()
-    erasure = erasure_template(site, now, _stored_choice).new_record(
+    template = erasure_template(site, now, _stored_choice)
+    erasure = template.new_record(
         consent_id=uuid.uuid4(),
         user_id=user_id,
         created_at=now,
@@ -349,7 +355,7 @@ def erase_user(
             ConsentRecord.objects.filter(site=site, user_id=user_id).order_by("id").values_list("id", "mac")
         )
         erased = _delete_accounted(site, rows, DeletionReason.ERASURE, str(erasure.consent_id), now)
-        erasure.save(force_insert=True)
+        _insert(erasure, template.insert_parameters(erasure))
     return erasure, erased
 
 
