@@ -35,7 +35,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 import iab_tcf  # noqa: E402
 
-from consent.tcf import (  # noqa: E402
+from privacy_signals.tcf import (  # noqa: E402
     PublisherRestriction,
     TCModel,
     TCStringError,
@@ -43,8 +43,8 @@ from consent.tcf import (  # noqa: E402
     encode,
     model_to_canonical,
 )
-from consent.tcf import decoder as tcf_decoder  # noqa: E402
-from consent.tcf import encoder as tcf_encoder  # noqa: E402
+from privacy_signals.tcf import decoder as tcf_decoder  # noqa: E402
+from privacy_signals.tcf import encoder as tcf_encoder  # noqa: E402
 
 GVL_PATH = REPO_ROOT.parent / "shared" / "data" / "gvl" / "vendor-list-v106.json"
 REFERENCE = REPO_ROOT / "tests" / "tcf" / "reference" / "iabtcf.mjs"
@@ -299,7 +299,8 @@ def render(
         "pre-encoder and so does less work than `TCString.encode`). *iab-tcf* = PyPI `iab-tcf` "
         "0.2.2 `decode` (it has no encoder). *Uncached* = this codec with every memo of the decoder "
         "and encoder cleared before every call (`clear_caches()`, whose reach "
-        "`tests/tcf/test_clear_caches_forgets_every_memo.py` checks); the clearing is inside the timed "
+        "`tests/privacy_signals/tcf/test_clear_caches_forgets_every_memo.py` checks); "
+        "the clearing is inside the timed "
         "call. *Cached* = memos filled, as in a server where the same GVL-derived sections recur. "
         "Acceptance (ratio >= 1.0 to Node for decode and encode, >= 4 to iab-tcf for decode) is "
         "judged on the uncached figures.",

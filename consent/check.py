@@ -16,7 +16,7 @@ from consent import services
 from consent.disclosure import current_snapshot, snapshot_for
 from consent.errors import bad_request
 from consent.models import CATEGORY_SLUGS, Site
-from consent.tcf import TCStringError, decode
+from privacy_signals.tcf import TCStringError, decode
 from vendors.models import GvlVersion
 
 CONSENT = "consent"

@@ -31,7 +31,7 @@ from consent.choices import ChoiceRequest
 from consent.disclosure import SiteCatalogue
 from consent.models import CHOICE_FIELDS, ConsentAction, ConsentRecord, RecordedChoice, Site
 from consent.tc_builder import ResolvedChoice, Signals, build_signals
-from consent.tcf import day_deciseconds
+from privacy_signals.tcf import day_deciseconds
 
 # What differs between two records of one template. `mac` is computed from the rest.
 PER_RECORD_FIELDS = (

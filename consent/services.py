@@ -41,7 +41,7 @@ from consent.models import (
 )
 from consent.record_template import erasure_template, insert_statement, template_for, utc_day
 from consent.tc_builder import resolve_choice
-from consent.tcf import TCStringError, decode
+from privacy_signals.tcf import TCStringError, decode
 
 logger = logging.getLogger(__name__)
 

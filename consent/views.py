@@ -30,7 +30,7 @@ from consent.check import check_processing
 from consent.choices import USER_ID_PATTERN, choice_request_from_body, parse_json_body
 from consent.errors import ApiError, api_exception_handler, bad_request
 from consent.models import ApiKey, Site
-from consent.tcf import TCStringError, decode, model_to_canonical, validate_v23
+from privacy_signals.tcf import TCStringError, decode, model_to_canonical, validate_v23
 
 JSON_TYPES = ("application/json", "text/plain")
 MAX_TC_STRING_LENGTH = 20_000

@@ -1,6 +1,6 @@
 """Fixtures of the consent app's tests: the GVL catalogue, sites, API keys, an HTTP helper, the
-reference decoder (@iabtechlabtcf/core through tests/tcf/reference/iabtcf.mjs), and an independent
-statement of what a choice must put in a TC string."""
+reference decoder (@iabtechlabtcf/core through tests/privacy_signals/tcf/reference/iabtcf.mjs), and
+an independent statement of what a choice must put in a TC string."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ import json
 
 import yaml
 
-from consent.tcf import TCModel, encode, model_to_canonical
+from privacy_signals.tcf import TCModel, encode, model_to_canonical
 
 
 def test_schema_lists_the_consent_endpoints(client, db):

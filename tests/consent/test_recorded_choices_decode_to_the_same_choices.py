@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 from django.conf import settings
 
-from consent.tcf import decode, model_to_canonical, validate_v23
-from consent.tcf.ac_string import decode_ac_string
+from privacy_signals.ac_string import decode_ac_string
+from privacy_signals.tcf import decode, model_to_canonical, validate_v23
 from vendors.catalogue import enabled_atps
 
 

@@ -26,10 +26,10 @@ from __future__ import annotations
 import binascii
 import re
 
-from consent.tcf.decoder import MAX_TC_STRING_LENGTH
-from consent.tcf.errors import TCStringError
-from consent.tcf.memo import BYTES_PER_ID, Memo
-from consent.tcf.model import (
+from privacy_signals.tcf.decoder import MAX_TC_STRING_LENGTH
+from privacy_signals.tcf.errors import TCStringError
+from privacy_signals.tcf.memo import BYTES_PER_ID, Memo
+from privacy_signals.tcf.model import (
     CORE,
     VENDORS_ALLOWED,
     VENDORS_DISCLOSED,

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from consent.tcf import PublisherRestriction, TCModel
+from privacy_signals.tcf import PublisherRestriction, TCModel
 
 TESTS_DIR = Path(__file__).resolve().parent
-REPO_ROOT = TESTS_DIR.parent.parent
+REPO_ROOT = TESTS_DIR.parents[2]
 SHARED_DIR = REPO_ROOT.parent / "shared"
 REFERENCE_SCRIPT = TESTS_DIR / "reference" / "iabtcf.mjs"
 

@@ -11,8 +11,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from consent.tcf.errors import TCStringError
-from consent.tcf.model import (
+from privacy_signals.tcf.errors import TCStringError
+from privacy_signals.tcf.model import (
     CORE,
     PUBLISHER_TC,
     SEGMENT_NAMES,

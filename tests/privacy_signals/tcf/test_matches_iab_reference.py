@@ -1,4 +1,5 @@
-"""Cross-check with the official `@iabtechlabtcf/core` under Node (tests/tcf/reference/iabtcf.mjs).
+"""Cross-check with the official `@iabtechlabtcf/core` under Node
+(tests/privacy_signals/tcf/reference/iabtcf.mjs).
 
 At least 1,000 random models per run: the reference must produce the identical string byte for
 byte, and decode the Python string to the identical canonical JSON, field by field. The seed
@@ -13,7 +14,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from consent.tcf import TCModel, decode, encode, model_to_canonical
+from privacy_signals.tcf import TCModel, decode, encode, model_to_canonical
 
 MODELS_PER_RUN = 1200
 

@@ -3,10 +3,10 @@ stream of distinct crafted strings cannot grow the process."""
 
 from __future__ import annotations
 
-from consent.tcf import TCModel, decode, encode
-from consent.tcf import decoder as tcf_decoder
-from consent.tcf import encoder as tcf_encoder
-from consent.tcf.memo import BYTES_PER_ID, MAX_BYTES
+from privacy_signals.tcf import TCModel, decode, encode
+from privacy_signals.tcf import decoder as tcf_decoder
+from privacy_signals.tcf import encoder as tcf_encoder
+from privacy_signals.tcf.memo import BYTES_PER_ID, MAX_BYTES
 
 
 def test_distinct_wide_sections_do_not_accumulate() -> None:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 PROBE = """
 import sys
-import consent.tcf
-from consent.tcf import ac_string, decode, encode, TCModel
+import privacy_signals.tcf
+from privacy_signals import ac_string, consent_mode, cli
+from privacy_signals.tcf import decode, encode, TCModel
 encode(TCModel(created=0, last_updated=0))
 decode("CQSbk4AQSbk4ANwAAAENAwCgAAAAAAAAAAYgACPAAAAA.IDKQA4AAgAKAGQAygAAA")
 loaded = sorted(name for name in sys.modules if name == "django" or name.startswith("django."))
@@ -26,7 +27,7 @@ def test_importing_the_codec_loads_no_django(repo_root: Path) -> None:
 
 
 def test_no_module_of_the_codec_mentions_django(repo_root: Path) -> None:
-    for path in (repo_root / "consent" / "tcf").glob("*.py"):
+    for path in (repo_root / "privacy_signals").rglob("*.py"):
         source = path.read_text()
         assert "import django" not in source, path
         assert "from django" not in source, path

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from consent.tcf import TCModel, TCStringError, decode, encode, validate_v23
+from privacy_signals.tcf import TCModel, TCStringError, decode, encode, validate_v23
 
 SEGMENT_TYPES = {"vendorsDisclosed": 1, "vendorsAllowed": 2, "publisherTC": 3}
 REFUSED_ON_PURPOSE = {"java-segment-type-0": "SegmentType 0"}

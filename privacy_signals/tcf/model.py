@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from consent.tcf.errors import TCStringError
+from privacy_signals.tcf.errors import TCStringError
 
 CORE = "core"
 VENDORS_DISCLOSED = "vendorsDisclosed"

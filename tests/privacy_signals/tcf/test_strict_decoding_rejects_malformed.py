@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from consent.tcf import MAX_EXPANDED_IDS, MAX_TC_STRING_LENGTH, TCModel, TCStringError, decode, encode
+from privacy_signals.tcf import MAX_EXPANDED_IDS, MAX_TC_STRING_LENGTH, TCModel, TCStringError, decode, encode
 
 BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 

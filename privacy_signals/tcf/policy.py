@@ -6,7 +6,7 @@ consent signal. `validate_v23` lists every such violation; an empty list means t
 
 from __future__ import annotations
 
-from consent.tcf.model import VENDORS_ALLOWED, TCModel
+from privacy_signals.tcf.model import VENDORS_ALLOWED, TCModel
 
 #: TcfPolicyVersion values a TCF v2.3 signal may carry (4 = TCF 2.2, 5 = GVL v3 since 2024).
 ACCEPTED_POLICY_VERSIONS = frozenset({4, 5})

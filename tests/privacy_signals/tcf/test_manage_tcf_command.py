@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from consent.tcf import decode, model_to_canonical
+from privacy_signals.tcf import decode, model_to_canonical
 
 SPEC_EXAMPLE = "CQSbk4AQSbk4ANwAAAENAwCgAAAAAAAAAAYgACPAAAAA.IDKQA4AAgAKAGQAygAAA"
 

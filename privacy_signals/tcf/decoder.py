@@ -34,9 +34,9 @@ from itertools import chain, compress, repeat, starmap
 from operator import sub
 from typing import cast
 
-from consent.tcf.errors import TCStringError
-from consent.tcf.memo import BYTES_PER_ID, Memo
-from consent.tcf.model import (
+from privacy_signals.tcf.errors import TCStringError
+from privacy_signals.tcf.memo import BYTES_PER_ID, Memo
+from privacy_signals.tcf.model import (
     CORE,
     SEGMENT_NAMES,
     VENDORS_ALLOWED,

@@ -1,7 +1,7 @@
 """IAB TCF v2 TC string codec: pure Python (no Django), strict, byte-exact with @iabtechlabtcf/core.
 
-    from consent.tcf import TCModel, PublisherRestriction, TCStringError, encode, decode, validate_v23
-    from consent.tcf import model_to_canonical, model_from_canonical, day_deciseconds
+    from privacy_signals.tcf import TCModel, PublisherRestriction, TCStringError, encode, decode, validate_v23
+    from privacy_signals.tcf import model_to_canonical, model_from_canonical, day_deciseconds
 
 Decisions where the spec digest (../shared/docs/tcf-spec.md) leaves a choice (details in
 `decoder.py` and `encoder.py`):
@@ -15,12 +15,12 @@ Decisions where the spec digest (../shared/docs/tcf-spec.md) leaves a choice (de
   which differs from "whichever is shorter" in a narrow band (see encoder.py).
 """
 
-from consent.tcf.canonical import model_from_canonical, model_to_canonical
-from consent.tcf.decoder import MAX_EXPANDED_IDS, MAX_TC_STRING_LENGTH, decode
-from consent.tcf.encoder import encode
-from consent.tcf.errors import TCStringError
-from consent.tcf.model import PublisherRestriction, TCModel, day_deciseconds
-from consent.tcf.policy import validate_v23
+from privacy_signals.tcf.canonical import model_from_canonical, model_to_canonical
+from privacy_signals.tcf.decoder import MAX_EXPANDED_IDS, MAX_TC_STRING_LENGTH, decode
+from privacy_signals.tcf.encoder import encode
+from privacy_signals.tcf.errors import TCStringError
+from privacy_signals.tcf.model import PublisherRestriction, TCModel, day_deciseconds
+from privacy_signals.tcf.policy import validate_v23
 
 __all__ = [
     "MAX_EXPANDED_IDS",

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from consent.tcf import PublisherRestriction, TCModel, decode, encode
-from consent.tcf import decoder as tcf_decoder
-from consent.tcf import encoder as tcf_encoder
+from privacy_signals.tcf import PublisherRestriction, TCModel, decode, encode
+from privacy_signals.tcf import decoder as tcf_decoder
+from privacy_signals.tcf import encoder as tcf_encoder
 
 
 def _memos() -> dict[str, dict[object, object]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from consent.tcf import (
+from privacy_signals.tcf import (
     PublisherRestriction,
     TCModel,
     decode,

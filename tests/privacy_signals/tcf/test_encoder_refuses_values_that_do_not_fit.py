@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from consent.tcf import PublisherRestriction, TCModel, TCStringError, day_deciseconds, decode, encode
+from privacy_signals.tcf import PublisherRestriction, TCModel, TCStringError, day_deciseconds, decode, encode
 
 BASE = TCModel(created=17682624000, last_updated=17682624000, cmp_id=300)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from consent.tcf import TCModel, decode, encode, validate_v23
+from privacy_signals.tcf import TCModel, decode, encode, validate_v23
 
 VALID = TCModel(
     created=17682624000,

@@ -1,0 +1,5 @@
+import sys
+
+from privacy_signals.cli import main
+
+sys.exit(main())
