@@ -17,6 +17,11 @@ Layout choices copied from the reference (tcf-canonical-json.md "Encode rules"):
 Unlike the library, values that do not fit their field raise TCStringError instead of being
 truncated or silently dropped.
 
+`encode(model, ranges="iabgpp")` writes the same fields with the choice rule of `@iabgpp/cmpapi`
+3.2.0 instead, for the tcfeuv2 section of a GPP string (privacy_signals.gpp): its
+EncodableOptimizedFixedRange takes the range form when the range's bits, NumEntries included,
+are at most MaxVendorId (`12 + 17 * singles + 33 * runs <= MaxVendorId`), for any MaxVendorId.
+
 Id sets recur (the same GVL vendor list for every user of a site), so each vendor section's bits are
 memoised by its frozenset in a bounded memo (memo.py); the frozenset caches its own hash.
 """
@@ -25,6 +30,8 @@ from __future__ import annotations
 
 import binascii
 import re
+from collections.abc import Callable
+from typing import Literal, NamedTuple
 
 from privacy_signals.tcf.decoder import MAX_TC_STRING_LENGTH
 from privacy_signals.tcf.errors import TCStringError
@@ -43,6 +50,8 @@ _RUN = re.compile("1+")
 
 # frozenset -> (bits as int, bit length) of a vendor section / of a restriction's entries.
 _SECTION_CACHE: Memo[frozenset[int], tuple[int, int]] = Memo()
+# The same for vendor sections written with the GPP library's range rule.
+_GPP_SECTION_CACHE: Memo[frozenset[int], tuple[int, int]] = Memo()
 _RESTRICTION_CACHE: Memo[frozenset[int], tuple[int, int]] = Memo()
 _FIXED_CACHE: dict[tuple[frozenset[int], int], int] = {}
 
@@ -50,6 +59,7 @@ _FIXED_CACHE: dict[tuple[frozenset[int], int], int] = {}
 def clear_caches() -> None:
     """Forget memoised sections (used by the benchmark to time the uncached path)."""
     _SECTION_CACHE.clear()
+    _GPP_SECTION_CACHE.clear()
     _RESTRICTION_CACHE.clear()
     _FIXED_CACHE.clear()
     _LETTER_BITS.clear()
@@ -123,8 +133,24 @@ def _range_is_chosen(max_id: int, single: int, multi: int) -> bool:
     return max_id > 45 and 16 * single + 33 * multi < max_id + 4
 
 
-def _vendor_section(ids: frozenset[int], field: str) -> tuple[int, int]:
-    cached = _SECTION_CACHE.get(ids)
+def _gpp_range_is_chosen(max_id: int, single: int, multi: int) -> bool:
+    """@iabgpp/cmpapi's choice: the range form when it is no longer than the bitfield."""
+    return 12 + 17 * single + 33 * multi <= max_id
+
+
+class _RangeRule(NamedTuple):
+    chosen: Callable[[int, int, int], bool]
+    #: MaxVendorId up to which the bitfield always wins (so runs need not be counted).
+    bitfield_up_to: int
+    cache: Memo[frozenset[int], tuple[int, int]]
+
+
+_TCF_RULE = _RangeRule(_range_is_chosen, 45, _SECTION_CACHE)
+_GPP_RULE = _RangeRule(_gpp_range_is_chosen, 28, _GPP_SECTION_CACHE)
+
+
+def _vendor_section(ids: frozenset[int], field: str, rule: _RangeRule) -> tuple[int, int]:
+    cached = rule.cache.get(ids)
     if cached is not None:
         return cached
     if not ids:
@@ -134,19 +160,19 @@ def _vendor_section(ids: frozenset[int], field: str) -> tuple[int, int]:
         max_id = ordered[-1]
         runs: list[tuple[int, int]] | None = None
         text: bytearray | None = None
-        if max_id > 45 and len(ids) * 4 < max_id:
+        if max_id > rule.bitfield_up_to and len(ids) * 4 < max_id:
             # Sparse: runs from the sorted ids are cheaper than the bitfield text.
             runs = _runs(ordered)
             multi = sum(1 for start, end in runs if end != start)
-            if not _range_is_chosen(max_id, len(runs) - multi, multi):
+            if not rule.chosen(max_id, len(runs) - multi, multi):
                 runs = None
-        elif max_id > 45:
+        elif max_id > rule.bitfield_up_to:
             text = _bit_text(ordered, max_id)
             # Position i of `text` is id i and position 0 is '0', so "01" starts a run.
             closed = text + b"0"
             run_count = closed.count(b"01")
             multi = closed.count(b"011")
-            if _range_is_chosen(max_id, run_count - multi, multi):
+            if rule.chosen(max_id, run_count - multi, multi):
                 runs = [(match.start(), match.end() - 1) for match in _RUN.finditer(text.decode("ascii"))]
         if runs is not None:
             if len(runs) > 0xFFF:
@@ -157,7 +183,7 @@ def _vendor_section(ids: frozenset[int], field: str) -> tuple[int, int]:
             if text is None:
                 text = _bit_text(ordered, max_id)
             section = (((max_id << 1) << max_id) | int(text, 2), 17 + max_id)
-    _SECTION_CACHE.remember(ids, section, BYTES_PER_ID * len(ids) + section[1] // 8)
+    rule.cache.remember(ids, section, BYTES_PER_ID * len(ids) + section[1] // 8)
     return section
 
 
@@ -206,7 +232,7 @@ def _to_text(value: int, length: int) -> str:
     return binascii.b2a_base64(data, newline=False).translate(_TO_URLSAFE).decode("ascii")
 
 
-def _core(model: TCModel) -> str:
+def _core(model: TCModel, rule: _RangeRule) -> str:
     if model.version != 2:
         raise TCStringError(f"version is {model.version!r}; only version 2 can be encoded")
     value = _uint(model.created, 36, "created")
@@ -226,11 +252,11 @@ def _core(model: TCModel) -> str:
     value = (value << 12) | _letters(model.publisher_country_code, "publisher_country_code")
     value |= 2 << 207  # Version 2 in the 6 leading bits of the 213-bit header
     length = 213
-    section, section_length = _vendor_section(model.vendor_consents, "vendor_consents")
+    section, section_length = _vendor_section(model.vendor_consents, "vendor_consents", rule)
     value = (value << section_length) | section
     length += section_length
     section, section_length = _vendor_section(
-        model.vendor_legitimate_interests, "vendor_legitimate_interests"
+        model.vendor_legitimate_interests, "vendor_legitimate_interests", rule
     )
     value = (value << section_length) | section
     length += section_length
@@ -273,31 +299,40 @@ def _publisher_tc(model: TCModel) -> str:
     return _to_text(value, 57 + 2 * num_custom)
 
 
-def _vendor_segment(segment_type: int, ids: frozenset[int] | None, field: str) -> str:
-    section, length = _vendor_section(ids or frozenset(), field)
+def _vendor_segment(segment_type: int, ids: frozenset[int] | None, field: str, rule: _RangeRule) -> str:
+    section, length = _vendor_section(ids or frozenset(), field, rule)
     return _to_text((segment_type << length) | section, 3 + length)
 
 
-def _segments(model: TCModel) -> list[str]:
+def _segments(model: TCModel, rule: _RangeRule) -> list[str]:
     parts = []
     for segment in model.segments or (CORE,):
         if segment == CORE:
-            parts.append(_core(model))
+            parts.append(_core(model, rule))
         elif segment == VENDORS_DISCLOSED:
-            parts.append(_vendor_segment(1, model.vendors_disclosed, "vendors_disclosed"))
+            parts.append(_vendor_segment(1, model.vendors_disclosed, "vendors_disclosed", rule))
         elif segment == VENDORS_ALLOWED:
-            parts.append(_vendor_segment(2, model.vendors_allowed, "vendors_allowed"))
+            parts.append(_vendor_segment(2, model.vendors_allowed, "vendors_allowed", rule))
         else:
             parts.append(_publisher_tc(model))
     return parts
 
 
-def encode(model: TCModel) -> str:
-    """The TC string of `model`; raises TCStringError when a value does not fit its field."""
+def encode(model: TCModel, *, ranges: Literal["iabtcf", "iabgpp"] = "iabtcf") -> str:
+    """The TC string of `model`; raises TCStringError when a value does not fit its field.
+
+    `ranges` picks whose rule decides between a vendor section's range and bitfield forms: the
+    TCF library's (the default) or the GPP library's (for GPP tcfeuv2 sections)."""
     if not isinstance(model, TCModel):
         raise TCStringError(f"encode expects a TCModel, got {type(model).__name__}")
+    if ranges == "iabtcf":
+        rule = _TCF_RULE
+    elif ranges == "iabgpp":
+        rule = _GPP_RULE
+    else:
+        raise TCStringError(f"ranges must be 'iabtcf' or 'iabgpp', got {ranges!r}")
     try:
-        parts = _segments(model)
+        parts = _segments(model, rule)
     except (TypeError, IndexError) as error:
         raise TCStringError(f"the model holds a value of the wrong type: {error}") from None
     tc_string = ".".join(parts)

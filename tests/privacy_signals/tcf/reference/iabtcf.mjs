@@ -14,31 +14,11 @@
 // Encoding writes the bits exactly as given: it calls the library's SegmentEncoder per segment and
 // skips TCString.encode's SemanticPreEncoder, which needs a GVL and rewrites the model.
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { PurposeRestriction, SegmentEncoder, TCModel, TCString } from '@iabtechlabtcf/core';
+import { canonicalJson, opsPerSecond, serve } from '../../canonical-json.mjs';
 
 const SEGMENT_NAMES = ['core', 'vendorsDisclosed', 'vendorsAllowed', 'publisherTC'];
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-// Python's json.dumps(obj, sort_keys=True, separators=(",", ":")) with ensure_ascii=True.
-function canonicalJson(value) {
-  if (Array.isArray(value)) {
-    return `[${value.map(canonicalJson).join(',')}]`;
-  }
-  if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${asciiJson(k)}:${canonicalJson(value[k])}`).join(',')}}`;
-  }
-  return typeof value === 'string' ? asciiJson(value) : JSON.stringify(value);
-}
-
-function asciiJson(text) {
-  // Python escapes everything outside printable ASCII, DEL included; JSON.stringify keeps those raw.
-  return JSON.stringify(text).replace(
-    /[\u007f-\uffff]/g,
-    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
 
 function ids(vector) {
   return Array.from(vector.values()).sort((a, b) => a - b);
@@ -183,38 +163,6 @@ function encodeLine(line) {
   const { model, segments } = modelFromCanonical(JSON.parse(line));
   const tcString = encodeModel(model, segments);
   return canonicalModel(model, segments, tcString);
-}
-
-async function serve(handler) {
-  let failed = false;
-  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-  for await (const line of lines) {
-    let answer;
-    try {
-      answer = handler(line);
-    } catch (err) {
-      failed = true;
-      answer = { error: { message: String(err.message), name: String(err.name) }, input: line };
-    }
-    process.stdout.write(`${canonicalJson(answer)}\n`);
-  }
-  process.exitCode = failed ? 1 : 0;
-}
-
-function opsPerSecond(fn, seconds) {
-  // Warm up so the JIT has compiled the hot path before the timed window.
-  const warmupEnd = performance.now() + 200;
-  while (performance.now() < warmupEnd) fn();
-  let ops = 0;
-  const start = performance.now();
-  const end = start + seconds * 1000;
-  let now = start;
-  while (now < end) {
-    for (let i = 0; i < 50; i++) fn();
-    ops += 50;
-    now = performance.now();
-  }
-  return ops / ((now - start) / 1000);
 }
 
 function bench(casesPath, seconds, repetitions) {

@@ -1,0 +1,173 @@
+"""Bit-level building blocks of GPP strings (Consent String Specification, "Creating a GPP String",
+"Fibonacci Encoding" and "Section Encoding" data types).
+
+A segment travels as base64url text, 6 bits per character, without '=' padding. It is turned into
+one int with C-level primitives (base64 -> bytes -> int) and fields are cut from that int by
+shifts; only the variable-length Fibonacci codes are read from '0'/'1' text, where `str.find`
+locates each code's terminating "11".
+
+Padding, as the reference library writes it: sections with the "recommended encoding" (the header,
+usnat, the states, tcfcav1) pad the bits to a multiple of 8 and then of 6
+(`compressed_length`); the TC string of tcfeuv2 pads to a multiple of 24, as TCF does. On input the
+codec accepts any number of padding bits as long as they are all zero.
+"""
+
+from __future__ import annotations
+
+import binascii
+
+from privacy_signals.gpp.errors import GppStringError
+
+BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+_BASE64URL_SET = frozenset(BASE64URL)
+# '-_' -> '+/' for binascii; '+/' -> '!' so that standard-alphabet characters fail strict decoding.
+_TO_STANDARD_BASE64 = bytes.maketrans(b"-_+/", b"+/!!")
+_TO_URLSAFE = bytes.maketrans(b"+/", b"-_")
+_ZERO_FILL = ("", "AAA", "AA", "A")
+
+#: Fibonacci weights of code positions 0, 1, 2, ... (1, 2, 3, 5, 8, ...), up to 2**48: a longer
+#: code cannot be a valid id or offset anywhere in GPP (ids are at most 16 bits).
+FIBONACCI: tuple[int, ...]
+
+
+def _fibonacci_weights() -> tuple[int, ...]:
+    weights = [1, 2]
+    while weights[-1] < 1 << 48:
+        weights.append(weights[-1] + weights[-2])
+    return tuple(weights)
+
+
+FIBONACCI = _fibonacci_weights()
+
+
+def text_to_int(text: str, where: str) -> tuple[int, int]:
+    """The base64url `text` as one int and its length in bits (6 per character).
+
+    `where` names the segment in error messages ("usnat core segment", ...)."""
+    if not text:
+        raise GppStringError(f"{where} is empty")
+    if text[-1] == "=":
+        raise GppStringError(f"{where}: '=' padding is not allowed in GPP strings")
+    try:
+        data = binascii.a2b_base64(
+            (text + _ZERO_FILL[len(text) % 4]).encode("ascii").translate(_TO_STANDARD_BASE64),
+            strict_mode=True,
+        )
+    except (UnicodeEncodeError, binascii.Error):
+        position = next((i for i, char in enumerate(text) if char not in _BASE64URL_SET), None)
+        if position is None:
+            raise GppStringError(f"{where} is not valid base64url") from None
+        raise GppStringError(
+            f"{where}: character {text[position]!r} at position {position} is not base64url "
+            "(A-Z a-z 0-9 - _)"
+        ) from None
+    nbits = len(text) * 6
+    return int.from_bytes(data, "big") >> (len(data) * 8 - nbits), nbits
+
+
+def int_to_text(value: int, nbits: int) -> str:
+    """`nbits` bits (a multiple of 6) of `value` as base64url text."""
+    padding = -nbits % 24
+    data = (value << padding).to_bytes((nbits + padding) >> 3, "big")
+    text = binascii.b2a_base64(data, newline=False).translate(_TO_URLSAFE).decode("ascii")
+    return text[: nbits // 6] if padding else text
+
+
+def compressed_length(nbits: int) -> int:
+    """Bit length after the reference's padding: to a multiple of 8, then of 6."""
+    nbits = -(-nbits // 8) * 8
+    return -(-nbits // 6) * 6
+
+
+def encode_compressed(value: int, nbits: int) -> str:
+    """`value` (`nbits` bits) zero-padded as the reference pads recommended-encoding segments."""
+    padded = compressed_length(nbits)
+    return int_to_text(value << (padded - nbits), padded)
+
+
+def bit_text(value: int, nbits: int) -> str:
+    return format(value, "b").zfill(nbits)
+
+
+def fibonacci_code(number: int) -> str:
+    """The Fibonacci code of `number` >= 1: Zeckendorf bits for weights 1, 2, 3, 5, ... then a
+    closing '1', so every code ends in the only "11" it holds (spec: "About Fibonacci Encoding")."""
+    if number < 1:
+        raise GppStringError(f"Fibonacci coding needs a number of at least 1, got {number}")
+    if number >= FIBONACCI[-1]:
+        raise GppStringError(f"{number} is too large for a Fibonacci-coded field")
+    top = 0
+    while FIBONACCI[top + 1] <= number:
+        top += 1
+    code = ["0"] * (top + 2)
+    code[top + 1] = "1"
+    for position in range(top, -1, -1):
+        if FIBONACCI[position] <= number:
+            code[position] = "1"
+            number -= FIBONACCI[position]
+    return "".join(code)
+
+
+def read_fibonacci(bits: str, pos: int, field: str) -> tuple[int, int]:
+    """The Fibonacci-coded number starting at `pos` and the position after its closing "11"."""
+    end = bits.find("11", pos)
+    if end < 0:
+        raise GppStringError(f"{field}: truncated at bit {pos} reading a Fibonacci-coded number")
+    if end - pos >= len(FIBONACCI):
+        raise GppStringError(f"{field}: the Fibonacci-coded number at bit {pos} is too large")
+    number = 0
+    for offset, bit in enumerate(bits[pos : end + 1]):
+        if bit == "1":
+            number += FIBONACCI[offset]
+    return number, end + 2
+
+
+def read_fibonacci_range(bits: str, pos: int, highest: int, field: str) -> tuple[list[int], int]:
+    """A Range(Fibonacci) at `pos`: int(12) NumEntries, then per entry IsAGroup, the Fibonacci offset
+    from the previous id and, for a group, the offset from its first id to its last. Ids above
+    `highest` are refused before any group is expanded, so a crafted range costs nothing."""
+    if pos + 12 > len(bits):
+        raise GppStringError(f"{field}: truncated at bit {pos} reading NumEntries (needs 12 bits)")
+    count = int(bits[pos : pos + 12], 2)
+    pos += 12
+    ids: list[int] = []
+    last = 0
+    for number in range(1, count + 1):
+        if pos >= len(bits):
+            raise GppStringError(f"{field}: truncated at bit {pos} reading entry {number} of {count}")
+        is_group = bits[pos] == "1"
+        offset, pos = read_fibonacci(bits, pos + 1, f"{field} entry {number}")
+        start = last + offset
+        end = start
+        if is_group:
+            length, pos = read_fibonacci(bits, pos, f"{field} entry {number}")
+            end = start + length
+        if end > highest:
+            raise GppStringError(f"{field}: entry {number} reaches id {end}; the highest allowed is {highest}")
+        ids.extend(range(start, end + 1))
+        last = end
+    return ids, pos
+
+
+def fibonacci_range(ids: list[int]) -> str:
+    """The Range(Fibonacci) bits of ascending, distinct ids >= 1 (consecutive ids form groups)."""
+    parts = [format(0, "012b")]
+    groups = 0
+    last = 0
+    index = 0
+    while index < len(ids):
+        start = ids[index]
+        while index + 1 < len(ids) and ids[index + 1] == ids[index] + 1:
+            index += 1
+        end = ids[index]
+        index += 1
+        groups += 1
+        if end == start:
+            parts.append("0" + fibonacci_code(start - last))
+        else:
+            parts.append("1" + fibonacci_code(start - last) + fibonacci_code(end - start))
+        last = end
+    if groups > 0xFFF:
+        raise GppStringError(f"{groups} groups of ids do not fit a range's NumEntries (at most 4095)")
+    parts[0] = format(groups, "012b")
+    return "".join(parts)
