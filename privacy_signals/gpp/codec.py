@@ -25,7 +25,8 @@ from collections.abc import Mapping
 from privacy_signals.gpp.bits import bit_text, encode_compressed, fibonacci_range, read_fibonacci_range, text_to_int
 from privacy_signals.gpp.errors import GppStringError
 from privacy_signals.gpp.model import GppModel, Section
-from privacy_signals.gpp.sections import BY_ID, HIGHEST_ID, codec_named, codec_with_id
+from privacy_signals.gpp import sections as _sections
+from privacy_signals.gpp.sections import HIGHEST_ID, codec_named, codec_with_id
 from privacy_signals.tcf import decoder as tcf_decoder
 from privacy_signals.tcf import encoder as tcf_encoder
 from privacy_signals.tcf.memo import Memo
@@ -97,7 +98,7 @@ def _decode_section(section_id: int, text: str) -> Section:
     key = (section_id, text)
     fields = _SECTION_CACHE.get(key)
     if fields is None:
-        fields = BY_ID[section_id].decode(text)
+        fields = _sections.BY_ID[section_id].decode(text)
         # Each character can stand for up to 6 ids of a tuple (8 bytes a slot).
         _SECTION_CACHE.remember(key, fields, 64 * len(fields) + 48 * len(text))
     return fields
@@ -126,8 +127,8 @@ def decode(gpp_string: str) -> GppModel:
         sections: dict[str, Section] = {}
         for number, (section_id, text) in enumerate(zip(section_ids, parts[1:], strict=True), start=1):
             if not text:
-                raise GppStringError(f"section {number} ({BY_ID[section_id].name}) is empty")
-            sections[BY_ID[section_id].name] = _decode_section(section_id, text)
+                raise GppStringError(f"section {number} ({_sections.BY_ID[section_id].name}) is empty")
+            sections[_sections.BY_ID[section_id].name] = _decode_section(section_id, text)
     except GppStringError:
         raise
     except (ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError) as error:
@@ -142,6 +143,8 @@ def encode(model: GppModel | Mapping[str, Mapping[str, object]]) -> str:
     Sections are written in ascending id order, as the specification requires. Raises
     GppStringError when a field is unknown or a value does not fit its field."""
     if not isinstance(model, GppModel):
+        if not isinstance(model, Mapping):
+            raise GppStringError(f"encode expects a GppModel or a mapping of sections, got {type(model).__name__}")
         model = GppModel(model)
     try:
         parts = [encode_header(model.section_ids)]

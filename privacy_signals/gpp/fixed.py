@@ -283,7 +283,16 @@ class FixedSection:
     def encode(self, fields: Section) -> str:
         core = self.encode_core(fields)
         sub = self.sub
-        if sub is None or fields[sub.included_field] is False:
+        if sub is None:
+            return core
+        if fields[sub.included_field] is False:
+            # The reference drops such values silently; a value the string cannot carry is refused.
+            for field, default in zip(sub.layout.fields, self._sub_defaults, strict=True):
+                if fields[field.name] != default:
+                    raise GppStringError(
+                        f"{self.name}: {field.name} is {fields[field.name]!r} but {sub.included_field} is false, "
+                        "so the sub-section that holds it would not be written"
+                    )
             return core
         if fields[sub.included_field] is not True:
             raise GppStringError(

@@ -39,7 +39,7 @@ from privacy_signals.gpp.bits import (
 )
 from privacy_signals.gpp.errors import GppStringError
 from privacy_signals.gpp.model import FieldValue, RangeEntry, Section, frozen_section
-from privacy_signals.gpp.tcfeuv2 import datetime_from_deciseconds, deciseconds_from_datetime
+from privacy_signals.gpp.tcfeuv2 import _pad_custom_flags, datetime_from_deciseconds, deciseconds_from_datetime
 
 _FALSES = tuple((False,) * n for n in range(65))
 
@@ -165,7 +165,7 @@ def _read_restrictions(bits: str, pos: int, read_range: RangeReader) -> tuple[tu
                 f"tcfcav1 core segment: {_RESTRICTIONS} entry {number} has key {key} and type {kind}; "
                 "keys are purposes 1-63 and type 3 is undefined"
             )
-        ids, pos = _read_optimized(bits, pos + 8, f"{_RESTRICTIONS} entry {number}", read_range)
+        ids, pos = _read_optimized(bits, pos + 8, f"tcfcav1 core segment: {_RESTRICTIONS} entry {number}", read_range)
         entries.append(RangeEntry(key, kind, ids))
     return tuple(entries), pos
 
@@ -181,7 +181,7 @@ def _restrictions(entries: tuple[RangeEntry, ...], write_range: RangeWriter) -> 
                 "keys are 1-63 and types 0-2"
             )
         parts.append(f"{entry.key:06b}{entry.type:02b}")
-        parts.append(_optimized(entry.ids, f"{_RESTRICTIONS} entry {number}", write_range))
+        parts.append(_optimized(entry.ids, f"tcfcav1: {_RESTRICTIONS} entry {number}", write_range))
     return "".join(parts)
 
 
@@ -288,7 +288,7 @@ class TcfCaV1Section:
         if fields["Version"] != 1:
             raise GppStringError(f"{where}: Version is {fields['Version']}; this codec reads version 1")
         for name in _VENDOR_FIELDS:
-            fields[name], pos = _read_optimized(bits, pos, name, read_range)
+            fields[name], pos = _read_optimized(bits, pos, f"{where}: {name}", read_range)
         fields[_RESTRICTIONS], pos = _read_restrictions(bits, pos, read_range)
         return fields, pos
 
@@ -315,13 +315,13 @@ class TcfCaV1Section:
         bits = _read_segment(text, where)
         for read_range, write_range in ((_fibonacci_range, fibonacci_range), (_read_int_range, _int_range)):
             try:
-                ids, end = _read_optimized(bits, 3, _DISCLOSED, read_range)
+                ids, end = _read_optimized(bits, 3, f"{where}: {_DISCLOSED}", read_range)
             except GppStringError:
                 continue
             if bits[:end] == "001" + _optimized(ids, _DISCLOSED, write_range):
                 _require_zero_tail(bits, end, where)
                 return {_DISCLOSED: ids}
-        ids, end = _read_optimized(bits, 3, _DISCLOSED, _fibonacci_range)
+        ids, end = _read_optimized(bits, 3, f"{where}: {_DISCLOSED}", _fibonacci_range)
         _require_zero_tail(bits, end, where)
         return {_DISCLOSED: ids}
 
@@ -354,7 +354,7 @@ class TcfCaV1Section:
                 raise GppStringError(f"tcfcav1: {name} is {number}, which does not fit {width} bits")
             parts.append(format(number, f"0{width}b"))
         for name in _VENDOR_FIELDS:
-            parts.append(_optimized(_ids(fields[name], name), name, write_range))
+            parts.append(_optimized(_ids(fields[name], name), f"tcfcav1: {name}", write_range))
         restrictions = fields[_RESTRICTIONS]
         if not isinstance(restrictions, tuple) or not all(isinstance(entry, RangeEntry) for entry in restrictions):
             raise GppStringError(f"tcfcav1: {_RESTRICTIONS} must hold RangeEntry values, got {restrictions!r}")
@@ -375,7 +375,7 @@ class TcfCaV1Section:
         segments = [_encoded(self._core_bits(fields, fibonacci_range)), _encoded(publisher)]
         disclosed = _ids(fields[_DISCLOSED], _DISCLOSED)
         if disclosed:
-            segments.append(_encoded("001" + _optimized(disclosed, _DISCLOSED, fibonacci_range)))
+            segments.append(_encoded("001" + _optimized(disclosed, f"tcfcav1: {_DISCLOSED}", fibonacci_range)))
         return ".".join(segments)
 
     def complete(self, fields: Mapping[str, object]) -> Section:
@@ -394,6 +394,7 @@ class TcfCaV1Section:
             completed["Created"] = completed["LastUpdated"]
         elif last_updated is None:
             completed["LastUpdated"] = completed["Created"]
+        _pad_custom_flags(completed, "NumCustomPurposes", _CUSTOM_FLAGS)
         return frozen_section(completed)
 
 

@@ -188,7 +188,20 @@ class TcfEuV2Section:
             completed["Created"] = completed["LastUpdated"]
         elif last_updated is None:
             completed["LastUpdated"] = completed["Created"]
+        _pad_custom_flags(completed, "NumCustomPurposes", ("PublisherCustomConsents", "PublisherCustomLegitimateInterests"))
         return frozen_section(completed)
+
+
+def _pad_custom_flags(fields: dict[str, FieldValue], count_field: str, flag_fields: tuple[str, str]) -> None:
+    """Custom-purpose bitfields are NumCustomPurposes long: pad shorter ones with false, as the
+    string will hold them (longer ones are refused when encoding)."""
+    count = fields[count_field]
+    if type(count) is not int or not 0 <= count <= 64:
+        return
+    for name in flag_fields:
+        flags = fields[name]
+        if isinstance(flags, tuple) and len(flags) < count:
+            fields[name] = flags + _FALSES[count - len(flags)]
 
 
 def _fields(model: TCModel) -> Section:
