@@ -56,7 +56,7 @@ check-migrations: $(VENV)/.dev
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 typecheck: $(VENV)/.dev
-	$(BIN)/mypy --strict privacy_signals/tcf
+	$(BIN)/mypy --strict privacy_signals
 
 pytest: $(VENV)/.dev node-deps system-deps
 	$(BIN)/pytest

@@ -1,12 +1,15 @@
-"""The codecs on stdin/stdout, one input per line (the contract of docs/tcf-canonical-json.md).
+"""The codecs on stdin/stdout, one input per line (the contracts of docs/tcf-canonical-json.md and
+docs/gpp-canonical-json.md).
 
     python -m privacy_signals tcf decode < strings.txt
     python -m privacy_signals tcf encode < models.jsonl
+    python -m privacy_signals gpp decode < gpp-strings.txt
+    python -m privacy_signals gpp encode < sections.jsonl
 
 decode: one string per line in, one canonical JSON line out. encode: one canonical JSON object per
 line in, the canonical JSON of the encoded string out. A line that fails prints
 `{"error":{"message":...,"name":...},"input":...}` and the run goes on; the exit status is 1 when any
-line failed. `manage.py tcf` is this same command inside the project.
+line failed. `manage.py tcf` and `manage.py gpp` are these same commands inside the project.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TextIO
 
+from privacy_signals import gpp
 from privacy_signals.tcf import TCStringError, decode, encode, model_from_canonical, model_to_canonical
 
 LineHandler = Callable[[str], dict[str, Any]]
@@ -41,9 +45,19 @@ def tcf_encode_line(line: str) -> dict[str, Any]:
     return model_to_canonical(model, encode(model))
 
 
+def gpp_decode_line(line: str) -> dict[str, Any]:
+    return gpp.model_to_canonical(gpp.decode(line), line)
+
+
+def gpp_encode_line(line: str) -> dict[str, Any]:
+    model = gpp.model_from_canonical(_json_line(line, gpp.GppStringError))
+    return gpp.model_to_canonical(model, gpp.encode(model))
+
+
 #: codec name -> (its error type, {action: handler})
 CODECS: dict[str, tuple[type[Exception], dict[str, LineHandler]]] = {
     "tcf": (TCStringError, {"decode": tcf_decode_line, "encode": tcf_encode_line}),
+    "gpp": (gpp.GppStringError, {"decode": gpp_decode_line, "encode": gpp_encode_line}),
 }
 
 

@@ -58,8 +58,7 @@ def text_to_int(text: str, where: str) -> tuple[int, int]:
         if position is None:
             raise GppStringError(f"{where} is not valid base64url") from None
         raise GppStringError(
-            f"{where}: character {text[position]!r} at position {position} is not base64url "
-            "(A-Z a-z 0-9 - _)"
+            f"{where}: character {text[position]!r} at position {position} is not base64url (A-Z a-z 0-9 - _)"
         ) from None
     nbits = len(text) * 6
     return int.from_bytes(data, "big") >> (len(data) * 8 - nbits), nbits
@@ -143,7 +142,9 @@ def read_fibonacci_range(bits: str, pos: int, highest: int, field: str) -> tuple
             length, pos = read_fibonacci(bits, pos, f"{field} entry {number}")
             end = start + length
         if end > highest:
-            raise GppStringError(f"{field}: entry {number} reaches id {end}; the highest allowed is {highest}")
+            raise GppStringError(
+                f"{field}: entry {number} reaches id {end}; the highest allowed is {highest}"
+            )
         ids.extend(range(start, end + 1))
         last = end
     return ids, pos

@@ -31,7 +31,9 @@ def iso(moment: dt.datetime) -> str:
 def value_to_json(value: FieldValue) -> Any:
     if isinstance(value, tuple):
         return [
-            {"key": item.key, "type": item.type, "ids": list(item.ids)} if isinstance(item, RangeEntry) else item
+            {"key": item.key, "type": item.type, "ids": list(item.ids)}
+            if isinstance(item, RangeEntry)
+            else item
             for item in value
         ]
     if isinstance(value, dt.datetime):
@@ -45,7 +47,8 @@ def model_to_canonical(model: GppModel, gpp_string: str) -> dict[str, Any]:
         "gppString": gpp_string,
         "sectionIds": list(model.section_ids),
         "sections": {
-            name: {field: value_to_json(value) for field, value in fields.items()} for name, fields in model.items()
+            name: {field: value_to_json(value) for field, value in fields.items()}
+            for name, fields in model.items()
         },
     }
 

@@ -22,10 +22,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from privacy_signals.gpp.bits import bit_text, encode_compressed, fibonacci_range, read_fibonacci_range, text_to_int
+from privacy_signals.gpp import sections as _sections
+from privacy_signals.gpp.bits import (
+    bit_text,
+    encode_compressed,
+    fibonacci_range,
+    read_fibonacci_range,
+    text_to_int,
+)
 from privacy_signals.gpp.errors import GppStringError
 from privacy_signals.gpp.model import GppModel, Section
-from privacy_signals.gpp import sections as _sections
 from privacy_signals.gpp.sections import HIGHEST_ID, codec_named, codec_with_id
 from privacy_signals.tcf import decoder as tcf_decoder
 from privacy_signals.tcf import encoder as tcf_encoder
@@ -62,14 +68,18 @@ def decode_header(text: str) -> tuple[int, ...]:
     if cached is not None:
         return cached
     if len(text) > MAX_HEADER_LENGTH:
-        raise GppStringError(f"the GPP header is {len(text)} characters; at most {MAX_HEADER_LENGTH} are accepted")
+        raise GppStringError(
+            f"the GPP header is {len(text)} characters; at most {MAX_HEADER_LENGTH} are accepted"
+        )
     value, nbits = text_to_int(text, "the GPP header")
     if nbits < 12:
         raise GppStringError("the GPP header is truncated: it needs Type and Version (12 bits)")
     header_type = value >> (nbits - 6)
     header_version = value >> (nbits - 12) & 0x3F
     if header_type != _HEADER_TYPE:
-        hint = " (a TC string starts with Version 2; a GPP string starts with 'DB')" if header_type == 2 else ""
+        hint = (
+            " (a TC string starts with Version 2; a GPP string starts with 'DB')" if header_type == 2 else ""
+        )
         raise GppStringError(f"the GPP header's Type is {header_type}, not 3{hint}")
     if header_version != _HEADER_VERSION:
         raise GppStringError(f"the GPP header's Version is {header_version}; only version 1 is defined")
@@ -121,8 +131,7 @@ def decode(gpp_string: str) -> GppModel:
         section_ids = decode_header(parts[0])
         if len(section_ids) != len(parts) - 1:
             raise GppStringError(
-                f"the header lists {len(section_ids)} section(s) but the string has {len(parts) - 1} "
-                "after it"
+                f"the header lists {len(section_ids)} section(s) but the string has {len(parts) - 1} after it"
             )
         sections: dict[str, Section] = {}
         for number, (section_id, text) in enumerate(zip(section_ids, parts[1:], strict=True), start=1):
@@ -144,7 +153,9 @@ def encode(model: GppModel | Mapping[str, Mapping[str, object]]) -> str:
     GppStringError when a field is unknown or a value does not fit its field."""
     if not isinstance(model, GppModel):
         if not isinstance(model, Mapping):
-            raise GppStringError(f"encode expects a GppModel or a mapping of sections, got {type(model).__name__}")
+            raise GppStringError(
+                f"encode expects a GppModel or a mapping of sections, got {type(model).__name__}"
+            )
         model = GppModel(model)
     try:
         parts = [encode_header(model.section_ids)]
@@ -153,7 +164,9 @@ def encode(model: GppModel | Mapping[str, Mapping[str, object]]) -> str:
     except GppStringError:
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as error:
-        raise GppStringError(f"the model holds a value of the wrong type: {type(error).__name__}: {error}") from None
+        raise GppStringError(
+            f"the model holds a value of the wrong type: {type(error).__name__}: {error}"
+        ) from None
     gpp_string = "~".join(parts)
     if len(gpp_string) > MAX_GPP_STRING_LENGTH:
         raise GppStringError(
@@ -171,7 +184,9 @@ def decode_section(name: str, text: str) -> Section:
     if not text:
         raise GppStringError(f"the {name} section is empty")
     if len(text) > MAX_GPP_STRING_LENGTH:
-        raise GppStringError(f"the {name} section is {len(text)} characters, over the limit of {MAX_GPP_STRING_LENGTH}")
+        raise GppStringError(
+            f"the {name} section is {len(text)} characters, over the limit of {MAX_GPP_STRING_LENGTH}"
+        )
     try:
         return _decode_section(codec.id, text)
     except GppStringError:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
+from typing import cast
 
 from privacy_signals.gpp.bits import compressed_length, int_to_text, text_to_int
 from privacy_signals.gpp.errors import GppStringError
@@ -243,7 +244,8 @@ class FixedSection:
         if self.version_field is None:
             return
         field = self.core.fields[0]
-        if not field.low <= int(values[0]) <= field.high:
+        version_value = values[0]
+        if not isinstance(version_value, int) or not field.low <= version_value <= field.high:
             known = "1" if field.low == field.high == 1 else f"{field.low}-{field.high}"
             raise GppStringError(f"{where}: {field.name} is {values[0]}; this codec reads version {known}")
 
@@ -290,8 +292,8 @@ class FixedSection:
             for field, default in zip(sub.layout.fields, self._sub_defaults, strict=True):
                 if fields[field.name] != default:
                     raise GppStringError(
-                        f"{self.name}: {field.name} is {fields[field.name]!r} but {sub.included_field} is false, "
-                        "so the sub-section that holds it would not be written"
+                        f"{self.name}: {field.name} is {fields[field.name]!r} but {sub.included_field} is "
+                        "false, so the sub-section that holds it would not be written"
                     )
             return core
         if fields[sub.included_field] is not True:
@@ -322,7 +324,9 @@ class FixedSection:
             if not isinstance(value, (list, tuple)) or not all(type(item) is int for item in value):
                 raise GppStringError(f"{self.name}: {field_name} must be a list of integers, got {value!r}")
             if len(value) > count:
-                raise GppStringError(f"{self.name}: {field_name} has {len(value)} values; the field holds {count}")
+                raise GppStringError(
+                    f"{self.name}: {field_name} has {len(value)} values; the field holds {count}"
+                )
             return tuple(value) + (0,) * (count - len(value))
         if field_name in self._booleans:
             if type(value) is not bool:
@@ -369,7 +373,9 @@ class UsNatSection(FixedSection):
                 # Version 2 strings written before the lists grew to 16 and 3 entries: the reference
                 # reads the missing entries as 0.
                 values = [
-                    item + (0,) * (self.core.fields[index].count - len(item)) if isinstance(item, tuple) else item
+                    cast("tuple[int, ...]", item) + (0,) * (self.core.fields[index].count - len(item))
+                    if isinstance(item, tuple)
+                    else item
                     for index, item in enumerate(values)
                 ]
             elif values[0] != 1:
@@ -424,7 +430,9 @@ def _state(
     fields += [notice(field) for field in opt_outs]
     fields.append(consents("SensitiveDataProcessing", sensitive))
     fields.append(
-        consents("KnownChildSensitiveDataConsents", child) if child else notice("KnownChildSensitiveDataConsents")
+        consents("KnownChildSensitiveDataConsents", child)
+        if child
+        else notice("KnownChildSensitiveDataConsents")
     )
     if extra:
         fields.append(notice(extra))
@@ -502,11 +510,19 @@ FIXED_SECTIONS: tuple[FixedSection, ...] = (
         gpc=False,
     ),
     _state("usct", 12, _SHARING_NOTICES, _SALE_TARGETED, 8, 3, None, gpc=True),
-    _state("usfl", 13, _PROCESSING_NOTICES, _SALE_TARGETED, 8, 3, "AdditionalDataProcessingConsent", gpc=False),
+    _state(
+        "usfl", 13, _PROCESSING_NOTICES, _SALE_TARGETED, 8, 3, "AdditionalDataProcessingConsent", gpc=False
+    ),
     _state("usmt", 14, _SHARING_NOTICES, _SALE_TARGETED, 8, 3, "AdditionalDataProcessingConsent", gpc=True),
-    _state("usor", 15, _PROCESSING_NOTICES, _SALE_TARGETED, 11, 3, "AdditionalDataProcessingConsent", gpc=True),
-    _state("ustx", 16, _PROCESSING_NOTICES, _SALE_TARGETED, 8, 0, "AdditionalDataProcessingConsent", gpc=True),
-    _state("usde", 17, _PROCESSING_NOTICES, _SALE_TARGETED, 9, 5, "AdditionalDataProcessingConsent", gpc=True),
+    _state(
+        "usor", 15, _PROCESSING_NOTICES, _SALE_TARGETED, 11, 3, "AdditionalDataProcessingConsent", gpc=True
+    ),
+    _state(
+        "ustx", 16, _PROCESSING_NOTICES, _SALE_TARGETED, 8, 0, "AdditionalDataProcessingConsent", gpc=True
+    ),
+    _state(
+        "usde", 17, _PROCESSING_NOTICES, _SALE_TARGETED, 9, 5, "AdditionalDataProcessingConsent", gpc=True
+    ),
     _state(
         "usia",
         18,
@@ -517,11 +533,21 @@ FIXED_SECTIONS: tuple[FixedSection, ...] = (
         None,
         gpc=True,
     ),
-    _state("usne", 19, _PROCESSING_NOTICES, _SALE_TARGETED, 8, 0, "AdditionalDataProcessingConsent", gpc=True),
-    _state("usnh", 20, _PROCESSING_NOTICES, _SALE_TARGETED, 8, 3, "AdditionalDataProcessingConsent", gpc=True),
-    _state("usnj", 21, _PROCESSING_NOTICES, _SALE_TARGETED, 10, 5, "AdditionalDataProcessingConsent", gpc=True),
-    _state("ustn", 22, _PROCESSING_NOTICES, _SALE_TARGETED, 8, 0, "AdditionalDataProcessingConsent", gpc=True),
-    _state("usmn", 23, _PROCESSING_NOTICES, _SALE_TARGETED, 8, 0, "AdditionalDataProcessingConsent", gpc=True),
+    _state(
+        "usne", 19, _PROCESSING_NOTICES, _SALE_TARGETED, 8, 0, "AdditionalDataProcessingConsent", gpc=True
+    ),
+    _state(
+        "usnh", 20, _PROCESSING_NOTICES, _SALE_TARGETED, 8, 3, "AdditionalDataProcessingConsent", gpc=True
+    ),
+    _state(
+        "usnj", 21, _PROCESSING_NOTICES, _SALE_TARGETED, 10, 5, "AdditionalDataProcessingConsent", gpc=True
+    ),
+    _state(
+        "ustn", 22, _PROCESSING_NOTICES, _SALE_TARGETED, 8, 0, "AdditionalDataProcessingConsent", gpc=True
+    ),
+    _state(
+        "usmn", 23, _PROCESSING_NOTICES, _SALE_TARGETED, 8, 0, "AdditionalDataProcessingConsent", gpc=True
+    ),
     _mspa_first("usmd", 24, child=False, sub=GPC),
     _mspa_first("usin", 25, child=True, sub=SENSITIVE_DATA_CONSENTS),
     _mspa_first("usky", 26, child=True, sub=SENSITIVE_DATA_CONSENTS),

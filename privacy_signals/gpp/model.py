@@ -23,7 +23,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from privacy_signals.gpp.errors import GppStringError
 
@@ -41,7 +41,7 @@ class RangeEntry:
     ids: tuple[int, ...]
 
 
-FieldValue = Union[int, bool, str, dt.datetime, tuple[int, ...], tuple[bool, ...], tuple[RangeEntry, ...]]
+FieldValue = int | bool | str | dt.datetime | tuple[int, ...] | tuple[bool, ...] | tuple[RangeEntry, ...]
 Section = Mapping[str, FieldValue]
 
 
@@ -99,4 +99,4 @@ class GppModel(Mapping[str, Section]):
         return len(self._sections)
 
     def __repr__(self) -> str:
-        return f"GppModel({ {name: dict(fields) for name, fields in self._sections.items()} !r})"
+        return f"GppModel({ {name: dict(fields) for name, fields in self._sections.items()}!r})"

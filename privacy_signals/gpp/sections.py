@@ -81,7 +81,9 @@ class UspV1Section:
         completed = dict(self._defaults)
         for name, value in fields.items():
             if name not in completed:
-                raise GppStringError(f"uspv1 has no field {name!r}; its fields are {', '.join(self.field_names)}")
+                raise GppStringError(
+                    f"uspv1 has no field {name!r}; its fields are {', '.join(self.field_names)}"
+                )
             if name == "Version" and type(value) is not int:
                 raise GppStringError(f"uspv1: Version must be an integer, got {value!r}")
             if name != "Version" and not isinstance(value, str):

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from typing import cast
 
 from privacy_signals.gpp.bits import (
     bit_text,
@@ -39,7 +40,11 @@ from privacy_signals.gpp.bits import (
 )
 from privacy_signals.gpp.errors import GppStringError
 from privacy_signals.gpp.model import FieldValue, RangeEntry, Section, frozen_section
-from privacy_signals.gpp.tcfeuv2 import _pad_custom_flags, datetime_from_deciseconds, deciseconds_from_datetime
+from privacy_signals.gpp.tcfeuv2 import (
+    _pad_custom_flags,
+    datetime_from_deciseconds,
+    deciseconds_from_datetime,
+)
 
 _FALSES = tuple((False,) * n for n in range(65))
 
@@ -158,14 +163,18 @@ def _read_restrictions(bits: str, pos: int, read_range: RangeReader) -> tuple[tu
     entries = []
     for number in range(1, count + 1):
         if pos + 8 > len(bits):
-            raise GppStringError(f"tcfcav1 core segment: truncated at bit {pos} reading {_RESTRICTIONS} entry {number}")
+            raise GppStringError(
+                f"tcfcav1 core segment: truncated at bit {pos} reading {_RESTRICTIONS} entry {number}"
+            )
         key, kind = int(bits[pos : pos + 6], 2), int(bits[pos + 6 : pos + 8], 2)
         if key == 0 or kind == 3:
             raise GppStringError(
                 f"tcfcav1 core segment: {_RESTRICTIONS} entry {number} has key {key} and type {kind}; "
                 "keys are purposes 1-63 and type 3 is undefined"
             )
-        ids, pos = _read_optimized(bits, pos + 8, f"tcfcav1 core segment: {_RESTRICTIONS} entry {number}", read_range)
+        ids, pos = _read_optimized(
+            bits, pos + 8, f"tcfcav1 core segment: {_RESTRICTIONS} entry {number}", read_range
+        )
         entries.append(RangeEntry(key, kind, ids))
     return tuple(entries), pos
 
@@ -175,7 +184,12 @@ def _restrictions(entries: tuple[RangeEntry, ...], write_range: RangeWriter) -> 
         raise GppStringError(f"tcfcav1: {len(entries)} {_RESTRICTIONS} entries do not fit their count (4095)")
     parts = [f"{len(entries):012b}"]
     for number, entry in enumerate(entries, start=1):
-        if type(entry.key) is not int or not 1 <= entry.key <= 63 or type(entry.type) is not int or not 0 <= entry.type <= 2:
+        if (
+            type(entry.key) is not int
+            or not 1 <= entry.key <= 63
+            or type(entry.type) is not int
+            or not 0 <= entry.type <= 2
+        ):
             raise GppStringError(
                 f"tcfcav1: {_RESTRICTIONS} entry {number} has key {entry.key!r} and type {entry.type!r}; "
                 "keys are 1-63 and types 0-2"
@@ -208,7 +222,9 @@ def _read_segment(text: str, where: str) -> str:
 
 def _require_zero_tail(bits: str, end: int, where: str) -> None:
     if "1" in bits[end:]:
-        raise GppStringError(f"{where}: non-zero bits after the last field (bit {end} onwards); padding must be zero")
+        raise GppStringError(
+            f"{where}: non-zero bits after the last field (bit {end} onwards); padding must be zero"
+        )
 
 
 def _encoded(bits: str) -> str:
@@ -267,7 +283,9 @@ class TcfCaV1Section:
         _require_zero_tail(bits, current[1], where)
         return current[0]
 
-    def _core_fields(self, bits: str, read_range: RangeReader, where: str) -> tuple[dict[str, FieldValue], int]:
+    def _core_fields(
+        self, bits: str, read_range: RangeReader, where: str
+    ) -> tuple[dict[str, FieldValue], int]:
         fields: dict[str, FieldValue] = {}
         pos = 0
         for name, width, kind in _CORE_FIXED:
@@ -300,7 +318,9 @@ class TcfCaV1Section:
         custom = int(bits[51:57], 2)
         end = 57 + 2 * custom
         if end > len(bits):
-            raise GppStringError(f"{where}: truncated at bit 57: {custom} custom purposes need {2 * custom} bits")
+            raise GppStringError(
+                f"{where}: truncated at bit 57: {custom} custom purposes need {2 * custom} bits"
+            )
         _require_zero_tail(bits, end, where)
         return {
             "PubPurposesExpressConsent": _flags(int(bits[3:27], 2), 24),
@@ -356,8 +376,12 @@ class TcfCaV1Section:
         for name in _VENDOR_FIELDS:
             parts.append(_optimized(_ids(fields[name], name), f"tcfcav1: {name}", write_range))
         restrictions = fields[_RESTRICTIONS]
-        if not isinstance(restrictions, tuple) or not all(isinstance(entry, RangeEntry) for entry in restrictions):
-            raise GppStringError(f"tcfcav1: {_RESTRICTIONS} must hold RangeEntry values, got {restrictions!r}")
+        if not isinstance(restrictions, tuple) or not all(
+            isinstance(entry, RangeEntry) for entry in restrictions
+        ):
+            raise GppStringError(
+                f"tcfcav1: {_RESTRICTIONS} must hold RangeEntry values, got {restrictions!r}"
+            )
         parts.append(_restrictions(restrictions, write_range))
         return "".join(parts)
 
@@ -371,18 +395,24 @@ class TcfCaV1Section:
         if type(custom) is not int or not 0 <= custom <= 63:
             raise GppStringError(f"tcfcav1: NumCustomPurposes must be an integer 0-63, got {custom!r}")
         publisher = "011" + "".join(_flag_bits(fields[name], name, 24) for name in _PUBLISHER_FLAGS)
-        publisher += f"{custom:06b}" + "".join(_flag_bits(fields[name], name, custom) for name in _CUSTOM_FLAGS)
+        publisher += f"{custom:06b}" + "".join(
+            _flag_bits(fields[name], name, custom) for name in _CUSTOM_FLAGS
+        )
         segments = [_encoded(self._core_bits(fields, fibonacci_range)), _encoded(publisher)]
         disclosed = _ids(fields[_DISCLOSED], _DISCLOSED)
         if disclosed:
-            segments.append(_encoded("001" + _optimized(disclosed, f"tcfcav1: {_DISCLOSED}", fibonacci_range)))
+            segments.append(
+                _encoded("001" + _optimized(disclosed, f"tcfcav1: {_DISCLOSED}", fibonacci_range))
+            )
         return ".".join(segments)
 
     def complete(self, fields: Mapping[str, object]) -> Section:
         completed = dict(_DEFAULTS)
         for name, value in fields.items():
             if name not in completed:
-                raise GppStringError(f"tcfcav1 has no field {name!r}; its fields are {', '.join(FIELD_NAMES)}")
+                raise GppStringError(
+                    f"tcfcav1 has no field {name!r}; its fields are {', '.join(FIELD_NAMES)}"
+                )
             completed[name] = _shaped(name, value)
         created, last_updated = fields.get("Created"), fields.get("LastUpdated")
         if created is None and last_updated is None:
@@ -398,14 +428,16 @@ class TcfCaV1Section:
         return frozen_section(completed)
 
 
-def _ids(value: FieldValue, field: str) -> tuple[int, ...]:
+def _ids(value: object, field: str) -> tuple[int, ...]:
     if not isinstance(value, tuple) or not all(type(number) is int for number in value):
         raise GppStringError(f"tcfcav1: {field} must be a list of vendor ids, got {value!r}")
-    return value  # type: ignore[return-value]
+    return cast("tuple[int, ...]", value)
 
 
 def _sorted_ids(value: object, field: str) -> tuple[int, ...]:
-    if not isinstance(value, (list, tuple, set, frozenset)) or not all(type(number) is int for number in value):
+    if not isinstance(value, (list, tuple, set, frozenset)) or not all(
+        type(number) is int for number in value
+    ):
         raise GppStringError(f"tcfcav1: {field} must be a list of integers, got {value!r}")
     return tuple(sorted(set(value)))
 
@@ -448,8 +480,12 @@ def _shaped(name: str, value: object) -> FieldValue:
             else:
                 raise GppStringError(f"tcfcav1: {_RESTRICTIONS} entry {number} must have key, type and ids")
             if type(key) is not int or type(kind_value) is not int:
-                raise GppStringError(f"tcfcav1: {_RESTRICTIONS} entry {number}: key and type must be integers")
-            entries.append(RangeEntry(key, kind_value, _sorted_ids(ids, f"{_RESTRICTIONS} entry {number} ids")))
+                raise GppStringError(
+                    f"tcfcav1: {_RESTRICTIONS} entry {number}: key and type must be integers"
+                )
+            entries.append(
+                RangeEntry(key, kind_value, _sorted_ids(ids, f"{_RESTRICTIONS} entry {number} ids"))
+            )
         return tuple(entries)
     if type(value) is not int:
         raise GppStringError(f"tcfcav1: {name} must be an integer, got {value!r}")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from typing import cast
 
 from privacy_signals.gpp.errors import GppStringError
 from privacy_signals.gpp.model import FieldValue, RangeEntry, Section, frozen_section
@@ -89,7 +90,11 @@ BITFIELDS = {
 ID_LIST_FIELDS = ("VendorConsents", "VendorLegitimateInterests", "VendorsAllowed", "VendorsDisclosed")
 RESTRICTIONS_FIELD = "PublisherRestrictions"
 #: Segment type fields and the only value each may hold.
-SEGMENT_TYPES = {"PublisherPurposesSegmentType": 3, "VendorsAllowedSegmentType": 2, "VendorsDisclosedSegmentType": 1}
+SEGMENT_TYPES = {
+    "PublisherPurposesSegmentType": 3,
+    "VendorsAllowedSegmentType": 2,
+    "VendorsDisclosedSegmentType": 1,
+}
 
 FIELD_NAMES = (
     "Version",
@@ -188,7 +193,9 @@ class TcfEuV2Section:
             completed["Created"] = completed["LastUpdated"]
         elif last_updated is None:
             completed["LastUpdated"] = completed["Created"]
-        _pad_custom_flags(completed, "NumCustomPurposes", ("PublisherCustomConsents", "PublisherCustomLegitimateInterests"))
+        _pad_custom_flags(
+            completed, "NumCustomPurposes", ("PublisherCustomConsents", "PublisherCustomLegitimateInterests")
+        )
         return frozen_section(completed)
 
 
@@ -201,7 +208,7 @@ def _pad_custom_flags(fields: dict[str, FieldValue], count_field: str, flag_fiel
     for name in flag_fields:
         flags = fields[name]
         if isinstance(flags, tuple) and len(flags) < count:
-            fields[name] = flags + _FALSES[count - len(flags)]
+            fields[name] = cast("tuple[bool, ...]", flags) + _FALSES[count - len(flags)]
 
 
 def _fields(model: TCModel) -> Section:
@@ -227,7 +234,11 @@ def _fields(model: TCModel) -> Section:
             "VendorConsents": tuple(sorted(model.vendor_consents)),
             "VendorLegitimateInterests": tuple(sorted(model.vendor_legitimate_interests)),
             "PublisherRestrictions": tuple(
-                RangeEntry(restriction.purpose_id, restriction.restriction_type, tuple(sorted(restriction.vendor_ids)))
+                RangeEntry(
+                    restriction.purpose_id,
+                    restriction.restriction_type,
+                    tuple(sorted(restriction.vendor_ids)),
+                )
                 for restriction in model.publisher_restrictions
             ),
             "PublisherPurposesSegmentType": 3,
@@ -235,7 +246,9 @@ def _fields(model: TCModel) -> Section:
             "PublisherLegitimateInterests": _flags(model.publisher_legitimate_interests, 24),
             "NumCustomPurposes": num_custom,
             "PublisherCustomConsents": _flags(model.publisher_custom_consents, num_custom),
-            "PublisherCustomLegitimateInterests": _flags(model.publisher_custom_legitimate_interests, num_custom),
+            "PublisherCustomLegitimateInterests": _flags(
+                model.publisher_custom_legitimate_interests, num_custom
+            ),
             "VendorsAllowedSegmentType": 2,
             "VendorsAllowed": tuple(sorted(model.vendors_allowed or ())),
             "VendorsDisclosedSegmentType": 1,
@@ -279,8 +292,12 @@ def _tc_model(fields: Section) -> TCModel:
     num_custom = fields["NumCustomPurposes"]
     assert isinstance(num_custom, int)
     restrictions = fields[RESTRICTIONS_FIELD]
-    if not isinstance(restrictions, tuple) or not all(isinstance(entry, RangeEntry) for entry in restrictions):
-        raise GppStringError(f"tcfeuv2: {RESTRICTIONS_FIELD} must hold RangeEntry values, got {restrictions!r}")
+    if not isinstance(restrictions, tuple) or not all(
+        isinstance(entry, RangeEntry) for entry in restrictions
+    ):
+        raise GppStringError(
+            f"tcfeuv2: {RESTRICTIONS_FIELD} must hold RangeEntry values, got {restrictions!r}"
+        )
     return TCModel(
         created=deciseconds_from_datetime(created),
         last_updated=deciseconds_from_datetime(last_updated),
@@ -303,7 +320,8 @@ def _tc_model(fields: Section) -> TCModel:
         vendor_consents=_id_set(fields, "VendorConsents"),
         vendor_legitimate_interests=_id_set(fields, "VendorLegitimateInterests"),
         publisher_restrictions=tuple(
-            PublisherRestriction(entry.key, entry.type, frozenset(entry.ids)) for entry in restrictions
+            PublisherRestriction(entry.key, entry.type, frozenset(entry.ids))
+            for entry in cast("tuple[RangeEntry, ...]", restrictions)
         ),
         vendors_disclosed=_id_set(fields, "VendorsDisclosed"),
         publisher_consents=_ids_of(fields["PublisherConsents"], "PublisherConsents", 24),
@@ -311,7 +329,9 @@ def _tc_model(fields: Section) -> TCModel:
             fields["PublisherLegitimateInterests"], "PublisherLegitimateInterests", 24
         ),
         num_custom_purposes=num_custom,
-        publisher_custom_consents=_ids_of(fields["PublisherCustomConsents"], "PublisherCustomConsents", num_custom),
+        publisher_custom_consents=_ids_of(
+            fields["PublisherCustomConsents"], "PublisherCustomConsents", num_custom
+        ),
         publisher_custom_legitimate_interests=_ids_of(
             fields["PublisherCustomLegitimateInterests"], "PublisherCustomLegitimateInterests", num_custom
         ),
@@ -378,7 +398,7 @@ def _sorted_ids(value: object, name: str) -> tuple[int, ...]:
     ids = _iterable(value, name)
     if not all(type(number) is int for number in ids):
         raise GppStringError(f"tcfeuv2: {name} must be a list of integers, got {value!r}")
-    return tuple(sorted(set(ids)))  # type: ignore[type-var]
+    return tuple(sorted(set(cast("Iterable[int]", ids))))
 
 
 def _range_entry(entry: object, number: int) -> RangeEntry:

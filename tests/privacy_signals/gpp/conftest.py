@@ -46,7 +46,7 @@ class Reference:
         node = shutil.which("node")
         assert node, "node is required: the cross-check runs the IAB reference library"
         assert (REPO_ROOT / "node_modules" / "@iabgpp" / "cmpapi").is_dir(), "run `npm install` first"
-        self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
+        self.process = subprocess.Popen(
             [node, str(REFERENCE_SCRIPT), "serve"],
             cwd=REPO_ROOT,
             stdin=subprocess.PIPE,
@@ -73,7 +73,8 @@ class Batch:
     def __init__(self, process: subprocess.Popen[str], requests: list[dict[str, Any]]) -> None:
         self.answers: list[dict[str, Any]] = []
         payload = "".join(canonical_line(request) + "\n" for request in requests)
-        assert process.stdin is not None and process.stdout is not None
+        assert process.stdin is not None
+        assert process.stdout is not None
         stdin, stdout = process.stdin, process.stdout
 
         def write() -> None:
@@ -362,4 +363,3 @@ def raw_section_texts() -> Callable[[str, int, int], list[str]]:
         return [text for text in texts if text is not None]
 
     return make
-

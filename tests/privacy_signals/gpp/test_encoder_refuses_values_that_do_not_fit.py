@@ -40,7 +40,11 @@ DAY = dt.datetime(2026, 1, 13, tzinfo=dt.UTC)
         ("tcfeuv2", {"PurposeConsents": [True] * 25}, "has 25 values; the field holds 24"),
         ("tcfeuv2", {"NumCustomPurposes": 2, "PublisherCustomConsents": [True] * 3}, "at most 2"),
         ("tcfeuv2", {"PublisherRestrictions": [RangeEntry(0, 1, (1,))]}, "key 0 is not 1-63"),
-        ("tcfeuv2", {"PublisherRestrictions": [{"key": 1, "type": 3, "ids": [1]}]}, "type 3 is not 0, 1 or 2"),
+        (
+            "tcfeuv2",
+            {"PublisherRestrictions": [{"key": 1, "type": 3, "ids": [1]}]},
+            "type 3 is not 0, 1 or 2",
+        ),
         ("tcfeuv2", {"Created": "2026-01-13"}, "Created must be a datetime"),
         ("tcfeuv2", {"Version": 1}, "only Version 2 can be encoded"),
         ("tcfcav1", {"PubRestrictions": [{"key": 64, "type": 1, "ids": [1]}]}, "keys are 1-63"),
@@ -74,7 +78,8 @@ def test_missing_fields_take_the_reference_defaults() -> None:
     assert fields["Created"] == fields["LastUpdated"] == DAY
     undated = GppModel({"tcfeuv2": {}})["tcfeuv2"]["Created"]
     assert isinstance(undated, dt.datetime)
-    assert undated.time() == dt.time(0) and undated.date() == dt.datetime.now(dt.UTC).date()
+    assert undated.time() == dt.time(0)
+    assert undated.date() == dt.datetime.now(dt.UTC).date()
 
 
 def test_sections_are_written_in_id_order_whatever_the_order_given() -> None:
@@ -83,9 +88,18 @@ def test_sections_are_written_in_id_order_whatever_the_order_given() -> None:
 
 
 def test_short_lists_are_padded_like_the_reference_and_version_1_keeps_12_entries() -> None:
-    assert GppModel({"usca": {"SensitiveDataProcessing": [2]}})["usca"]["SensitiveDataProcessing"] == (2,) + (0,) * 8
+    assert (
+        GppModel({"usca": {"SensitiveDataProcessing": [2]}})["usca"]["SensitiveDataProcessing"]
+        == (2,) + (0,) * 8
+    )
     version_1 = GppModel(
-        {"usnat": {"Version": 1, "SensitiveDataProcessing": [1] * 16, "KnownChildSensitiveDataConsents": [1] * 3}}
+        {
+            "usnat": {
+                "Version": 1,
+                "SensitiveDataProcessing": [1] * 16,
+                "KnownChildSensitiveDataConsents": [1] * 3,
+            }
+        }
     )["usnat"]
     assert version_1["SensitiveDataProcessing"] == (1,) * 12
     assert encode_section("usnat", version_1) == "BAAAVVVVUQA.QA"

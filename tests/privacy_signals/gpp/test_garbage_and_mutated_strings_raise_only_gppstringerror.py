@@ -4,6 +4,7 @@ and whatever it decodes, it encodes back to a string that decodes to the same mo
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 from pathlib import Path
@@ -66,10 +67,8 @@ def test_random_base64url_with_separators(text: str) -> None:
 @given(st.sampled_from(sorted(SECTION_IDS)), st.text(alphabet=BASE64URL + ".", min_size=1, max_size=120))
 def test_random_section_text_behind_a_valid_header(name: str, text: str) -> None:
     decode_and_round_trip(f"{HEADERS[name]}~{text}")
-    try:
+    with contextlib.suppress(GppStringError):
         decode_section(name, text)
-    except GppStringError:
-        pass
 
 
 @settings(max_examples=300, deadline=None)
@@ -103,15 +102,19 @@ def test_mutations_and_truncations_of_every_reference_vector() -> None:
             decode_and_round_trip(original[:cut])
 
 
+def decode_section_of_usnat(value: Any) -> Any:
+    return decode_section("usnat", value)
+
+
 def test_non_text_input_is_the_codecs_error() -> None:
     for value in (None, b"DBABLA~CAAAAAAAAABA.QA", 42, ["DBAA"]):
         assert decoded_or_none(value) is None
-        for call in (lambda: decode_section("usnat", value), lambda: encode(value)):  # type: ignore[arg-type]
+        for call in (decode_section_of_usnat, encode):
             try:
-                call()
+                call(value)
             except GppStringError:
                 continue
-            raise AssertionError(f"{value!r} was accepted")
+            raise AssertionError(f"{value!r} was accepted by {call.__name__}")
 
 
 JUNK = st.one_of(

@@ -23,7 +23,10 @@ def _memos() -> dict[str, dict[object, object]]:
 def test_distinct_sections_do_not_accumulate() -> None:
     for sale in range(3):
         for number in range(MAX_ENTRIES + 50):
-            fields = {"SaleOptOut": sale, "SensitiveDataProcessing": [int(d) for d in f"{number:012b}".replace("1", "2")]}
+            fields = {
+                "SaleOptOut": sale,
+                "SensitiveDataProcessing": [int(d) for d in f"{number:012b}".replace("1", "2")],
+            }
             decode(encode({"usnat": fields, "usca": {"SaleOptOut": sale}}))
     for memo in _memos().values():
         if isinstance(memo, Memo):
@@ -34,7 +37,10 @@ def test_distinct_sections_do_not_accumulate() -> None:
 def test_clear_caches_forgets_every_memo() -> None:
     gpp_string = encode(
         {
-            "tcfeuv2": {"Created": __import__("datetime").datetime(2026, 1, 1), "VendorConsents": list(range(1, 400, 3))},
+            "tcfeuv2": {
+                "Created": __import__("datetime").datetime(2026, 1, 1),
+                "VendorConsents": list(range(1, 400, 3)),
+            },
             "usnat": {"SaleOptOut": 1},
         }
     )

@@ -128,14 +128,18 @@ def test_decode_vectors_decode_to_the_librarys_values(vector: dict[str, Any]) ->
         assert list(model.section_ids) == vector["sectionIds"]
         assert set(model) == set(vector["decodedByLibrary"])
         for name, library in vector["decodedByLibrary"].items():
-            _assert_matches_library(_library_fields(name, model[name]), library, f"vector {vector['id']} {name}")
+            _assert_matches_library(
+                _library_fields(name, model[name]), library, f"vector {vector['id']} {name}"
+            )
     else:
         section = vector["section"]
         ours = _library_fields(section, decode_section(section, text))
         _assert_matches_library(ours, vector["decodedByLibrary"], f"vector {vector['id']} {section}")
     for expected in vector["expectedFields"]:
-        fields = decode(text)[expected["section"]] if vector["isFullGppString"] else decode_section(
-            expected["section"], text
+        fields = (
+            decode(text)[expected["section"]]
+            if vector["isFullGppString"]
+            else decode_section(expected["section"], text)
         )
         value = value_to_json(fields[expected["field"]])
         if "index" in expected:
@@ -147,12 +151,15 @@ def test_decode_vectors_decode_to_the_librarys_values(vector: dict[str, Any]) ->
 def test_invalid_vectors_raise_the_codecs_error(vector: dict[str, Any]) -> None:
     assert vector["libraryThrows"]
     with pytest.raises(GppStringError):
-        if vector["isFullGppString"]:
-            decode(vector["string"])
-        elif vector["section"] == "header":
-            decode_header(vector["string"])
-        else:
-            decode_section(vector["section"], vector["string"])
+        _decode_vector(vector)
+
+
+def _decode_vector(vector: dict[str, Any]) -> object:
+    if vector["isFullGppString"]:
+        return decode(vector["string"])
+    if vector["section"] == "header":
+        return decode_header(vector["string"])
+    return decode_section(vector["section"], vector["string"])
 
 
 def test_legacy_tcfcav1_strings_decode_and_reencode_in_the_current_form() -> None:
