@@ -15,6 +15,7 @@ codec accepts any number of padding bits as long as they are all zero.
 from __future__ import annotations
 
 import binascii
+from bisect import bisect_right
 
 from privacy_signals.gpp.errors import GppStringError
 
@@ -88,37 +89,57 @@ def bit_text(value: int, nbits: int) -> str:
     return format(value, "b").zfill(nbits)
 
 
+def _zeckendorf_code(number: int) -> str:
+    """The Fibonacci code of `number` >= 1, computed: Zeckendorf bits for weights 1, 2, 3, 5, ...
+    (position 0 first), then a closing '1', so every code ends in the only "11" it holds."""
+    top = bisect_right(FIBONACCI, number) - 1
+    code = ["0"] * (top + 2)
+    code[top + 1] = "1"
+    position = top
+    while number:
+        if FIBONACCI[position] <= number:
+            code[position] = "1"
+            number -= FIBONACCI[position]
+            position -= 2  # Zeckendorf: no two consecutive weights
+        else:
+            position -= 1
+    return "".join(code)
+
+
+# Ids and id offsets in GPP strings are small (section ids, vendor ids up to a few thousand), so
+# the codes of 1..4095 and their values are tabulated once, at import: a constant table of the
+# encoding (like a popcount table), not a memo of inputs, which is why clear_caches leaves it.
+_CODE_TABLE_SIZE = 4096
+_CODES = ("", *(_zeckendorf_code(number) for number in range(1, _CODE_TABLE_SIZE)))
+_VALUES = {code: number for number, code in enumerate(_CODES) if number}
+
+
 def fibonacci_code(number: int) -> str:
-    """The Fibonacci code of `number` >= 1: Zeckendorf bits for weights 1, 2, 3, 5, ... then a
-    closing '1', so every code ends in the only "11" it holds (spec: "About Fibonacci Encoding")."""
+    """The Fibonacci code of `number` >= 1 (spec: "About Fibonacci Encoding")."""
+    if 0 < number < _CODE_TABLE_SIZE:
+        return _CODES[number]
     if number < 1:
         raise GppStringError(f"Fibonacci coding needs a number of at least 1, got {number}")
     if number >= FIBONACCI[-1]:
         raise GppStringError(f"{number} is too large for a Fibonacci-coded field")
-    top = 0
-    while FIBONACCI[top + 1] <= number:
-        top += 1
-    code = ["0"] * (top + 2)
-    code[top + 1] = "1"
-    for position in range(top, -1, -1):
-        if FIBONACCI[position] <= number:
-            code[position] = "1"
-            number -= FIBONACCI[position]
-    return "".join(code)
+    return _zeckendorf_code(number)
 
 
 def read_fibonacci(bits: str, pos: int, field: str) -> tuple[int, int]:
     """The Fibonacci-coded number starting at `pos` and the position after its closing "11"."""
-    end = bits.find("11", pos)
-    if end < 0:
+    end = bits.find("11", pos) + 2
+    if end < 2:
         raise GppStringError(f"{field}: truncated at bit {pos} reading a Fibonacci-coded number")
-    if end - pos >= len(FIBONACCI):
+    number = _VALUES.get(bits[pos:end])
+    if number is not None:
+        return number, end
+    if end - pos > len(FIBONACCI):
         raise GppStringError(f"{field}: the Fibonacci-coded number at bit {pos} is too large")
     number = 0
-    for offset, bit in enumerate(bits[pos : end + 1]):
+    for offset, bit in enumerate(bits[pos : end - 1]):
         if bit == "1":
             number += FIBONACCI[offset]
-    return number, end + 2
+    return number, end
 
 
 def read_fibonacci_range(bits: str, pos: int, highest: int, field: str) -> tuple[list[int], int]:

@@ -88,7 +88,7 @@ class Layout:
     """The bits of one segment, with every field's position precomputed so that decoding is one
     shift and mask per value of the segment's int."""
 
-    __slots__ = ("bits", "fields", "names", "plan")
+    __slots__ = ("bits", "fields", "names", "pack_plan", "plan")
 
     def __init__(self, fields: Sequence[Field]) -> None:
         self.fields = tuple(fields)
@@ -103,6 +103,10 @@ class Layout:
             item_shifts = tuple(self.bits - start - field.width * (k + 1) for k in range(field.count))
             plan.append((self.bits - end, mask, item_shifts, field.boolean))
         self.plan = tuple(plan)
+        self.pack_plan = tuple(
+            (field.name, field.width, field.count, field.low, field.high, field.boolean)
+            for field in self.fields
+        )
 
     def cut(self, value: int) -> list[FieldValue]:
         """Field values of the layout's bits given as one int."""
@@ -145,32 +149,46 @@ class Layout:
         return value >> spare
 
     def pack(self, fields: Section, where: str) -> int:
-        """The layout's bits of `fields`, each value checked against its field's range."""
+        """The layout's bits of `fields`, each value checked against its field's range (inline:
+        this loop is most of an uncached encode)."""
         packed = 0
-        for field in self.fields:
-            value = fields[field.name]
-            if field.count:
-                items = value if isinstance(value, tuple) else ()
-                if len(items) > field.count:
-                    raise GppStringError(
-                        f"{where}: {field.name} has {len(items)} values; the field holds {field.count}"
-                    )
-                for item in chain(items, (0,) * (field.count - len(items))):
-                    packed = packed << field.width | _checked(item, field, where)
+        for name, width, count, low, high, is_boolean in self.pack_plan:
+            value = fields[name]
+            if count:
+                if type(value) is not tuple or len(value) > count:
+                    raise _misfit(self.fields, name, value, where)
+                for item in value:
+                    if type(item) is not int or not low <= item <= high:
+                        raise _misfit(self.fields, name, item, where, item=True)
+                    packed = packed << width | item
+                packed <<= width * (count - len(value))
+            elif is_boolean:
+                if value is True:
+                    packed = packed << 1 | 1
+                elif value is False:
+                    packed <<= 1
+                else:
+                    raise _misfit(self.fields, name, value, where)
+            elif type(value) is int and low <= value <= high:
+                packed = packed << width | value
             else:
-                packed = packed << field.width | _checked(value, field, where)
+                raise _misfit(self.fields, name, value, where)
         return packed
 
 
-def _checked(value: object, field: Field, where: str) -> int:
+def _misfit(
+    fields: tuple[Field, ...], name: str, value: object, where: str, item: bool = False
+) -> GppStringError:
+    """The error for a value (or, with `item`, one list item) of field `name` that does not fit."""
+    field = next(field for field in fields if field.name == name)
+    if field.count and not item:
+        if isinstance(value, tuple):
+            return GppStringError(f"{where}: {name} has {len(value)} values; the field holds {field.count}")
+        return GppStringError(f"{where}: {name} must be a list of integers, got {value!r}")
     if field.boolean:
-        if type(value) is not bool:
-            raise GppStringError(f"{where}: {field.name} must be true or false, got {value!r}")
-        return int(value)
-    if type(value) is not int or not field.low <= value <= field.high:
-        allowed = f"{field.low}-{field.high}" if field.low != field.high else str(field.low)
-        raise GppStringError(f"{where}: {field.name} must be an integer {allowed}, got {value!r}")
-    return value
+        return GppStringError(f"{where}: {name} must be true or false, got {value!r}")
+    allowed = f"{field.low}-{field.high}" if field.low != field.high else str(field.low)
+    return GppStringError(f"{where}: {name} must be an integer {allowed}, got {value!r}")
 
 
 @dataclass(frozen=True, slots=True)

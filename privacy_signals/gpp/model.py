@@ -49,6 +49,19 @@ def frozen_section(fields: dict[str, FieldValue]) -> Section:
     return MappingProxyType(fields)
 
 
+#: The section codecs by API prefix; sections.py fills it when it is imported (which the package
+#: does before any model can be built), so this module need not import it.
+CODECS: dict[str, SectionCodec] = {}
+
+
+def codec_named(name: str) -> SectionCodec:
+    codec = CODECS.get(name) if isinstance(name, str) else None
+    if codec is None:
+        known = ", ".join(sorted(CODECS, key=lambda known_name: CODECS[known_name].id))
+        raise GppStringError(f"unknown section {name!r}; the codec reads {known}")
+    return codec
+
+
 class GppModel(Mapping[str, Section]):
     """The sections of one GPP string, by API prefix, in section-id order.
 
@@ -62,8 +75,6 @@ class GppModel(Mapping[str, Section]):
     _sections: dict[str, Section]
 
     def __init__(self, sections: Mapping[str, Mapping[str, object]] | None = None) -> None:
-        from privacy_signals.gpp.sections import codec_named
-
         if sections is None:
             sections = {}
         if not isinstance(sections, Mapping):
@@ -73,7 +84,8 @@ class GppModel(Mapping[str, Section]):
             if not isinstance(fields, Mapping):
                 raise GppStringError(f"section {name!r}: fields must be a mapping, got {fields!r}")
             codecs.append((codec_named(name), fields))
-        codecs.sort(key=lambda pair: pair[0].id)
+        if len(codecs) > 1:
+            codecs.sort(key=_by_id)
         self._sections = {codec.name: codec.complete(fields) for codec, fields in codecs}
 
     @classmethod
@@ -85,9 +97,7 @@ class GppModel(Mapping[str, Section]):
 
     @property
     def section_ids(self) -> tuple[int, ...]:
-        from privacy_signals.gpp.sections import codec_named
-
-        return tuple(codec_named(name).id for name in self._sections)
+        return tuple([CODECS[name].id for name in self._sections])
 
     def __getitem__(self, name: str) -> Section:
         return self._sections[name]
@@ -100,3 +110,7 @@ class GppModel(Mapping[str, Section]):
 
     def __repr__(self) -> str:
         return f"GppModel({ {name: dict(fields) for name, fields in self._sections.items()}!r})"
+
+
+def _by_id(pair: tuple[SectionCodec, Mapping[str, object]]) -> int:
+    return pair[0].id

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol
 
+from privacy_signals.gpp import model
 from privacy_signals.gpp.errors import GppStringError
 from privacy_signals.gpp.fixed import FIXED_SECTIONS
-from privacy_signals.gpp.model import FieldValue, Section, frozen_section
+from privacy_signals.gpp.model import FieldValue, Section, codec_named, frozen_section
 from privacy_signals.gpp.tcfcav1 import TCFCAV1
 from privacy_signals.gpp.tcfeuv2 import TCFEUV2
 
@@ -97,6 +98,7 @@ USPV1 = UspV1Section()
 SECTIONS: tuple[SectionCodec, ...] = (TCFEUV2, TCFCAV1, USPV1, *FIXED_SECTIONS)
 BY_ID: dict[int, SectionCodec] = {codec.id: codec for codec in SECTIONS}
 BY_NAME: dict[str, SectionCodec] = {codec.name: codec for codec in SECTIONS}
+model.CODECS.update(BY_NAME)
 #: Highest section id this codec reads.
 HIGHEST_ID = max(BY_ID)
 
@@ -108,18 +110,12 @@ UNSUPPORTED = {
 }
 
 
-def codec_named(name: str) -> SectionCodec:
-    codec = BY_NAME.get(name) if isinstance(name, str) else None
-    if codec is None:
-        raise GppStringError(
-            f"unknown section {name!r}; the codec reads {', '.join(codec.name for codec in SECTIONS)}"
-        )
-    return codec
-
-
 def codec_with_id(section_id: int) -> SectionCodec:
     codec = BY_ID.get(section_id)
     if codec is None:
         reason = UNSUPPORTED.get(section_id, "not a section id of the GPP specification")
         raise GppStringError(f"section id {section_id} is not supported: {reason}")
     return codec
+
+
+__all__ = ["BY_ID", "BY_NAME", "HIGHEST_ID", "SECTIONS", "SectionCodec", "codec_named", "codec_with_id"]
