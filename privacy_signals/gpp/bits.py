@@ -152,42 +152,64 @@ def read_fibonacci_range(bits: str, pos: int, highest: int, field: str) -> tuple
     pos += 12
     ids: list[int] = []
     last = 0
+    size = len(bits)
+    find = bits.find
+    values = _VALUES
     for number in range(1, count + 1):
-        if pos >= len(bits):
+        if pos >= size:
             raise GppStringError(f"{field}: truncated at bit {pos} reading entry {number} of {count}")
         is_group = bits[pos] == "1"
-        offset, pos = read_fibonacci(bits, pos + 1, f"{field} entry {number}")
+        # The table lookups inline: a function call per code would double the cost of a range.
+        code_end = find("11", pos + 1) + 2
+        offset = values.get(bits[pos + 1 : code_end]) if code_end > 1 else None
+        if offset is None:
+            offset, code_end = read_fibonacci(bits, pos + 1, f"{field} entry {number}")
+        pos = code_end
         start = last + offset
         end = start
         if is_group:
-            length, pos = read_fibonacci(bits, pos, f"{field} entry {number}")
+            code_end = find("11", pos) + 2
+            length = values.get(bits[pos:code_end]) if code_end > 1 else None
+            if length is None:
+                length, code_end = read_fibonacci(bits, pos, f"{field} entry {number}")
+            pos = code_end
             end = start + length
         if end > highest:
             raise GppStringError(
                 f"{field}: entry {number} reaches id {end}; the highest allowed is {highest}"
             )
-        ids.extend(range(start, end + 1))
+        if is_group:
+            ids.extend(range(start, end + 1))
+        else:
+            ids.append(start)
         last = end
     return ids, pos
 
 
 def fibonacci_range(ids: list[int]) -> str:
     """The Range(Fibonacci) bits of ascending, distinct ids >= 1 (consecutive ids form groups)."""
-    parts = [format(0, "012b")]
+    codes = _CODES
+    table = _CODE_TABLE_SIZE
+    parts = [""]
+    append = parts.append
     groups = 0
     last = 0
     index = 0
-    while index < len(ids):
-        start = ids[index]
-        while index + 1 < len(ids) and ids[index + 1] == ids[index] + 1:
-            index += 1
-        end = ids[index]
+    count = len(ids)
+    while index < count:
+        start = end = ids[index]
         index += 1
+        while index < count and ids[index] == end + 1:
+            end += 1
+            index += 1
         groups += 1
+        step = start - last
+        code = codes[step] if 0 < step < table else fibonacci_code(step)
         if end == start:
-            parts.append("0" + fibonacci_code(start - last))
+            append("0" + code)
         else:
-            parts.append("1" + fibonacci_code(start - last) + fibonacci_code(end - start))
+            length = end - start
+            append("1" + code + (codes[length] if length < table else fibonacci_code(length)))
         last = end
     if groups > 0xFFF:
         raise GppStringError(f"{groups} groups of ids do not fit a range's NumEntries (at most 4095)")

@@ -26,7 +26,7 @@ from typing import cast
 
 from privacy_signals.gpp.bits import compressed_length, int_to_text, text_to_int
 from privacy_signals.gpp.errors import GppStringError
-from privacy_signals.gpp.model import FieldValue, Section, frozen_section
+from privacy_signals.gpp.model import FieldValue, Section, all_of_type, frozen_section
 
 #: Longest segment of a fixed-width section accepted, in characters. The longest core needs 12
 #: (usnat); the rest of this allowance can only be zero padding.
@@ -246,14 +246,13 @@ class FixedSection:
         self._sub_defaults = (
             tuple(field.default_value() for field in sub.layout.fields) if sub is not None else ()
         )
-        self._list_lengths = {
-            field.name: field.count
+        # Field name -> 0 (an integer), -1 (a boolean) or the length of a list.
+        self._shapes = {
+            field.name: -1 if field.boolean else field.count
             for field in chain(self.core.fields, sub.layout.fields if sub else ())
-            if field.count
         }
-        self._booleans = frozenset(
-            field.name for field in chain(self.core.fields, sub.layout.fields if sub else ()) if field.boolean
-        ) | ({sub.included_field} if sub else set())
+        if sub is not None:
+            self._shapes[sub.included_field] = -1
 
     def where(self, segment: str) -> str:
         return f"{self.name} {segment} segment"
@@ -328,31 +327,34 @@ class FixedSection:
         """Every field, the given ones first checked for name and shape; lists shorter than the
         field are padded with 0 (as the reference does), longer ones refused."""
         completed = dict(self.defaults)
+        shapes = self._shapes
         for field_name, value in fields.items():
-            if field_name not in completed:
+            shape = shapes.get(field_name)
+            if shape is None:
                 raise GppStringError(
                     f"{self.name} has no field {field_name!r}; its fields are {', '.join(self.field_names)}"
                 )
-            completed[field_name] = self._shaped(field_name, value)
+            if shape == 0:
+                if type(value) is not int:
+                    raise GppStringError(f"{self.name}: {field_name} must be an integer, got {value!r}")
+            elif shape < 0:
+                if type(value) is not bool:
+                    raise GppStringError(f"{self.name}: {field_name} must be true or false, got {value!r}")
+            else:
+                if not isinstance(value, (list, tuple)) or not all_of_type(value, int):
+                    raise GppStringError(
+                        f"{self.name}: {field_name} must be a list of integers, got {value!r}"
+                    )
+                if len(value) != shape:
+                    if len(value) > shape:
+                        raise GppStringError(
+                            f"{self.name}: {field_name} has {len(value)} values; the field holds {shape}"
+                        )
+                    value = tuple(value) + (0,) * (shape - len(value))
+                elif type(value) is not tuple:
+                    value = tuple(value)
+            completed[field_name] = value
         return frozen_section(completed)
-
-    def _shaped(self, field_name: str, value: object) -> FieldValue:
-        count = self._list_lengths.get(field_name)
-        if count is not None:
-            if not isinstance(value, (list, tuple)) or not all(type(item) is int for item in value):
-                raise GppStringError(f"{self.name}: {field_name} must be a list of integers, got {value!r}")
-            if len(value) > count:
-                raise GppStringError(
-                    f"{self.name}: {field_name} has {len(value)} values; the field holds {count}"
-                )
-            return tuple(value) + (0,) * (count - len(value))
-        if field_name in self._booleans:
-            if type(value) is not bool:
-                raise GppStringError(f"{self.name}: {field_name} must be true or false, got {value!r}")
-            return value
-        if type(value) is not int:
-            raise GppStringError(f"{self.name}: {field_name} must be an integer, got {value!r}")
-        return value
 
 
 def _text(value: int, nbits: int) -> str:

@@ -20,10 +20,10 @@ can be changed in place: build a new model from a changed copy, e.g.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from privacy_signals.gpp.errors import GppStringError
 
@@ -43,6 +43,18 @@ class RangeEntry:
 
 FieldValue = int | bool | str | dt.datetime | tuple[int, ...] | tuple[bool, ...] | tuple[RangeEntry, ...]
 Section = Mapping[str, FieldValue]
+
+
+def all_of_type(values: Iterable[object], kind: type) -> bool:
+    """Whether every value is exactly of type `kind` (bool is not int here), at C speed."""
+    return set(map(type, values)) <= {kind}
+
+
+def uppercase_letters(code: object, length: int = 2) -> TypeGuard[str]:
+    """Whether `code` is `length` ASCII letters A-Z."""
+    return (
+        isinstance(code, str) and len(code) == length and code.isascii() and code.isalpha() and code.isupper()
+    )
 
 
 def frozen_section(fields: dict[str, FieldValue]) -> Section:

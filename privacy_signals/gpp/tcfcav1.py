@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from itertools import compress
 from typing import cast
 
 from privacy_signals.gpp.bits import (
@@ -39,7 +40,14 @@ from privacy_signals.gpp.bits import (
     text_to_int,
 )
 from privacy_signals.gpp.errors import GppStringError
-from privacy_signals.gpp.model import FieldValue, RangeEntry, Section, frozen_section
+from privacy_signals.gpp.model import (
+    FieldValue,
+    RangeEntry,
+    Section,
+    all_of_type,
+    frozen_section,
+    uppercase_letters,
+)
 from privacy_signals.gpp.tcfeuv2 import (
     _pad_custom_flags,
     datetime_from_deciseconds,
@@ -138,7 +146,7 @@ def _read_optimized(bits: str, pos: int, field: str, read_range: RangeReader) ->
     if stop > len(bits):
         raise GppStringError(f"{field}: truncated at bit {pos + 17}: the bitfield needs {max_id} bits")
     field_bits = bits[pos + 17 : stop]
-    return tuple(index for index, bit in enumerate(field_bits, start=1) if bit == "1"), stop
+    return tuple(compress(range(1, max_id + 1), map(_IS_ONE, field_bits))), stop
 
 
 def _optimized(ids: tuple[int, ...], field: str, write_range: RangeWriter) -> str:
@@ -205,14 +213,18 @@ def _letters_value(value: int) -> str:
     return letters.strip()
 
 
+_IS_ONE = "1".__eq__
+_BIT_OF_FLAG = {True: "1", False: "0"}
+
+
 def _flags(value: int, width: int) -> tuple[bool, ...]:
-    return tuple(value >> (width - 1 - index) & 1 == 1 for index in range(width))
+    return tuple(map(_IS_ONE, format(value, f"0{width}b")))
 
 
 def _flag_bits(flags: object, field: str, width: int) -> str:
-    if not isinstance(flags, tuple) or len(flags) > width or not all(type(flag) is bool for flag in flags):
+    if not isinstance(flags, tuple) or len(flags) > width or not all_of_type(flags, bool):
         raise GppStringError(f"tcfcav1: {field} must hold at most {width} true/false values, got {flags!r}")
-    return "".join("1" if flag else "0" for flag in flags).ljust(width, "0")
+    return "".join(map(_BIT_OF_FLAG.__getitem__, flags)).ljust(width, "0")
 
 
 def _read_segment(text: str, where: str) -> str:
@@ -326,8 +338,8 @@ class TcfCaV1Section:
             "PubPurposesExpressConsent": _flags(int(bits[3:27], 2), 24),
             "PubPurposesImpliedConsent": _flags(int(bits[27:51], 2), 24),
             "NumCustomPurposes": custom,
-            "CustomPurposesExpressConsent": tuple(bit == "1" for bit in bits[57 : 57 + custom]),
-            "CustomPurposesImpliedConsent": tuple(bit == "1" for bit in bits[57 + custom : end]),
+            "CustomPurposesExpressConsent": tuple(map(_IS_ONE, bits[57 : 57 + custom])),
+            "CustomPurposesImpliedConsent": tuple(map(_IS_ONE, bits[57 + custom : end])),
         }
 
     def _disclosed(self, text: str) -> dict[str, FieldValue]:
@@ -356,7 +368,7 @@ class TcfCaV1Section:
                     raise GppStringError(f"tcfcav1: {name} must be a datetime, got {value!r}")
                 number = deciseconds_from_datetime(value)
             elif kind == "letters":
-                if not isinstance(value, str) or len(value) != 2 or not all("A" <= c <= "Z" for c in value):
+                if not uppercase_letters(value):
                     raise GppStringError(f"tcfcav1: {name} must be two letters A-Z, got {value!r}")
                 number = (ord(value[0]) - 65) << 6 | (ord(value[1]) - 65)
             elif kind == "flags":
@@ -429,28 +441,28 @@ class TcfCaV1Section:
 
 
 def _ids(value: object, field: str) -> tuple[int, ...]:
-    if not isinstance(value, tuple) or not all(type(number) is int for number in value):
+    if not isinstance(value, tuple) or not all_of_type(value, int):
         raise GppStringError(f"tcfcav1: {field} must be a list of vendor ids, got {value!r}")
     return cast("tuple[int, ...]", value)
 
 
 def _sorted_ids(value: object, field: str) -> tuple[int, ...]:
-    if not isinstance(value, (list, tuple, set, frozenset)) or not all(
-        type(number) is int for number in value
-    ):
+    if not isinstance(value, (list, tuple, set, frozenset)) or not all_of_type(value, int):
         raise GppStringError(f"tcfcav1: {field} must be a list of integers, got {value!r}")
     return tuple(sorted(set(value)))
 
 
+_KINDS = {field: kind for field, _, kind in _CORE_FIXED}
+
+
 def _shaped(name: str, value: object) -> FieldValue:
-    kinds = {field: kind for field, _, kind in _CORE_FIXED}
-    kind = kinds.get(name)
+    kind = _KINDS.get(name)
     if kind == "date":
         if not isinstance(value, dt.datetime):
             raise GppStringError(f"tcfcav1: {name} must be a datetime, got {value!r}")
         return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
     if kind == "flags" or name in _PUBLISHER_FLAGS or name in _CUSTOM_FLAGS:
-        if not isinstance(value, (list, tuple)) or not all(type(flag) is bool for flag in value):
+        if not isinstance(value, (list, tuple)) or not all_of_type(value, bool):
             raise GppStringError(f"tcfcav1: {name} must be a list of true/false values, got {value!r}")
         width = 12 if name == "SpecialFeatureExpressConsent" else 24
         if name in _CUSTOM_FLAGS:

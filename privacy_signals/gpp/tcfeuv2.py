@@ -24,10 +24,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from itertools import compress
 from typing import cast
 
 from privacy_signals.gpp.errors import GppStringError
-from privacy_signals.gpp.model import FieldValue, RangeEntry, Section, frozen_section
+from privacy_signals.gpp.model import (
+    FieldValue,
+    RangeEntry,
+    Section,
+    all_of_type,
+    frozen_section,
+    uppercase_letters,
+)
 from privacy_signals.tcf import PublisherRestriction, TCModel, TCStringError
 from privacy_signals.tcf import decode as decode_tc_string
 from privacy_signals.tcf import encode as encode_tc_string
@@ -35,6 +43,8 @@ from privacy_signals.tcf import encode as encode_tc_string
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _FALSES = tuple((False,) * n for n in range(65))
 _EMPTY: frozenset[int] = frozenset()
+# Ids 1, 2, ... for compress(): the ids of a bitfield's true flags.
+_ID_OBJECTS = range(1, 65)
 
 # (GPP field, TC codec field) pairs, so the TC codec's messages name the fields as GPP does.
 _TC_NAMES = (
@@ -265,7 +275,7 @@ _DEFAULTS: dict[str, FieldValue] = dict(
 def _ids_of(flags: object, name: str, length: int) -> frozenset[int]:
     if not isinstance(flags, tuple) or len(flags) > length:
         raise GppStringError(f"tcfeuv2: {name} must hold at most {length} true/false values, got {flags!r}")
-    return frozenset(number for number, flag in enumerate(flags, start=1) if flag)
+    return frozenset(compress(_ID_OBJECTS, flags))
 
 
 def _tc_model(fields: Section) -> TCModel:
@@ -284,7 +294,7 @@ def _tc_model(fields: Section) -> TCModel:
         )
     for name in LETTER_FIELDS:
         code = fields[name]
-        if not isinstance(code, str) or len(code) != 2 or not all("A" <= letter <= "Z" for letter in code):
+        if not uppercase_letters(code):
             raise GppStringError(f"tcfeuv2: {name} must be two letters A-Z, got {code!r}")
     created, last_updated = fields["Created"], fields["LastUpdated"]
     if not isinstance(created, dt.datetime) or not isinstance(last_updated, dt.datetime):
@@ -377,7 +387,7 @@ def _shaped(name: str, value: object) -> FieldValue:
             raise GppStringError(f"tcfeuv2: {name} must be two letters, got {value!r}")
         return value
     if name in BITFIELDS:
-        if not isinstance(value, (list, tuple)) or not all(type(flag) is bool for flag in value):
+        if not isinstance(value, (list, tuple)) or not all_of_type(value, bool):
             raise GppStringError(f"tcfeuv2: {name} must be a list of true/false values, got {value!r}")
         length = BITFIELDS[name]
         if length and len(value) > length:
@@ -396,7 +406,7 @@ def _iterable(value: object, name: str) -> Iterable[object]:
 
 def _sorted_ids(value: object, name: str) -> tuple[int, ...]:
     ids = _iterable(value, name)
-    if not all(type(number) is int for number in ids):
+    if not all_of_type(ids, int):
         raise GppStringError(f"tcfeuv2: {name} must be a list of integers, got {value!r}")
     return tuple(sorted(set(cast("Iterable[int]", ids))))
 
