@@ -7,6 +7,7 @@ on its own (`pip install privacy-signals`); the project depends on it, never the
     from privacy_signals.tcf import TCModel, decode, encode
     from privacy_signals.ac_string import encode_ac_string, decode_ac_string
     from privacy_signals.consent_mode import consent_mode_signals
+    from privacy_signals.gpp import GppModel, decode as decode_gpp, encode as encode_gpp
 """
 
 __version__ = "1.0.0"

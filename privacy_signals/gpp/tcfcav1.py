@@ -72,6 +72,7 @@ _CORE_FIXED = (
     ("PurposesExpressConsent", 24, "flags"),
     ("PurposesImpliedConsent", 24, "flags"),
 )
+_FIXED_BITS = sum(width for _, width, _ in _CORE_FIXED)
 _VENDOR_FIELDS = ("VendorExpressConsent", "VendorImpliedConsent")
 _RESTRICTIONS = "PubRestrictions"
 _PUBLISHER_FLAGS = ("PubPurposesExpressConsent", "PubPurposesImpliedConsent")
@@ -283,7 +284,8 @@ class TcfCaV1Section:
             except GppStringError as error:
                 failure = failure or error
                 continue
-            if self._core_bits(fields, write_range) == bits[:end]:
+            # The fixed fields reproduce their bits whatever they hold; only the ranges can differ.
+            if self._ranges_bits(fields, write_range) == bits[_FIXED_BITS:end]:
                 _require_zero_tail(bits, end, where)
                 return fields
             if current is None and read_range is _fibonacci_range:
@@ -385,8 +387,14 @@ class TcfCaV1Section:
             if not 0 <= number < 1 << width:
                 raise GppStringError(f"tcfcav1: {name} is {number}, which does not fit {width} bits")
             parts.append(format(number, f"0{width}b"))
-        for name in _VENDOR_FIELDS:
-            parts.append(_optimized(_ids(fields[name], name), f"tcfcav1: {name}", write_range))
+        parts.append(self._ranges_bits(fields, write_range))
+        return "".join(parts)
+
+    def _ranges_bits(self, fields: Mapping[str, object], write_range: RangeWriter) -> str:
+        """The core's bits after its fixed fields (bit 199 on): the vendor ranges and restrictions."""
+        parts = [
+            _optimized(_ids(fields[name], name), f"tcfcav1: {name}", write_range) for name in _VENDOR_FIELDS
+        ]
         restrictions = fields[_RESTRICTIONS]
         if not isinstance(restrictions, tuple) or not all(
             isinstance(entry, RangeEntry) for entry in restrictions
