@@ -215,7 +215,7 @@ def _letters_value(value: int) -> str:
 
 
 _IS_ONE = "1".__eq__
-_BIT_OF_FLAG = {True: "1", False: "0"}
+_FLAG_BYTES_TO_BITS = bytes.maketrans(b"\x00\x01", b"01")
 
 
 def _flags(value: int, width: int) -> tuple[bool, ...]:
@@ -225,7 +225,7 @@ def _flags(value: int, width: int) -> tuple[bool, ...]:
 def _flag_bits(flags: object, field: str, width: int) -> str:
     if not isinstance(flags, tuple) or len(flags) > width or not all_of_type(flags, bool):
         raise GppStringError(f"tcfcav1: {field} must hold at most {width} true/false values, got {flags!r}")
-    return "".join(map(_BIT_OF_FLAG.__getitem__, flags)).ljust(width, "0")
+    return bytes(flags).translate(_FLAG_BYTES_TO_BITS).decode("ascii").ljust(width, "0")
 
 
 def _read_segment(text: str, where: str) -> str:
@@ -362,7 +362,7 @@ class TcfCaV1Section:
     # -- encoding -------------------------------------------------------------------------------
 
     def _core_bits(self, fields: Mapping[str, object], write_range: RangeWriter) -> str:
-        parts = []
+        packed = 0
         for name, width, kind in _CORE_FIXED:
             value = fields[name]
             if kind == "date":
@@ -374,7 +374,7 @@ class TcfCaV1Section:
                     raise GppStringError(f"tcfcav1: {name} must be two letters A-Z, got {value!r}")
                 number = (ord(value[0]) - 65) << 6 | (ord(value[1]) - 65)
             elif kind == "flags":
-                parts.append(_flag_bits(value, name, width))
+                packed = packed << width | int(_flag_bits(value, name, width), 2)
                 continue
             elif kind == "bool":
                 if type(value) is not bool:
@@ -386,9 +386,8 @@ class TcfCaV1Section:
                 number = value
             if not 0 <= number < 1 << width:
                 raise GppStringError(f"tcfcav1: {name} is {number}, which does not fit {width} bits")
-            parts.append(format(number, f"0{width}b"))
-        parts.append(self._ranges_bits(fields, write_range))
-        return "".join(parts)
+            packed = packed << width | number
+        return format(packed, f"0{_FIXED_BITS}b") + self._ranges_bits(fields, write_range)
 
     def _ranges_bits(self, fields: Mapping[str, object], write_range: RangeWriter) -> str:
         """The core's bits after its fixed fields (bit 199 on): the vendor ranges and restrictions."""

@@ -39,10 +39,19 @@ from privacy_signals.gpp.model import (
 from privacy_signals.tcf import PublisherRestriction, TCModel, TCStringError
 from privacy_signals.tcf import decode as decode_tc_string
 from privacy_signals.tcf import encode as encode_tc_string
+from privacy_signals.tcf.model import (
+    CORE,
+    PUBLISHER_TC,
+    VENDORS_DISCLOSED,
+    _normalise_restrictions,
+    trusted_model,
+)
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _FALSES = tuple((False,) * n for n in range(65))
 _EMPTY: frozenset[int] = frozenset()
+# The segments the GPP library writes, in its order.
+_SEGMENTS = (CORE, VENDORS_DISCLOSED, PUBLISHER_TC)
 # Ids 1, 2, ... for compress(): the ids of a bitfield's true flags.
 _ID_OBJECTS = range(1, 65)
 
@@ -308,7 +317,9 @@ def _tc_model(fields: Section) -> TCModel:
         raise GppStringError(
             f"tcfeuv2: {RESTRICTIONS_FIELD} must hold RangeEntry values, got {restrictions!r}"
         )
-    return TCModel(
+    # The values are checked above, so the model is built without TCModel's own checks (they cost
+    # a tenth of an uncached encode); restrictions still go through its normalisation.
+    return trusted_model(
         created=deciseconds_from_datetime(created),
         last_updated=deciseconds_from_datetime(last_updated),
         version=2,
@@ -329,11 +340,14 @@ def _tc_model(fields: Section) -> TCModel:
         publisher_country_code=fields["PublisherCountryCode"],  # type: ignore[arg-type]
         vendor_consents=_id_set(fields, "VendorConsents"),
         vendor_legitimate_interests=_id_set(fields, "VendorLegitimateInterests"),
-        publisher_restrictions=tuple(
+        publisher_restrictions=_normalise_restrictions(
             PublisherRestriction(entry.key, entry.type, frozenset(entry.ids))
             for entry in cast("tuple[RangeEntry, ...]", restrictions)
-        ),
+        )
+        if restrictions
+        else (),
         vendors_disclosed=_id_set(fields, "VendorsDisclosed"),
+        vendors_allowed=None,
         publisher_consents=_ids_of(fields["PublisherConsents"], "PublisherConsents", 24),
         publisher_legitimate_interests=_ids_of(
             fields["PublisherLegitimateInterests"], "PublisherLegitimateInterests", 24
@@ -345,6 +359,7 @@ def _tc_model(fields: Section) -> TCModel:
         publisher_custom_legitimate_interests=_ids_of(
             fields["PublisherCustomLegitimateInterests"], "PublisherCustomLegitimateInterests", num_custom
         ),
+        segments=_SEGMENTS,
     )
 
 
