@@ -223,7 +223,9 @@ def _flags(value: int, width: int) -> tuple[bool, ...]:
 
 
 def _flag_bits(flags: object, field: str, width: int) -> str:
-    if not isinstance(flags, tuple) or len(flags) > width or not all_of_type(flags, bool):
+    # Shapes (tuples of bools, ascending ids) are checked once, by complete(); decoded sections
+    # have them by construction. Encoding checks what complete() cannot: that values fit.
+    if type(flags) is not tuple or len(flags) > width:
         raise GppStringError(f"tcfcav1: {field} must hold at most {width} true/false values, got {flags!r}")
     return bytes(flags).translate(_FLAG_BYTES_TO_BITS).decode("ascii").ljust(width, "0")
 
@@ -365,6 +367,9 @@ class TcfCaV1Section:
         packed = 0
         for name, width, kind in _CORE_FIXED:
             value = fields[name]
+            if kind == "int" and type(value) is int and 0 <= value < 1 << width:
+                packed = packed << width | value
+                continue
             if kind == "date":
                 if not isinstance(value, dt.datetime):
                     raise GppStringError(f"tcfcav1: {name} must be a datetime, got {value!r}")
@@ -448,7 +453,7 @@ class TcfCaV1Section:
 
 
 def _ids(value: object, field: str) -> tuple[int, ...]:
-    if not isinstance(value, tuple) or not all_of_type(value, int):
+    if type(value) is not tuple:
         raise GppStringError(f"tcfcav1: {field} must be a list of vendor ids, got {value!r}")
     return cast("tuple[int, ...]", value)
 

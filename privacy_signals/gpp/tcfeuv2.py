@@ -156,7 +156,8 @@ def deciseconds_from_datetime(moment: dt.datetime) -> int:
     """JavaScript's Math.round(date.getTime() / 100) for the millisecond the datetime falls in."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    milliseconds = (moment - _EPOCH) // dt.timedelta(milliseconds=1)
+    delta = moment - _EPOCH
+    milliseconds = (delta.days * 86400 + delta.seconds) * 1000 + delta.microseconds // 1000
     return (milliseconds + 50) // 100
 
 
