@@ -26,7 +26,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import timeit
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.perf_doc import machine_line, replace_section  # noqa: E402
+from bench.perf_doc import machine_line, ops_per_second, replace_section  # noqa: E402
 from privacy_signals.gpp import (  # noqa: E402
     GppModel,
     clear_caches,
@@ -132,17 +131,6 @@ def build_cases() -> dict[str, dict[str, dict[str, Any]]]:
             }
         },
     }
-
-
-def ops_per_second(function: Callable[[], object], seconds: float) -> float:
-    number = 1
-    while True:
-        elapsed = timeit.timeit(function, number=number)
-        if elapsed >= seconds / 5:
-            break
-        number *= 2
-    number = max(1, int(number * seconds / elapsed))
-    return number / timeit.timeit(function, number=number)
 
 
 def cold(function: Callable[[], object]) -> Callable[[], object]:

@@ -1,9 +1,12 @@
-"""Writes one section of docs/PERFORMANCE.md, leaving every other section as it is."""
+"""Writes one section of docs/PERFORMANCE.md, leaving every other section as it is; and the timing
+loop the codec benchmarks share."""
 
 from __future__ import annotations
 
 import platform
 import subprocess
+import timeit
+from collections.abc import Callable
 from pathlib import Path
 
 PERFORMANCE_MD = Path(__file__).resolve().parent.parent / "docs" / "PERFORMANCE.md"
@@ -39,3 +42,15 @@ def machine_line() -> str:
     return (
         f"{cores} cores ({cpu}), Python {platform.python_version()}, {platform.system()} {platform.release()}"
     )
+
+
+def ops_per_second(function: Callable[[], object], seconds: float) -> float:
+    """Calls per second of `function` over about `seconds` (timeit, after sizing the loop)."""
+    number = 1
+    while True:
+        elapsed = timeit.timeit(function, number=number)
+        if elapsed >= seconds / 5:
+            break
+        number *= 2
+    number = max(1, int(number * seconds / elapsed))
+    return number / timeit.timeit(function, number=number)

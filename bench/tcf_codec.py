@@ -24,7 +24,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import timeit
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -35,6 +34,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 import iab_tcf  # noqa: E402
 
+from bench.perf_doc import ops_per_second  # noqa: E402
 from privacy_signals.tcf import (  # noqa: E402
     PublisherRestriction,
     TCModel,
@@ -93,17 +93,6 @@ def build_cases() -> dict[str, TCModel]:
         ),
         "reject-all": TCModel(**header, vendors_disclosed=active_ids),
     }
-
-
-def ops_per_second(function: Callable[[], object], seconds: float) -> float:
-    number = 1
-    while True:
-        elapsed = timeit.timeit(function, number=number)
-        if elapsed >= seconds / 5:
-            break
-        number *= 2
-    number = max(1, int(number * seconds / elapsed))
-    return number / timeit.timeit(function, number=number)
 
 
 def cold(function: Callable[[], object]) -> Callable[[], object]:

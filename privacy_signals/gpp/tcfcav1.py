@@ -50,6 +50,7 @@ from privacy_signals.gpp.model import (
 )
 from privacy_signals.gpp.tcfeuv2 import (
     _pad_custom_flags,
+    complete_dates,
     datetime_from_deciseconds,
     deciseconds_from_datetime,
 )
@@ -438,16 +439,7 @@ class TcfCaV1Section:
                     f"tcfcav1 has no field {name!r}; its fields are {', '.join(FIELD_NAMES)}"
                 )
             completed[name] = _shaped(name, value)
-        created, last_updated = fields.get("Created"), fields.get("LastUpdated")
-        if created is None and last_updated is None:
-            today = dt.datetime.now(dt.UTC)
-            completed["Created"] = completed["LastUpdated"] = dt.datetime(
-                today.year, today.month, today.day, tzinfo=dt.UTC
-            )
-        elif created is None:
-            completed["Created"] = completed["LastUpdated"]
-        elif last_updated is None:
-            completed["LastUpdated"] = completed["Created"]
+        complete_dates(completed, fields)
         _pad_custom_flags(completed, "NumCustomPurposes", _CUSTOM_FLAGS)
         return frozen_section(completed)
 

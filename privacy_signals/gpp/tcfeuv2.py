@@ -203,20 +203,26 @@ class TcfEuV2Section:
                     f"tcfeuv2 has no field {name!r}; its fields are {', '.join(FIELD_NAMES)}"
                 )
             completed[name] = _shaped(name, value)
-        created, last_updated = fields.get("Created"), fields.get("LastUpdated")
-        if created is None and last_updated is None:
-            today = dt.datetime.now(dt.UTC)
-            completed["Created"] = completed["LastUpdated"] = dt.datetime(
-                today.year, today.month, today.day, tzinfo=dt.UTC
-            )
-        elif created is None:
-            completed["Created"] = completed["LastUpdated"]
-        elif last_updated is None:
-            completed["LastUpdated"] = completed["Created"]
+        complete_dates(completed, fields)
         _pad_custom_flags(
             completed, "NumCustomPurposes", ("PublisherCustomConsents", "PublisherCustomLegitimateInterests")
         )
         return frozen_section(completed)
+
+
+def complete_dates(completed: dict[str, FieldValue], given: Mapping[str, object]) -> None:
+    """Created and LastUpdated when not given: the other one's value, or both today's UTC midnight
+    (the reference stamps new TCF sections with the current date)."""
+    created, last_updated = given.get("Created"), given.get("LastUpdated")
+    if created is None and last_updated is None:
+        today = dt.datetime.now(dt.UTC)
+        completed["Created"] = completed["LastUpdated"] = dt.datetime(
+            today.year, today.month, today.day, tzinfo=dt.UTC
+        )
+    elif created is None:
+        completed["Created"] = completed["LastUpdated"]
+    elif last_updated is None:
+        completed["LastUpdated"] = completed["Created"]
 
 
 def _pad_custom_flags(fields: dict[str, FieldValue], count_field: str, flag_fields: tuple[str, str]) -> None:
