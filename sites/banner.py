@@ -1,7 +1,8 @@
 """The banner's configuration documents: the small first one, and the vendor detail fetched later.
 
-Both are pure functions of (site configuration, GVL version, language), so they are cached under a
-key made of those, and their ETag is a hash of the bytes.
+Both are pure functions of (site configuration, GVL version, language), so they are kept in the
+configuration cache (infra/config.py) under (kind, site, language), and their ETag is a hash of the
+bytes.
 """
 
 from __future__ import annotations
@@ -12,17 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
 
-from consent.disclosure import NO_LI_PURPOSES, SiteCatalogue, current_snapshot, site_catalogue
-from consent.models import Site
-from consent.texts import DEFAULT_CATEGORIES, texts_for
+from infra.config import cache
+from sites.disclosure import NO_LI_PURPOSES, SiteCatalogue, current_snapshot, site_catalogue
+from sites.models import Site
+from sites.texts import DEFAULT_CATEGORIES, texts_for
 from vendors.catalogue import GvlSnapshot, Taxon, vendor_counts
 from vendors.models import GoogleAtp
-
-# Short, because a vendor or ATP switched off in the admin must leave the banner soon.
-CACHE_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -34,13 +32,6 @@ class Document:
 def choose_language(site: Site, requested: str | None) -> str:
     requested = (requested or "").strip().lower()
     return requested if requested in site.languages else site.default_language
-
-
-def _cache_key(kind: str, site: Site, snapshot: GvlSnapshot, language: str) -> str:
-    return (
-        f"consent:{kind}:v1:{site.key}:{site.updated_at.timestamp()}:"
-        f"{snapshot.vendor_list_version}:{language}:{settings.CMP_ID}:{settings.CMP_VERSION}"
-    )
 
 
 def _document(payload: dict[str, Any]) -> Document:
@@ -172,7 +163,7 @@ def banner_payload(
         ],
         "vendor_count": len(disclosed),
         "atp_count": len(catalogue.atp_ids),
-        "vendors_url": reverse("consent:vendors", args=[site.key]) + f"?lang={language}",
+        "vendors_url": reverse("sites:vendors", args=[site.key]) + f"?lang={language}",
         "consents_url": reverse("consent:consents", args=[site.key]),
     }
 
@@ -203,14 +194,11 @@ def vendors_payload(
 
 
 def _cached(kind: str, site: Site, language: str, builder: Any) -> Document:
-    snapshot = current_snapshot(language)
-    key = _cache_key(kind, site, snapshot, language)
-    document = cache.get(key)
-    if document is None:
-        catalogue = site_catalogue(site, snapshot)
-        document = _document(builder(site, snapshot, catalogue, language))
-        cache.set(key, document, CACHE_SECONDS)
-    return document
+    def build() -> Document:
+        snapshot = current_snapshot(language)
+        return _document(builder(site, snapshot, site_catalogue(site, snapshot), language))
+
+    return cache.get(f"banner-{kind}", (site.pk, language), build)
 
 
 def banner_document(site: Site, language: str) -> Document:
