@@ -229,3 +229,26 @@ class SiteText(SiteChild):
         merged = {k: str(v) for k, v in (self.extra or {}).items() if isinstance(v, str) and v}
         merged.update({k: v for k, v in fields.items() if v})
         return merged
+
+
+class SiteRole(models.TextChoices):
+    OWNER = "owner", "Owner: everything, including members and API keys"
+    EDITOR = "editor", "Editor: the site's configuration"
+    VIEWER = "viewer", "Viewer: read only"
+
+
+class SiteMember(models.Model):
+    """A staff user's role on one site. Staff see and change only the sites they are members of
+    (sites/access.py); superusers see every site."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="site_roles")
+    role = models.CharField(max_length=10, choices=SiteRole.choices, default=SiteRole.VIEWER)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["site", "user"]
+        constraints = [models.UniqueConstraint(fields=["site", "user"], name="one_role_per_site_and_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.site.key}: {self.role}"
