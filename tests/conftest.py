@@ -38,8 +38,9 @@ def repo_root() -> Path:
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     """The Redis this machine runs; tests that prove a real broker or cache use it even on the
-    SQLite run, where the application itself is configured without Redis."""
-    return os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    SQLite run, where the application itself is configured without Redis (TEST_REDIS_URL picks
+    another database for that run when several checkouts test on one machine)."""
+    return os.environ.get("REDIS_URL") or os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 
 def free_port() -> int:
