@@ -150,7 +150,7 @@ DATABASE_URL = env_url(
     {"sqlite", "postgres", "postgresql", "pgsql"},
 )
 # PostgreSQL: statements run with server-side binding and are prepared after this many runs on a
-# connection; the request path's own statements are prepared at once (cmp/prepared.py). Parsing and
+# connection; the request path's own statements are prepared at once (consent/prepared.py). Parsing and
 # planning once per connection instead of on every request is most of a downstream read's database
 # time (docs/PERFORMANCE.md, "HTTP load"). A transaction-pooling PgBouncer before 1.21 cannot carry
 # prepared statements: set 0 behind one.

@@ -9,24 +9,14 @@ from rest_framework import serializers
 
 from consent.choices import CHOICE_BODY
 from infra.schema import ERROR, errors  # noqa: F401  (re-exported for the views)
+from privacy_signals.consent_mode import SIGNALS as CONSENT_MODE_SIGNALS
 from sites.models import CATEGORY_SLUGS
 
 IDS = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
 
 CONSENT_MODE = inline_serializer(
     "ConsentModeSignals",
-    {
-        name: serializers.CharField(help_text='"granted" or "denied"')
-        for name in (
-            "ad_storage",
-            "ad_user_data",
-            "ad_personalization",
-            "analytics_storage",
-            "functionality_storage",
-            "personalization_storage",
-            "security_storage",
-        )
-    },
+    {name: serializers.CharField(help_text='"granted" or "denied"') for name in CONSENT_MODE_SIGNALS},
 )
 
 CATEGORIES = inline_serializer(

@@ -50,10 +50,10 @@ class RecordedChoice(models.Model):
 
     Every visitor who presses the same button on the same day gets the same TC string, AC string and
     Consent Mode signals, so their records share one row of this table instead of each carrying
-    the same ~3-9 KB (docs/PERFORMANCE.md, "HTTP load"; docs/ARCHITECTURE.md, "Storage"). Rows are
-    written by `consent/services.py` only, found again by `digest`, never edited, and removed by the
-    retention job once no record refers to them. A record's MAC covers these values too, so an
-    edited row fails the verification of every record that uses it.
+    the same ~3-9 KB (docs/PERFORMANCE.md, "HTTP load"; docs/ARCHITECTURE.md, "Storage"). Rows
+    are written by the service layer (`consent/services/`) only, found again by `digest`, never
+    edited, and removed by the retention job once no record refers to them. A record's MAC covers
+    these values too, so an edited row fails the verification of every record that uses it.
     """
 
     # No index of its own: the (site, day) index below starts with the site.

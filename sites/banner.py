@@ -8,7 +8,6 @@ bytes.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,10 +15,11 @@ from django.conf import settings
 from django.urls import reverse
 
 from infra.config import cache
+from infra.json import render_json
 from sites.disclosure import NO_LI_PURPOSES, SiteCatalogue, current_snapshot, site_catalogue
 from sites.models import Site
 from sites.texts import DEFAULT_CATEGORIES, texts_for
-from vendors.catalogue import GvlSnapshot, Taxon, vendor_counts
+from vendors.catalogue import GvlSnapshot, stack_json, taxon_json, vendor_counts
 from vendors.models import GoogleAtp
 
 
@@ -35,17 +35,8 @@ def choose_language(site: Site, requested: str | None) -> str:
 
 
 def _document(payload: dict[str, Any]) -> Document:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    body = render_json(payload)
     return Document(body=body, etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"')
-
-
-def _taxon(taxon: Taxon) -> dict[str, Any]:
-    return {
-        "id": taxon.id,
-        "name": taxon.name,
-        "description": taxon.description,
-        "illustrations": list(taxon.illustrations),
-    }
 
 
 def _texts(site: Site, language: str) -> dict[str, str]:
@@ -105,7 +96,7 @@ def banner_payload(
         count = counts["purposes"].get(pid, {"consent": 0, "legitimate_interest": 0})
         purposes.append(
             {
-                **_taxon(taxon),
+                **taxon_json(taxon),
                 "consent_vendors": count["consent"],
                 "li_vendors": count["legitimate_interest"] if pid not in NO_LI_PURPOSES else 0,
                 "li_allowed": pid not in NO_LI_PURPOSES,
@@ -141,26 +132,18 @@ def banner_payload(
         "categories": _categories(site, language),
         "purposes": purposes,
         "special_purposes": [
-            {**_taxon(t), "vendors": special_purpose_counts.get(i, 0)}
+            {**taxon_json(t), "vendors": special_purpose_counts.get(i, 0)}
             for i, t in sorted(snapshot.special_purposes.items())
         ],
         "features": [
-            {**_taxon(t), "vendors": feature_counts.get(i, 0)} for i, t in sorted(snapshot.features.items())
+            {**taxon_json(t), "vendors": feature_counts.get(i, 0)}
+            for i, t in sorted(snapshot.features.items())
         ],
         "special_features": [
-            {**_taxon(t), "consent_vendors": counts["special_features"].get(i, {}).get("consent", 0)}
+            {**taxon_json(t), "consent_vendors": counts["special_features"].get(i, {}).get("consent", 0)}
             for i, t in sorted(snapshot.special_features.items())
         ],
-        "stacks": [
-            {
-                "id": stack.id,
-                "name": stack.name,
-                "description": stack.description,
-                "purposes": list(stack.purposes),
-                "special_features": list(stack.special_features),
-            }
-            for _, stack in sorted(snapshot.stacks.items())
-        ],
+        "stacks": [stack_json(stack) for _, stack in sorted(snapshot.stacks.items())],
         "vendor_count": len(disclosed),
         "atp_count": len(catalogue.atp_ids),
         "vendors_url": reverse("sites:vendors", args=[site.key]) + f"?lang={language}",

@@ -20,8 +20,8 @@ from infra.json import render_json
 from infra.params import MAX_ID, bool_param, int_param, str_param
 from infra.schema import NOT_MODIFIED, errors
 from infra.views import ApiView, conditional_response
-from vendors.catalogue import GvlSnapshot, current_gvl, gvl_snapshot
-from vendors.gvl_format import GvlVendor, Stack, Taxon
+from vendors.catalogue import GvlSnapshot, current_gvl, gvl_snapshot, stack_json, taxon_json
+from vendors.gvl_format import GvlVendor
 from vendors.models import GvlVersion
 
 CACHE_CONTROL = "public, max-age=3600"
@@ -41,25 +41,6 @@ VENDOR_FILTERS = {
     "special_feature": "special_features",
     "data_category": "data_declaration",
 }
-
-
-def taxon_json(taxon: Taxon) -> dict[str, Any]:
-    return {
-        "id": taxon.id,
-        "name": taxon.name,
-        "description": taxon.description,
-        "illustrations": list(taxon.illustrations),
-    }
-
-
-def stack_json(stack: Stack) -> dict[str, Any]:
-    return {
-        "id": stack.id,
-        "name": stack.name,
-        "description": stack.description,
-        "purposes": list(stack.purposes),
-        "special_features": list(stack.special_features),
-    }
 
 
 def vendor_json(vendor: GvlVendor) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """On PostgreSQL the request path's statements run as prepared statements through libpq
-(cmp/prepared.py). Against a scratch database on the machine's server, in autocommit as a worker
+(consent/prepared.py). Against a scratch database on the machine's server, in autocommit as a worker
 runs them: they are prepared once, survive psycopg's DEALLOCATE ALL, report a constraint violation
 as Django's IntegrityError and a lost connection as Django's OperationalError (which answers 503),
 stay inside an atomic block that begins with them, and fall back to Django's cursor when prepared
