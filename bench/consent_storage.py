@@ -51,8 +51,8 @@ def setup_django(url: str) -> None:
 
 def template_records(site):
     from consent.choices import ChoiceRequest
-    from consent.disclosure import current_snapshot, site_catalogue
     from consent.services import record_consent
+    from sites.disclosure import current_snapshot, site_catalogue
 
     catalogue = site_catalogue(site, current_snapshot(site.default_language))
     vendor_ids = sorted(catalogue.consent_vendor_ids)[:40]
@@ -174,9 +174,9 @@ def reset_log() -> None:
             "TRUNCATE consent_consentdeletion, consent_consentseal, consent_consentrecord, "
             "consent_recordedchoice RESTART IDENTITY"
         )
-    from consent.record_template import forget_templates
+    from infra.config import cache
 
-    forget_templates()  # their choices are gone with the table's rows
+    cache.clear()  # the record templates' choices are gone with the table's rows
 
 
 def live_records(site, count: int) -> None:
@@ -209,8 +209,9 @@ def run(records: int, expired: int, runs: int) -> dict[str, object]:
     from django.conf import settings
     from django.core.management import call_command
 
-    from consent.models import ConsentRecord, Site
+    from consent.models import ConsentRecord
     from consent.services import purge_expired, seal_all_sites, verify_log
+    from sites.models import Site
 
     call_command("migrate", verbosity=0)
     call_command("bootstrap", verbosity=0)

@@ -47,7 +47,7 @@ from privacy_signals.tcf import decoder as tcf_decoder  # noqa: E402
 from privacy_signals.tcf import encoder as tcf_encoder  # noqa: E402
 
 GVL_PATH = REPO_ROOT.parent / "shared" / "data" / "gvl" / "vendor-list-v106.json"
-REFERENCE = REPO_ROOT / "tests" / "tcf" / "reference" / "iabtcf.mjs"
+REFERENCE = REPO_ROOT / "tests" / "privacy_signals" / "tcf" / "reference" / "iabtcf.mjs"
 PERFORMANCE_MD = REPO_ROOT / "docs" / "PERFORMANCE.md"
 SECTION_TITLE = "## TC string codec"
 DAY = 17682624000  # 2026-01-13T00:00:00Z in deciseconds

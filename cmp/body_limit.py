@@ -13,7 +13,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from cmp.api_errors import json_error
+from infra.errors import json_error
 
 API_PREFIX = "/api/"
 

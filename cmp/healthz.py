@@ -13,6 +13,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from infra.middleware import reads_no_configuration
+
 
 def check_database() -> str | None:
     try:
@@ -36,6 +38,7 @@ def check_redis() -> str | None:
     return None
 
 
+@reads_no_configuration
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:

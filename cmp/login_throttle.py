@@ -23,7 +23,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
-from cmp.ratelimit import address_subject, client_address
+from cmp.ratelimit import address_subject
+from infra.http import client_address
 
 
 def _username_subject(username: str) -> str:

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 
-from cmp.api_errors import json_error
+from infra.errors import json_error
 
 logger = logging.getLogger(__name__)
 

@@ -48,7 +48,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-from cmp.api_errors import json_error
+from infra.errors import json_error
+from infra.http import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -97,17 +98,6 @@ class Limit:
 
     def retry_after(self, now: float) -> int:
         return max(1, math.ceil(self.window - (now % self.window)))
-
-
-def client_address(request: HttpRequest) -> str:
-    """The caller's address, trusting X-Forwarded-For only as far as CMP_TRUSTED_PROXY_HOPS says."""
-    hops = settings.CMP_TRUSTED_PROXY_HOPS
-    if hops:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def address_subject(address: str) -> str:

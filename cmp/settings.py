@@ -101,7 +101,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "corsheaders",
+    "infra.apps.InfraConfig",
     "vendors.apps.VendorsConfig",
+    "sites.apps.SitesConfig",
     "consent.apps.ConsentConfig",
 ]
 
@@ -121,6 +123,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "infra.middleware.ConfigVersionMiddleware",
 ]
 
 ROOT_URLCONF = "cmp.urls"
@@ -147,7 +150,7 @@ DATABASE_URL = env_url(
     {"sqlite", "postgres", "postgresql", "pgsql"},
 )
 # PostgreSQL: statements run with server-side binding and are prepared after this many runs on a
-# connection; the request path's own statements are prepared at once (cmp/prepared.py). Parsing and
+# connection; the request path's own statements are prepared at once (consent/prepared.py). Parsing and
 # planning once per connection instead of on every request is most of a downstream read's database
 # time (docs/PERFORMANCE.md, "HTTP load"). A transaction-pooling PgBouncer before 1.21 cannot carry
 # prepared statements: set 0 behind one.
@@ -279,9 +282,6 @@ CMP_ADMIN_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("CMP_ADMIN_LOGIN_MAX_FAILURES
 CMP_ADMIN_LOGIN_LOCKOUT_SECONDS = env_int("CMP_ADMIN_LOGIN_LOCKOUT_SECONDS", 900, 1)
 # Retry-After sent with the 503 answered while the database is unreachable.
 CMP_DB_RETRY_AFTER_SECONDS = env_int("CMP_DB_RETRY_AFTER_SECONDS", 15, 1)
-# Seconds a worker keeps configuration (sites, API keys, GVL) in memory before re-reading it; a
-# change made in another process is seen after at most this long (cmp/memo.py). 0 disables.
-CMP_CONFIG_CACHE_SECONDS = env_int("CMP_CONFIG_CACHE_SECONDS", 10, 0)
 # Routes /bench/bare, the do-nothing view the load figures are compared with (bench only).
 CMP_BENCH_BARE_VIEW = env_bool("CMP_BENCH_BARE_VIEW", False)
 

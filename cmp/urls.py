@@ -10,6 +10,7 @@ from cmp.healthz import healthz
 urlpatterns = [
     # First: the consent API takes most of the traffic, and Django tries patterns in order.
     path("", include("consent.urls")),
+    path("", include("sites.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

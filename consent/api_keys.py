@@ -9,16 +9,17 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.http import HttpRequest
 from django.utils import timezone
-from rest_framework.authentication import BaseAuthentication
-from rest_framework.exceptions import AuthenticationFailed
-from rest_framework.request import Request
 
-from cmp.memo import memoized
-from consent.models import ApiKey, Site
+from consent.models import ApiKey
+from infra.config import cache
+from infra.errors import ApiError
+from sites.models import Site
 
 KEY_PREFIX = "cmpk_"
 HEADER_SCHEME = "Api-Key"
+CHALLENGE = {"WWW-Authenticate": HEADER_SCHEME}
 
 
 def hash_key(raw_key: str) -> str:
@@ -40,22 +41,36 @@ def fill_new_key(api_key: ApiKey) -> str:
     return raw_key
 
 
-class ApiKeyAuthentication(BaseAuthentication):
-    """`Authorization: Api-Key <key>`. The request's `auth` is the ApiKey row (its site decides access)."""
+class ApiKeyAuthentication:
+    """`Authorization: Api-Key <key>`. Listed in the downstream views' `authentication_classes`, which
+    is where drf-spectacular finds the security scheme (consent/api_schema.py); the views call
+    `authenticate` themselves."""
 
-    def authenticate(self, request: Request) -> tuple[None, ApiKey] | None:
+    @staticmethod
+    def authenticate(request: HttpRequest, site_key: str) -> ApiKey:
+        """The request's key, which must belong to `site_key`; ApiError 401/403 otherwise."""
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if not header:
-            return None
+            raise ApiError(
+                401,
+                "not_authenticated",
+                f"This endpoint needs the header 'Authorization: {HEADER_SCHEME} <key>'.",
+                headers=CHALLENGE,
+            )
         scheme, _, raw_key = header.partition(" ")
-        if scheme.lower() != HEADER_SCHEME.lower() or not raw_key.strip():
-            raise AuthenticationFailed(f"Use the header 'Authorization: {HEADER_SCHEME} <key>'.")
         raw_key = raw_key.strip()
-        # Memoised by the key as sent: a downstream service sends the same key on every read, and
-        # hashing it costs more than the rest of the memo lookup.
-        api_key = memoized(
+        if scheme.lower() != HEADER_SCHEME.lower() or not raw_key:
+            raise ApiError(
+                401,
+                "not_authenticated",
+                f"Use the header 'Authorization: {HEADER_SCHEME} <key>'.",
+                headers=CHALLENGE,
+            )
+        # Kept by the key as sent: a downstream service sends the same key on every read, and
+        # hashing it costs more than the rest of the lookup.
+        api_key = cache.get(
             "api-key",
-            (raw_key,),
+            raw_key,
             lambda: (
                 ApiKey.objects.select_related("site")
                 .filter(key_hash=hash_key(raw_key), revoked=False)
@@ -63,13 +78,13 @@ class ApiKeyAuthentication(BaseAuthentication):
             ),
         )
         if api_key is None:
-            raise AuthenticationFailed("This API key is unknown or revoked.")
+            raise ApiError(401, "not_authenticated", "This API key is unknown or revoked.", headers=CHALLENGE)
+        if api_key.site.key != site_key:
+            raise ApiError(403, "forbidden", "This API key belongs to another site.")
         now = timezone.now()
-        # One write per key per minute at most: usage is visible without a write on every read.
+        # One write per key per minute at most: usage is visible without a write on every read
+        # (this column does not count as a configuration change; consent/apps.py).
         if api_key.last_used_at is None or (now - api_key.last_used_at).total_seconds() > 60:
             ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
             api_key.last_used_at = now
-        return None, api_key
-
-    def authenticate_header(self, request: Request) -> str:
-        return HEADER_SCHEME
+        return api_key

@@ -4,69 +4,27 @@ validate their input themselves so that every error carries the API's own messag
 from __future__ import annotations
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 
-from consent.models import CATEGORY_SLUGS
-
-ERROR = inline_serializer(
-    "Error",
-    {
-        "error": inline_serializer(
-            "ErrorDetail",
-            {
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "field": serializers.CharField(required=False),
-            },
-        )
-    },
-)
-
-
-def errors(*statuses: int) -> dict[int, OpenApiResponse]:
-    return {status: OpenApiResponse(ERROR) for status in statuses}
-
+from consent.choices import CHOICE_BODY
+from infra.schema import ERROR, errors  # noqa: F401  (re-exported for the views)
+from privacy_signals.consent_mode import SIGNALS as CONSENT_MODE_SIGNALS
+from sites.models import CATEGORY_SLUGS
 
 IDS = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
 
 CONSENT_MODE = inline_serializer(
     "ConsentModeSignals",
-    {
-        name: serializers.CharField(help_text='"granted" or "denied"')
-        for name in (
-            "ad_storage",
-            "ad_user_data",
-            "ad_personalization",
-            "analytics_storage",
-            "functionality_storage",
-            "personalization_storage",
-            "security_storage",
-        )
-    },
+    {name: serializers.CharField(help_text='"granted" or "denied"') for name in CONSENT_MODE_SIGNALS},
 )
 
 CATEGORIES = inline_serializer(
     "CategoryChoices", {slug: serializers.BooleanField(required=False) for slug in CATEGORY_SLUGS}
 )
 
-CONSENT_REQUEST = inline_serializer(
-    "ConsentRequest",
-    {
-        "user_id": serializers.CharField(
-            required=False, help_text="From an earlier answer; omit for a new visitor."
-        ),
-        "action": serializers.ChoiceField(choices=["accept_all", "reject_all", "custom", "withdraw"]),
-        "language": serializers.CharField(required=False, min_length=2, max_length=2),
-        "categories": CATEGORIES,
-        "purposes": IDS,
-        "purpose_li_objections": IDS,
-        "special_features": IDS,
-        "vendors": IDS,
-        "vendor_li_objections": IDS,
-        "atps": IDS,
-    },
-)
+# Media type -> schema. text/plain too: the banner sends it so that no CORS preflight is needed.
+CONSENT_REQUEST = {media: CHOICE_BODY.openapi_schema() for media in ("application/json", "text/plain")}
 
 CONSENT_CREATED = inline_serializer(
     "ConsentRecorded",
@@ -160,43 +118,6 @@ DECODE_RESPONSE = inline_serializer(
     },
 )
 
-BANNER = inline_serializer(
-    "BannerConfig",
-    {
-        "site": serializers.DictField(),
-        "cmp": serializers.DictField(),
-        "consent_requirements": inline_serializer(
-            "ConsentRequirements",
-            {
-                "policy_version": serializers.CharField(),
-                "tcf_policy_version": serializers.IntegerField(),
-                "vendors_hash": serializers.CharField(),
-            },
-        ),
-        "texts": serializers.DictField(child=serializers.CharField()),
-        "categories": serializers.ListField(child=serializers.DictField()),
-        "purposes": serializers.ListField(child=serializers.DictField()),
-        "special_purposes": serializers.ListField(child=serializers.DictField()),
-        "features": serializers.ListField(child=serializers.DictField()),
-        "special_features": serializers.ListField(child=serializers.DictField()),
-        "stacks": serializers.ListField(child=serializers.DictField()),
-        "vendor_count": serializers.IntegerField(),
-        "atp_count": serializers.IntegerField(),
-        "vendors_url": serializers.CharField(),
-        "consents_url": serializers.CharField(),
-    },
-)
-
-VENDORS = inline_serializer(
-    "BannerVendors",
-    {
-        "vendors": serializers.ListField(child=serializers.DictField()),
-        "data_categories": serializers.ListField(child=serializers.DictField()),
-        "atps": serializers.ListField(child=serializers.DictField()),
-    },
-)
-
-LANG = OpenApiParameter("lang", str, description="Two-letter language; the site's default when unsupported.")
 CHECK_PARAMETERS = [
     OpenApiParameter("vendor", int, description="GVL vendor id (optionally with purpose)."),
     OpenApiParameter("purpose", int, description="TCF purpose id."),

@@ -3,7 +3,12 @@ from django.apps import AppConfig
 
 class ConsentConfig(AppConfig):
     name = "consent"
+    verbose_name = "Consent log"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from consent import cors  # noqa: F401  (connects the CORS receiver)
+        from consent.models import ApiKey
+        from infra import config
+
+        # API keys are configuration; their last use is not.
+        config.register(ApiKey, ignore={"last_used_at"})

@@ -9,42 +9,32 @@ objection).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
+from django.http import QueryDict
+
 from consent import services
-from consent.disclosure import current_snapshot, snapshot_for
-from consent.errors import bad_request
-from consent.models import CATEGORY_SLUGS, Site
+from infra.errors import bad_request
+from infra.params import int_param, str_param
 from privacy_signals.tcf import TCStringError, decode
+from sites.disclosure import current_snapshot, snapshot_for
+from sites.models import CATEGORY_SLUGS, Site
 from vendors.models import GvlVersion
 
 CONSENT = "consent"
 LEGITIMATE_INTEREST = "legitimate_interest"
 
 
-def _int_param(params: Mapping[str, str], name: str) -> int | None:
-    raw = params.get(name)
-    if raw is None:
-        return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise bad_request(f"'{name}' must be a whole number, got {raw!r}.", name) from None
-    if value < 1:
-        raise bad_request(f"'{name}' must be 1 or more.", name)
-    return value
-
-
 def _answer(allowed: bool, basis: str | None, reason: str) -> dict[str, Any]:
     return {"allowed": allowed, "legal_basis": basis if allowed else None, "reason": reason}
 
 
-def check_processing(site: Site, user_id: str, params: Mapping[str, str]) -> dict[str, Any]:
-    vendor_id = _int_param(params, "vendor")
-    purpose_id = _int_param(params, "purpose")
-    atp_id = _int_param(params, "atp")
-    category = params.get("category")
+def check_processing(site: Site, user_id: str, params: QueryDict) -> tuple[int | None, dict[str, Any]]:
+    """The configuration version the read saw, and the answer."""
+    vendor_id = int_param(params, "vendor")
+    purpose_id = int_param(params, "purpose")
+    atp_id = int_param(params, "atp")
+    category = str_param(params, "category")
     asked = [
         name
         for name, value in (
@@ -69,95 +59,102 @@ def check_processing(site: Site, user_id: str, params: Mapping[str, str]) -> dic
         needed = ("atp_consents",)
     else:
         needed = ("tc_string", "gvl_version")
-    record = services.current_fields(site, user_id, needed)
-    if record is None:
-        return _answer(False, None, "No unexpired consent is recorded for this user on this site.")
+    current = services.current_fields(site, user_id, needed)
 
-    if category is not None:
-        if category == "necessary":
-            return {
-                "allowed": True,
-                "legal_basis": None,
-                "reason": "Strictly necessary cookies need no consent.",
-            }
-        if record["categories"].get(category):
-            return _answer(True, CONSENT, f"The user allowed the '{category}' category.")
-        return _answer(False, None, f"The user did not allow the '{category}' category.")
+    def decide(record: dict[str, Any] | None) -> dict[str, Any]:
+        if record is None:
+            return _answer(False, None, "No unexpired consent is recorded for this user on this site.")
 
-    if atp_id is not None:
-        if atp_id in record["atp_consents"]:
-            return _answer(True, CONSENT, f"The user consented to Google Ad Tech Provider {atp_id}.")
-        return _answer(False, None, f"The user did not consent to Google Ad Tech Provider {atp_id}.")
+        if category is not None:
+            if category == "necessary":
+                return {
+                    "allowed": True,
+                    "legal_basis": None,
+                    "reason": "Strictly necessary cookies need no consent.",
+                }
+            if record["categories"].get(category):
+                return _answer(True, CONSENT, f"The user allowed the '{category}' category.")
+            return _answer(False, None, f"The user did not allow the '{category}' category.")
 
-    try:
-        signal = decode(record["tc_string"])
-    except TCStringError:
-        return _answer(False, None, "The stored TC string cannot be read.")
-    try:
-        snapshot = snapshot_for(record["gvl_version"] or 0)
-    except GvlVersion.DoesNotExist:
-        snapshot = current_snapshot()
+        if atp_id is not None:
+            if atp_id in record["atp_consents"]:
+                return _answer(True, CONSENT, f"The user consented to Google Ad Tech Provider {atp_id}.")
+            return _answer(False, None, f"The user did not consent to Google Ad Tech Provider {atp_id}.")
 
-    if vendor_id is None:
-        assert purpose_id is not None
-        if purpose_id not in snapshot.purposes:
+        try:
+            signal = decode(record["tc_string"])
+        except TCStringError:
+            return _answer(False, None, "The stored TC string cannot be read.")
+        try:
+            snapshot = snapshot_for(record["gvl_version"] or 0)
+        except GvlVersion.DoesNotExist:
+            snapshot = current_snapshot()
+
+        if vendor_id is None:
+            assert purpose_id is not None
+            if purpose_id not in snapshot.purposes:
+                raise bad_request(
+                    f"Purpose {purpose_id} does not exist in GVL version {snapshot.vendor_list_version}.",
+                    "purpose",
+                )
+            if purpose_id in signal.purpose_consents:
+                return _answer(True, CONSENT, f"The user consented to purpose {purpose_id}.")
+            if purpose_id in signal.purpose_legitimate_interests:
+                return _answer(
+                    True,
+                    LEGITIMATE_INTEREST,
+                    f"Legitimate interest for purpose {purpose_id} stands (no objection).",
+                )
+            return _answer(
+                False, None, f"Neither consent nor legitimate interest stands for purpose {purpose_id}."
+            )
+
+        vendor = snapshot.vendors.get(vendor_id)
+        if vendor is None:
             raise bad_request(
-                f"Purpose {purpose_id} does not exist in GVL version {snapshot.vendor_list_version}.",
-                "purpose",
+                f"Vendor {vendor_id} is not in GVL version {snapshot.vendor_list_version}.", "vendor"
             )
-        if purpose_id in signal.purpose_consents:
-            return _answer(True, CONSENT, f"The user consented to purpose {purpose_id}.")
-        if purpose_id in signal.purpose_legitimate_interests:
-            return _answer(
-                True,
-                LEGITIMATE_INTEREST,
-                f"Legitimate interest for purpose {purpose_id} stands (no objection).",
-            )
-        return _answer(
-            False, None, f"Neither consent nor legitimate interest stands for purpose {purpose_id}."
-        )
+        if vendor_id not in (signal.vendors_disclosed or frozenset()):
+            return _answer(False, None, f"Vendor {vendor_id} was not disclosed to the user.")
+        vendor_consent = vendor_id in signal.vendor_consents
+        vendor_li = vendor_id in signal.vendor_legitimate_interests
 
-    vendor = snapshot.vendors.get(vendor_id)
-    if vendor is None:
-        raise bad_request(
-            f"Vendor {vendor_id} is not in GVL version {snapshot.vendor_list_version}.", "vendor"
-        )
-    if vendor_id not in (signal.vendors_disclosed or frozenset()):
-        return _answer(False, None, f"Vendor {vendor_id} was not disclosed to the user.")
-    vendor_consent = vendor_id in signal.vendor_consents
-    vendor_li = vendor_id in signal.vendor_legitimate_interests
+        if purpose_id is None:
+            if vendor_consent:
+                return _answer(True, CONSENT, f"The user consented to vendor {vendor_id}.")
+            if vendor_li:
+                return _answer(
+                    True,
+                    LEGITIMATE_INTEREST,
+                    f"Vendor {vendor_id}'s legitimate interest stands (no objection).",
+                )
+            return _answer(False, None, f"Vendor {vendor_id} has neither consent nor legitimate interest.")
 
-    if purpose_id is None:
-        if vendor_consent:
-            return _answer(True, CONSENT, f"The user consented to vendor {vendor_id}.")
-        if vendor_li:
+        if purpose_id in vendor.purposes:
+            if purpose_id in signal.purpose_consents and vendor_consent:
+                return _answer(
+                    True, CONSENT, f"The user consented to purpose {purpose_id} and to vendor {vendor_id}."
+                )
+            missing = "purpose" if purpose_id not in signal.purpose_consents else "vendor"
             return _answer(
-                True, LEGITIMATE_INTEREST, f"Vendor {vendor_id}'s legitimate interest stands (no objection)."
+                False,
+                None,
+                f"Vendor {vendor_id} needs consent for purpose {purpose_id}; "
+                f"the {missing} consent is missing.",
             )
-        return _answer(False, None, f"Vendor {vendor_id} has neither consent nor legitimate interest.")
+        if purpose_id in vendor.leg_int_purposes:
+            if purpose_id in signal.purpose_legitimate_interests and vendor_li:
+                return _answer(
+                    True,
+                    LEGITIMATE_INTEREST,
+                    f"Vendor {vendor_id} relies on legitimate interest for purpose {purpose_id}; "
+                    "the user did not object.",
+                )
+            return _answer(
+                False,
+                None,
+                f"The user objected to legitimate interest for purpose {purpose_id} or vendor {vendor_id}.",
+            )
+        return _answer(False, None, f"Vendor {vendor_id} does not declare purpose {purpose_id}.")
 
-    if purpose_id in vendor.purposes:
-        if purpose_id in signal.purpose_consents and vendor_consent:
-            return _answer(
-                True, CONSENT, f"The user consented to purpose {purpose_id} and to vendor {vendor_id}."
-            )
-        missing = "purpose" if purpose_id not in signal.purpose_consents else "vendor"
-        return _answer(
-            False,
-            None,
-            f"Vendor {vendor_id} needs consent for purpose {purpose_id}; the {missing} consent is missing.",
-        )
-    if purpose_id in vendor.leg_int_purposes:
-        if purpose_id in signal.purpose_legitimate_interests and vendor_li:
-            return _answer(
-                True,
-                LEGITIMATE_INTEREST,
-                f"Vendor {vendor_id} relies on legitimate interest for purpose {purpose_id}; "
-                "the user did not object.",
-            )
-        return _answer(
-            False,
-            None,
-            f"The user objected to legitimate interest for purpose {purpose_id} or vendor {vendor_id}.",
-        )
-    return _answer(False, None, f"Vendor {vendor_id} does not declare purpose {purpose_id}.")
+    return current.configuration_version, decide(current.values)

@@ -1,34 +1,25 @@
-"""The body of `POST /consents`, checked field by field into a `ChoiceRequest`.
+"""The body of `POST /api/v1/sites/<key>/consents`: one definition that validates it and documents it.
 
-Only the shape is checked here (types, known keys, id ranges); whether a vendor or ATP is one the
-site discloses is checked against the site's catalogue in `consent/disclosure.py`.
+`CHOICE_BODY` lists every field with its type, limits and description. `parse_choice_request`
+checks a decoded body against it into a `ChoiceRequest`, with messages built from the same limits,
+and `CHOICE_BODY.openapi_schema()` is the request schema drf-spectacular publishes, so the two cannot
+disagree. Only the shape is checked here; whether a vendor or ATP is one the site discloses is
+checked against the site's catalogue when the choice is resolved (consent/tc_builder.py).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from cmp.memo import BoundedLru
-from consent.errors import ApiError, bad_request
-from consent.models import CATEGORY_SLUGS, ConsentAction
+from consent.models import ConsentAction
+from infra.errors import ApiError, bad_request
+from infra.lru import BoundedLru
+from sites.models import CATEGORY_SLUGS
 
-ALLOWED_KEYS = frozenset(
-    {
-        "user_id",
-        "action",
-        "language",
-        "categories",
-        "purposes",
-        "purpose_li_objections",
-        "special_features",
-        "vendors",
-        "vendor_li_objections",
-        "atps",
-    }
-)
 PUBLIC_ACTIONS = (
     ConsentAction.ACCEPT_ALL,
     ConsentAction.REJECT_ALL,
@@ -36,6 +27,8 @@ PUBLIC_ACTIONS = (
     ConsentAction.WITHDRAW,
 )
 USER_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+USER_ID_DESCRIPTION = "16-64 characters of A-Z, a-z, 0-9, '-' and '_'"
+LANGUAGE_PATTERN = re.compile(r"[a-zA-Z]{2}")
 MAX_LIST_LENGTH = 5000
 
 
@@ -53,6 +46,157 @@ class ChoiceRequest:
     atps: frozenset[int] = frozenset()
 
 
+@dataclass(frozen=True)
+class BodyField:
+    name: str
+    description: str
+    schema: dict[str, Any]
+    parse: Callable[[str, Any], Any]
+    required: bool = False
+
+
+def _parse_action(name: str, value: Any) -> str:
+    if not isinstance(value, str) or value not in PUBLIC_ACTIONS:
+        raise bad_request(
+            f"'{name}' must be one of {', '.join(PUBLIC_ACTIONS)}; got {json.dumps(value)}.", name
+        )
+    return value
+
+
+def _parse_user_id(name: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not USER_ID_PATTERN.fullmatch(value):
+        raise bad_request(
+            f"'{name}' must be the opaque id returned by an earlier answer ({USER_ID_DESCRIPTION}), "
+            "or omitted.",
+            name,
+        )
+    return value
+
+
+def _parse_language(name: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not LANGUAGE_PATTERN.fullmatch(value):
+        raise bad_request(f"'{name}' must be a two-letter ISO 639-1 code such as \"en\".", name)
+    return value.lower()
+
+
+def _parse_categories(name: str, value: Any) -> dict[str, bool]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise bad_request(f"'{name}' must be an object mapping category slugs to true/false.", name)
+    parsed: dict[str, bool] = {}
+    for slug, allowed in value.items():
+        if slug not in CATEGORY_SLUGS:
+            raise bad_request(f"Unknown category {slug!r}; known: {', '.join(CATEGORY_SLUGS)}.", name)
+        if not isinstance(allowed, bool):
+            raise bad_request(f"'{name}.{slug}' must be true or false.", name)
+        if slug == "necessary" and not allowed:
+            raise bad_request("Necessary cookies are always active; 'necessary' cannot be false.", name)
+        parsed[slug] = allowed
+    return parsed
+
+
+def _id_list(upper: int) -> Callable[[str, Any], frozenset[int]]:
+    def parse(name: str, value: Any) -> frozenset[int]:
+        if value is None:
+            return frozenset()
+        if not isinstance(value, list):
+            raise bad_request(f"'{name}' must be a list of integers, not {type(value).__name__}.", name)
+        if len(value) > MAX_LIST_LENGTH:
+            raise bad_request(
+                f"'{name}' has {len(value)} entries; at most {MAX_LIST_LENGTH} are accepted.", name
+            )
+        ids = set()
+        for item in value:
+            # bool is an int subclass in Python; true/false are not ids.
+            if not isinstance(item, int) or isinstance(item, bool):
+                raise bad_request(f"'{name}' must contain integers only; found {json.dumps(item)}.", name)
+            if not 1 <= item <= upper:
+                raise bad_request(f"'{name}' contains {item}, outside 1..{upper}.", name)
+            ids.add(item)
+        return frozenset(ids)
+
+    return parse
+
+
+def _ids(name: str, upper: int, description: str) -> BodyField:
+    schema = {
+        "type": "array",
+        "maxItems": MAX_LIST_LENGTH,
+        "items": {"type": "integer", "minimum": 1, "maximum": upper},
+    }
+    return BodyField(name, description, schema, _id_list(upper))
+
+
+class Body:
+    def __init__(self, *fields: BodyField) -> None:
+        self.fields = fields
+        self.names = frozenset(f.name for f in fields)
+
+    def parse(self, payload: Any) -> dict[str, Any]:
+        if not isinstance(payload, dict):
+            raise bad_request(f"The body must be a JSON object, not {type(payload).__name__}.")
+        unknown = sorted(set(payload) - self.names)
+        if unknown:
+            raise bad_request(
+                f"Unknown field(s): {', '.join(unknown)}. Allowed: {', '.join(sorted(self.names))}.",
+                unknown[0],
+                code="unknown_field",
+            )
+        return {f.name: f.parse(f.name, payload.get(f.name)) for f in self.fields}
+
+    def openapi_schema(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "required": [f.name for f in self.fields if f.required],
+            "properties": {f.name: {**f.schema, "description": f.description} for f in self.fields},
+        }
+
+
+CHOICE_BODY = Body(
+    BodyField(
+        "action",
+        "What the visitor did: a first-layer button, a saved custom choice, or a withdrawal.",
+        {"type": "string", "enum": [str(a) for a in PUBLIC_ACTIONS]},
+        _parse_action,
+        required=True,
+    ),
+    BodyField(
+        "user_id",
+        f"The visitor's id from an earlier answer ({USER_ID_DESCRIPTION}); omit for a new visitor.",
+        {"type": "string", "pattern": f"^{USER_ID_PATTERN.pattern}$"},
+        _parse_user_id,
+    ),
+    BodyField(
+        "language",
+        "Two-letter ISO 639-1 code of the language the banner was shown in.",
+        {"type": "string", "pattern": f"^{LANGUAGE_PATTERN.pattern}$"},
+        _parse_language,
+    ),
+    BodyField(
+        "categories",
+        "Cookie categories allowed (true) or refused (false); 'necessary' cannot be false.",
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {slug: {"type": "boolean"} for slug in CATEGORY_SLUGS},
+        },
+        _parse_categories,
+    ),
+    _ids("purposes", 24, "TCF purposes consented to (custom choices)."),
+    _ids("purpose_li_objections", 24, "TCF purposes whose legitimate interest the visitor objected to."),
+    _ids("special_features", 12, "TCF special features opted in to."),
+    _ids("vendors", 65535, "GVL vendors consented to."),
+    _ids("vendor_li_objections", 65535, "GVL vendors whose legitimate interest the visitor objected to."),
+    _ids("atps", 1_000_000, "Google Ad Tech Providers consented to."),
+)
+
+
 def parse_json_body(raw: bytes) -> Any:
     if not raw.strip():
         raise bad_request("The request body is empty; send a JSON object.", code="malformed_json")
@@ -65,88 +209,18 @@ def parse_json_body(raw: bytes) -> Any:
             f"The request body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}.",
             code="malformed_json",
         ) from None
-
-
-def _id_list(body: dict[str, Any], name: str, upper: int) -> frozenset[int]:
-    value = body.get(name)
-    if value is None:
-        return frozenset()
-    if not isinstance(value, list):
-        raise bad_request(f"'{name}' must be a list of integers, not {type(value).__name__}.", name)
-    if len(value) > MAX_LIST_LENGTH:
-        raise bad_request(f"'{name}' has {len(value)} entries; at most {MAX_LIST_LENGTH} are accepted.", name)
-    ids = set()
-    for item in value:
-        # bool is an int subclass in Python; true/false are not ids.
-        if not isinstance(item, int) or isinstance(item, bool):
-            raise bad_request(f"'{name}' must contain integers only; found {json.dumps(item)}.", name)
-        if not 1 <= item <= upper:
-            raise bad_request(f"'{name}' contains {item}, outside 1..{upper}.", name)
-        ids.add(item)
-    return frozenset(ids)
+    except RecursionError:
+        raise bad_request("The request body is nested too deeply.", code="malformed_json") from None
 
 
 def parse_choice_request(payload: Any) -> ChoiceRequest:
-    if not isinstance(payload, dict):
-        raise bad_request(f"The body must be a JSON object, not {type(payload).__name__}.")
-    unknown = sorted(set(payload) - ALLOWED_KEYS)
-    if unknown:
-        raise bad_request(
-            f"Unknown field(s): {', '.join(unknown)}. Allowed: {', '.join(sorted(ALLOWED_KEYS))}.",
-            unknown[0],
-            code="unknown_field",
-        )
-    action = payload.get("action")
-    if not isinstance(action, str) or action not in PUBLIC_ACTIONS:
-        raise bad_request(
-            f"'action' must be one of {', '.join(PUBLIC_ACTIONS)}; got {json.dumps(action)}.", "action"
-        )
-    user_id = payload.get("user_id")
-    if user_id is not None and (not isinstance(user_id, str) or not USER_ID_PATTERN.fullmatch(user_id)):
-        raise bad_request(
-            "'user_id' must be the opaque id returned by an earlier answer (16-64 characters of "
-            "A-Z, a-z, 0-9, '-' and '_'), or omitted.",
-            "user_id",
-        )
-    language = payload.get("language")
-    if language is not None and (not isinstance(language, str) or not re.fullmatch(r"[a-zA-Z]{2}", language)):
-        raise bad_request("'language' must be a two-letter ISO 639-1 code such as \"en\".", "language")
-    categories = payload.get("categories")
-    parsed_categories: dict[str, bool] = {}
-    if categories is not None:
-        if not isinstance(categories, dict):
-            raise bad_request(
-                "'categories' must be an object mapping category slugs to true/false.", "categories"
-            )
-        for slug, allowed in categories.items():
-            if slug not in CATEGORY_SLUGS:
-                raise bad_request(
-                    f"Unknown category {slug!r}; known: {', '.join(CATEGORY_SLUGS)}.", "categories"
-                )
-            if not isinstance(allowed, bool):
-                raise bad_request(f"'categories.{slug}' must be true or false.", "categories")
-            if slug == "necessary" and not allowed:
-                raise bad_request(
-                    "Necessary cookies are always active; 'necessary' cannot be false.", "categories"
-                )
-            parsed_categories[slug] = allowed
-    return ChoiceRequest(
-        action=action,
-        user_id=user_id,
-        language=language.lower() if language else None,
-        categories=parsed_categories,
-        purposes=_id_list(payload, "purposes", 24),
-        purpose_li_objections=_id_list(payload, "purpose_li_objections", 24),
-        special_features=_id_list(payload, "special_features", 12),
-        vendors=_id_list(payload, "vendors", 65535),
-        vendor_li_objections=_id_list(payload, "vendor_li_objections", 65535),
-        atps=_id_list(payload, "atps", 1_000_000),
-    )
+    return ChoiceRequest(**CHOICE_BODY.parse(payload))
 
 
 # A first-layer button sends the same few bytes for every new visitor (no user id yet), so those
-# bodies are parsed once. Bodies carrying a user id are each visitor's own and are not kept; nor are
-# long ones (a first-layer body is well under this), so the memo stays small.
+# bodies are parsed once: a content-addressed memo (the key is the whole input). Bodies carrying a
+# user id are each visitor's own and are not kept; nor are long ones (a first-layer body is well
+# under this), so the memo stays small.
 _FIRST_CHOICES: BoundedLru[bytes, ChoiceRequest] = BoundedLru(256)
 _LONGEST_KEPT_BODY = 1024
 
@@ -161,4 +235,11 @@ def choice_request_from_body(raw: bytes) -> ChoiceRequest:
     return request
 
 
-__all__ = ["ApiError", "ChoiceRequest", "choice_request_from_body", "parse_choice_request", "parse_json_body"]
+__all__ = [
+    "CHOICE_BODY",
+    "ApiError",
+    "ChoiceRequest",
+    "choice_request_from_body",
+    "parse_choice_request",
+    "parse_json_body",
+]

@@ -8,7 +8,7 @@ MACs. The sum is order-free, so lawful deletions (retention purge, erasure) writ
 seal still balances. Seals and deletion entries are themselves MAC'd, and each seal includes the
 previous seal's MAC, so removing or editing either is detected too.
 
-These are pure functions; `consent/services.py` writes the rows.
+These are pure functions; the service layer (`consent/services/`) writes the rows.
 """
 
 from __future__ import annotations

@@ -1,232 +1,17 @@
-"""The publisher side: sites, their cookie categories and texts, API keys, and the consent log.
+"""The consent log: API keys of downstream services, consent records, recorded choices, seals and
+deletion entries.
 
-Consent records, seals and deletion entries are evidence. They are written only by
-`consent/services.py`; the admin shows them read-only.
+Consent records, seals and deletion entries are evidence. They are written only by the service
+layer (`consent/services/`); the admin shows them read-only.
 """
 
 from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
-from django.core.cache import cache
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.utils import timezone
 
-from consent.texts import SUPPORTED_TEXT_LANGUAGES
-
-CATEGORY_SLUGS = ("necessary", "functional", "analytics", "performance", "advertisement", "uncategorised")
-
-site_key_validator = RegexValidator(
-    r"^[a-z0-9][a-z0-9_-]{0,62}$",
-    "Lower-case letters, digits, '-' and '_' only (at most 63 characters), starting with a letter or digit.",
-)
-country_code_validator = RegexValidator(r"^[A-Z]{2}$", "Two upper-case letters (ISO 3166-1 alpha-2).")
-
-
-def default_consent_lifetime_days() -> int:
-    return settings.CMP_CONSENT_LIFETIME_DAYS
-
-
-def default_languages() -> list[str]:
-    return ["en"]
-
-
-def _validate_languages(value: object) -> None:
-    if not isinstance(value, list) or not value or not all(isinstance(x, str) for x in value):
-        raise ValidationError('A non-empty list of ISO 639-1 codes, e.g. ["en", "fr"].')
-    for code in value:
-        if len(code) != 2 or not code.isalpha() or not code.islower():
-            raise ValidationError(f"{code!r} is not a two-letter lower-case ISO 639-1 code.")
-
-
-def _validate_origins(value: object) -> None:
-    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
-        raise ValidationError('A list of origins such as "https://www.example.com".')
-    for origin in value:
-        scheme, sep, rest = origin.partition("://")
-        if scheme not in ("http", "https") or not sep or not rest or "/" in rest:
-            raise ValidationError(f"{origin!r} is not an origin (scheme://host[:port], no path).")
-
-
-def _validate_domains(value: object) -> None:
-    if not isinstance(value, list) or not all(isinstance(x, str) and x for x in value):
-        raise ValidationError("A list of host names.")
-
-
-class Site(models.Model):
-    """A publisher property that shows the banner and records consent."""
-
-    key = models.CharField(max_length=63, unique=True, validators=[site_key_validator])
-    name = models.CharField(max_length=200)
-    domains = models.JSONField(default=list, blank=True, validators=[_validate_domains])
-    allowed_origins = models.JSONField(
-        default=list,
-        blank=True,
-        validators=[_validate_origins],
-        help_text="Origins whose pages may call the public API (CORS), e.g. https://www.example.com.",
-    )
-    cookie_domain = models.CharField(
-        max_length=253,
-        blank=True,
-        help_text="Domain of the consent cookies, e.g. .example.com to cover every subdomain. "
-        "Empty: the page's own host.",
-    )
-    publisher_country_code = models.CharField(max_length=2, default="AA", validators=[country_code_validator])
-    consent_lifetime_days = models.PositiveIntegerField(
-        default=default_consent_lifetime_days, validators=[MinValueValidator(1), MaxValueValidator(3650)]
-    )
-    languages = models.JSONField(default=default_languages, validators=[_validate_languages])
-    privacy_policy_url = models.URLField(blank=True)
-    policy_version = models.CharField(
-        max_length=32,
-        default="1",
-        help_text="Change it when the privacy policy changes: every visitor is asked again.",
-    )
-    enable_all_vendors = models.BooleanField(
-        default=True,
-        help_text="Disclose every active GVL vendor (new GVL vendors included). "
-        "Off: only the vendors listed.",
-    )
-    vendors = models.ManyToManyField("vendors.Vendor", blank=True, related_name="sites")
-    enable_all_atps = models.BooleanField(
-        default=True, help_text="Disclose every enabled Google Ad Tech Provider. Off: only those listed."
-    )
-    google_atps = models.ManyToManyField("vendors.GoogleAtp", blank=True, related_name="sites")
-    purpose_one_treatment = models.BooleanField(
-        default=False,
-        help_text="Set only where the publisher's jurisdiction needs no consent for storage (purpose 1).",
-    )
-    block_page_until_choice = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["key"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.key})"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        creating = self._state.adding
-        self.updated_at = timezone.now()
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-        cache.delete(f"consent:origins:{self.key}")
-        if creating:
-            # A new site starts with the six standard categories, so its banner is usable at once.
-            from consent.site_setup import ensure_default_categories
-
-            ensure_default_categories(self)
-
-    @property
-    def default_language(self) -> str:
-        return self.languages[0] if self.languages else "en"
-
-    def touch(self) -> None:
-        """Marks the banner configuration as changed so cached copies are not served."""
-        Site.objects.filter(pk=self.pk).update(updated_at=timezone.now())
-
-
-class SiteChild(models.Model):
-    """Configuration that belongs to a site: any change invalidates the site's cached banner."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-        self.owning_site().touch()
-
-    def delete(self, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
-        site = self.owning_site()
-        result = super().delete(*args, **kwargs)  # type: ignore[arg-type]
-        site.touch()
-        return result
-
-    def owning_site(self) -> Site:
-        raise NotImplementedError
-
-
-class CookieCategory(SiteChild):
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="categories")
-    slug = models.CharField(max_length=20, choices=[(s, s) for s in CATEGORY_SLUGS])
-    name = models.CharField(max_length=100)
-    description = models.TextField(blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["site", "position", "id"]
-        constraints = [models.UniqueConstraint(fields=["site", "slug"], name="unique_category_per_site")]
-        verbose_name_plural = "cookie categories"
-
-    def __str__(self) -> str:
-        return f"{self.site.key}: {self.name}"
-
-    @property
-    def always_active(self) -> bool:
-        return self.slug == "necessary"
-
-    def owning_site(self) -> Site:
-        return self.site
-
-
-class CookieDeclaration(SiteChild):
-    category = models.ForeignKey(CookieCategory, on_delete=models.CASCADE, related_name="cookies")
-    name = models.CharField(max_length=200, help_text="Cookie name, or a prefix when 'is pattern' is set.")
-    is_pattern = models.BooleanField(default=False)
-    domain = models.CharField(max_length=253, blank=True)
-    duration = models.CharField(max_length=100, blank=True)
-    description = models.TextField(blank=True)
-    provider = models.CharField(max_length=200, blank=True)
-    source = models.CharField(max_length=200, blank=True, help_text="Where the declaration comes from.")
-
-    class Meta:
-        ordering = ["category", "name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def owning_site(self) -> Site:
-        return self.category.site
-
-
-class SiteText(SiteChild):
-    """Banner wording for one language; empty fields fall back to the built-in defaults."""
-
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="texts")
-    language = models.CharField(max_length=2, choices=[(c, c) for c in SUPPORTED_TEXT_LANGUAGES])
-    title = models.CharField(max_length=200, blank=True)
-    body = models.TextField(blank=True)
-    accept_all = models.CharField(max_length=60, blank=True)
-    reject_all = models.CharField(max_length=60, blank=True)
-    customise = models.CharField(max_length=60, blank=True)
-    save_preferences = models.CharField(max_length=60, blank=True)
-    extra = models.JSONField(default=dict, blank=True, help_text="Other text keys to override.")
-
-    class Meta:
-        ordering = ["site", "language"]
-        constraints = [models.UniqueConstraint(fields=["site", "language"], name="unique_text_per_language")]
-
-    def __str__(self) -> str:
-        return f"{self.site.key}: {self.language}"
-
-    def owning_site(self) -> Site:
-        return self.site
-
-    def overrides(self) -> dict[str, str]:
-        fields = {
-            "title": self.title,
-            "body": self.body,
-            "accept_all": self.accept_all,
-            "reject_all": self.reject_all,
-            "customise": self.customise,
-            "save": self.save_preferences,
-        }
-        merged = {k: str(v) for k, v in (self.extra or {}).items() if isinstance(v, str) and v}
-        merged.update({k: v for k, v in fields.items() if v})
-        return merged
+from sites.models import Site
 
 
 class ApiKey(models.Model):
@@ -265,10 +50,10 @@ class RecordedChoice(models.Model):
 
     Every visitor who presses the same button on the same day gets the same TC string, AC string and
     Consent Mode signals, so their records share one row of this table instead of each carrying
-    the same ~3-9 KB (docs/PERFORMANCE.md, "HTTP load"; docs/ARCHITECTURE.md, "Storage"). Rows are
-    written by `consent/services.py` only, found again by `digest`, never edited, and removed by the
-    retention job once no record refers to them. A record's MAC covers these values too, so an
-    edited row fails the verification of every record that uses it.
+    the same ~3-9 KB (docs/PERFORMANCE.md, "HTTP load"; docs/ARCHITECTURE.md, "Storage"). Rows
+    are written by the service layer (`consent/services/`) only, found again by `digest`, never
+    edited, and removed by the retention job once no record refers to them. A record's MAC covers
+    these values too, so an edited row fails the verification of every record that uses it.
     """
 
     # No index of its own: the (site, day) index below starts with the site.

@@ -1,4 +1,4 @@
-"""Celery tasks of the consent app: thin wrappers over `consent/services.py`."""
+"""Celery tasks of the consent app: thin wrappers over the service layer (`consent/services/`)."""
 
 from celery import shared_task
 from django.conf import settings

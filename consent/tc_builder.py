@@ -18,12 +18,13 @@ from datetime import datetime
 from django.conf import settings
 
 from consent.choices import ChoiceRequest
-from consent.disclosure import SiteCatalogue
-from consent.errors import bad_request
-from consent.models import ConsentAction, Site
+from consent.models import ConsentAction
+from infra.errors import bad_request
 from privacy_signals.ac_string import encode_ac_string
 from privacy_signals.consent_mode import consent_mode_signals
 from privacy_signals.tcf import TCModel, day_deciseconds, encode
+from sites.disclosure import SiteCatalogue
+from sites.models import Site
 
 # ConsentScreen is ours to number: 1 = the first layer's buttons, 2 = the preferences dialog.
 FIRST_LAYER_SCREEN = 1

@@ -9,13 +9,10 @@ app_name = "consent"
 SITE = "api/v1/sites/<str:site_key>"
 
 urlpatterns = [
-    path(f"{SITE}/banner", views.BannerView.as_view(), name="banner"),
-    path(f"{SITE}/vendors", views.VendorsView.as_view(), name="vendors"),
     path(f"{SITE}/consents", views.ConsentsView.as_view(), name="consents"),
     path(f"{SITE}/users/<str:user_id>/consent", views.CurrentConsentView.as_view(), name="current-consent"),
     path(f"{SITE}/users/<str:user_id>/consent/check", views.CheckConsentView.as_view(), name="check-consent"),
     path(f"{SITE}/users/<str:user_id>/export", views.ExportView.as_view(), name="export-user"),
     path(f"{SITE}/users/<str:user_id>", views.EraseView.as_view(), name="erase-user"),
     path("api/v1/tcf/decode", views.DecodeView.as_view(), name="tcf-decode"),
-    path("demo/", views.demo_page, name="demo"),
 ]

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
+from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.management import call_command
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = REPO_ROOT.parent / "shared"
@@ -16,12 +21,13 @@ PYTHON = sys.executable
 
 
 @pytest.fixture(autouse=True)
-def _fresh_record_templates() -> None:
-    """Record templates remember the row of their recorded choice, which a test's rolled-back
-    database no longer holds in the next test."""
-    from consent.record_template import forget_templates
+def _fresh_configuration_cache() -> None:
+    """What the configuration cache holds (record templates remember the row of their recorded
+    choice) may be gone from a test's rolled-back database in the next test, while the
+    configuration version the cache last saw is the same again."""
+    from infra.config import cache
 
-    forget_templates()
+    cache.clear()
 
 
 @pytest.fixture(scope="session")
@@ -32,8 +38,9 @@ def repo_root() -> Path:
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     """The Redis this machine runs; tests that prove a real broker or cache use it even on the
-    SQLite run, where the application itself is configured without Redis."""
-    return os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    SQLite run, where the application itself is configured without Redis (TEST_REDIS_URL picks
+    another database for that run when several checkouts test on one machine)."""
+    return os.environ.get("REDIS_URL") or os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 
 def free_port() -> int:
@@ -102,3 +109,88 @@ def chromium():
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+# --- the catalogue, sites, API keys and an HTTP helper (the consent and sites tests) ----------------
+
+
+@pytest.fixture(scope="session")
+def _catalogue_loaded_once(django_db_setup: None, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        call_command("load_bundled_catalogue", stdout=StringIO())
+
+
+@pytest.fixture
+def catalogue(_catalogue_loaded_once: None, db: None):
+    """The newest GVL snapshot (v106 from the bundled data), loaded once per test session."""
+    from vendors.catalogue import current_gvl
+    from vendors.models import GoogleAtp, GvlVersion
+
+    if not (GvlVersion.objects.exists() and GoogleAtp.objects.exists()):
+        call_command("load_bundled_catalogue", stdout=StringIO())
+    return current_gvl()
+
+
+def _make_site(key: str, origins: list[str]):
+    from sites.models import Site
+    from sites.setup import ensure_default_categories
+
+    site = Site.objects.create(
+        key=key,
+        name=f"Site {key}",
+        domains=[f"www.{key}.example"],
+        allowed_origins=origins,
+        publisher_country_code="FR",
+        languages=["en", "fr"],
+        privacy_policy_url=f"https://www.{key}.example/privacy",
+    )
+    ensure_default_categories(site)
+    return site
+
+
+@pytest.fixture
+def site(catalogue: Any):
+    return _make_site("alpha", ["https://www.alpha.example"])
+
+
+@pytest.fixture
+def other_site(catalogue: Any):
+    return _make_site("beta", ["https://www.beta.example"])
+
+
+@pytest.fixture
+def api_key_for() -> Callable[[Any], str]:
+    from consent.api_keys import issue_key
+
+    def make(site: Any) -> str:
+        return issue_key(site, "test")[1]
+
+    return make
+
+
+class Api:
+    """Requests through the full middleware stack, with JSON bodies."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def post(self, path: str, body: Any, content_type: str = "application/json", **headers: str) -> Any:
+        data = body if isinstance(body, str | bytes) else json.dumps(body)
+        return self.client.post(path, data=data, content_type=content_type, headers=headers)
+
+    def consent(self, site_key: str, body: Any, **headers: str) -> Any:
+        return self.post(f"/api/v1/sites/{site_key}/consents", body, **headers)
+
+    def get(self, path: str, key: str | None = None, **headers: str) -> Any:
+        if key:
+            headers["Authorization"] = f"Api-Key {key}"
+        return self.client.get(path, headers=headers)
+
+    def delete(self, path: str, key: str | None = None) -> Any:
+        headers = {"Authorization": f"Api-Key {key}"} if key else {}
+        return self.client.delete(path, headers=headers)
+
+
+@pytest.fixture
+def api(client: Any) -> Api:
+    return Api(client)

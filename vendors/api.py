@@ -9,23 +9,23 @@ Every answer carries an ETag (a hash of its JSON) and Cache-Control; a matching 
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.request import Request
-from rest_framework.response import Response
-from rest_framework.views import APIView
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 
-from vendors.catalogue import GvlSnapshot, current_gvl, gvl_snapshot
-from vendors.gvl_format import GvlVendor, Stack, Taxon
+from infra.errors import ApiError
+from infra.json import render_json
+from infra.params import MAX_ID, bool_param, int_param, str_param
+from infra.schema import NOT_MODIFIED, errors
+from infra.views import ApiView, conditional_response
+from vendors.catalogue import GvlSnapshot, current_gvl, gvl_snapshot, stack_json, taxon_json
+from vendors.gvl_format import GvlVendor
 from vendors.models import GvlVersion
 
 CACHE_CONTROL = "public, max-age=3600"
-MAX_ID = 2**31 - 1
 ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
-TRUE_WORDS, FALSE_WORDS = {"1", "true", "yes"}, {"", "0", "false", "no"}
 COMMON_PARAMETERS = [
     OpenApiParameter("lang", str, description="Language of the taxonomy texts (default en)."),
     OpenApiParameter(
@@ -43,37 +43,6 @@ VENDOR_FILTERS = {
 }
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.field = status, code, message, field
-
-    def response(self) -> Response:
-        body: dict[str, Any] = {"code": self.code, "message": self.message}
-        if self.field:
-            body["field"] = self.field
-        return Response({"error": body}, status=self.status)
-
-
-def taxon_json(taxon: Taxon) -> dict[str, Any]:
-    return {
-        "id": taxon.id,
-        "name": taxon.name,
-        "description": taxon.description,
-        "illustrations": list(taxon.illustrations),
-    }
-
-
-def stack_json(stack: Stack) -> dict[str, Any]:
-    return {
-        "id": stack.id,
-        "name": stack.name,
-        "description": stack.description,
-        "purposes": list(stack.purposes),
-        "special_features": list(stack.special_features),
-    }
-
-
 def vendor_json(vendor: GvlVendor) -> dict[str, Any]:
     return {
         **vendor.declarations_json(),
@@ -85,64 +54,29 @@ def vendor_json(vendor: GvlVendor) -> dict[str, Any]:
     }
 
 
-def _int_param(request: Request, name: str) -> int | None:
-    if name not in request.query_params:
-        return None
-    values = request.query_params.getlist(name)
-    raw = values[-1]
-    if len(values) > 1 or not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
-        shown = ", ".join(repr(v[:40]) for v in values)
-        raise ApiError(
-            400,
-            "invalid_parameter",
-            f"{name} must be one whole number from 1 to {MAX_ID}, not {shown}.",
-            name,
-        )
-    return int(raw)
-
-
-def _bool_param(request: Request, name: str) -> bool:
-    raw = (request.query_params.get(name) or "").strip().lower()
-    if raw not in TRUE_WORDS | FALSE_WORDS:
-        raise ApiError(400, "invalid_parameter", f"{name} must be true or false, not {raw[:40]!r}.", name)
-    return raw in TRUE_WORDS
-
-
-def _etag_matches(header: str, etag: str) -> bool:
-    candidates = [tag.strip().removeprefix("W/") for tag in header.split(",")]
-    return "*" in candidates or etag in candidates
-
-
-class GvlView(APIView):
+class GvlView(ApiView):
     """Resolves the snapshot, builds `payload`, and answers with ETag / 304."""
 
-    authentication_classes: list[Any] = []
-    permission_classes: list[Any] = []
-
-    def payload(self, request: Request, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
+    def payload(self, request: HttpRequest, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
         raise NotImplementedError
 
-    def get(self, request: Request, **kwargs: Any) -> Response:
-        try:
-            snapshot = self._snapshot(request)
-            body = {
-                "vendor_list_version": snapshot.vendor_list_version,
-                "tcf_policy_version": snapshot.tcf_policy_version,
-                "language": snapshot.language,
-                **self.payload(request, snapshot, **kwargs),
-            }
-        except ApiError as error:
-            return error.response()
-        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        etag = '"' + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32] + '"'
-        headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding"}
-        if _etag_matches(request.headers.get("If-None-Match", ""), etag):
-            return Response(status=304, headers=headers)
-        return Response(body, headers=headers)
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        snapshot = self._snapshot(request)
+        body = {
+            "vendor_list_version": snapshot.vendor_list_version,
+            "tcf_policy_version": snapshot.tcf_policy_version,
+            "language": snapshot.language,
+            **self.payload(request, snapshot, **kwargs),
+        }
+        rendered = render_json(body)
+        etag = '"' + hashlib.sha256(rendered).hexdigest()[:32] + '"'
+        return conditional_response(
+            request, rendered, etag, cache_control=CACHE_CONTROL, vary=("Accept-Encoding",)
+        )
 
-    def _snapshot(self, request: Request) -> GvlSnapshot:
-        language = (request.query_params.get("lang") or "en").strip().lower()[:16]
-        version = _int_param(request, "version")
+    def _snapshot(self, request: HttpRequest) -> GvlSnapshot:
+        language = (request.GET.get("lang") or "en").strip().lower()[:16]
+        version = int_param(request.GET, "version")
         if version is None:
             snapshot = current_gvl(language)
             if snapshot is None:
@@ -160,12 +94,7 @@ class GvlView(APIView):
             ) from None
 
 
-RESPONSES = {
-    200: OpenApiTypes.OBJECT,
-    304: OpenApiResponse(description="Not modified: the If-None-Match ETag still matches."),
-    400: OpenApiResponse(OpenApiTypes.OBJECT, description="A query parameter is malformed."),
-    404: OpenApiResponse(OpenApiTypes.OBJECT, description="No GVL imported, or unknown version/vendor."),
-}
+RESPONSES = {200: OpenApiTypes.OBJECT, 304: NOT_MODIFIED, **errors(400, 404)}
 
 
 def gvl_schema(operation_id: str, summary: str, extra: tuple[OpenApiParameter, ...] = ()) -> Any:
@@ -179,10 +108,10 @@ def gvl_schema(operation_id: str, summary: str, extra: tuple[OpenApiParameter, .
 
 class GvlRootView(GvlView):
     @gvl_schema("gvl_root", "The current GVL version and links to its parts")
-    def get(self, request: Request, **kwargs: Any) -> Response:
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         return super().get(request, **kwargs)
 
-    def payload(self, request: Request, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
+    def payload(self, request: HttpRequest, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
         base = request.build_absolute_uri("/api/v1/gvl/")
         return {
             "gvl_specification_version": snapshot.gvl_specification_version,
@@ -205,10 +134,10 @@ class GvlRootView(GvlView):
 
 class PurposesView(GvlView):
     @gvl_schema("gvl_purposes", "Purposes and special purposes")
-    def get(self, request: Request, **kwargs: Any) -> Response:
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         return super().get(request, **kwargs)
 
-    def payload(self, request: Request, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
+    def payload(self, request: HttpRequest, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
         return {
             "purposes": [taxon_json(t) for _, t in sorted(snapshot.purposes.items())],
             "special_purposes": [taxon_json(t) for _, t in sorted(snapshot.special_purposes.items())],
@@ -217,10 +146,10 @@ class PurposesView(GvlView):
 
 class FeaturesView(GvlView):
     @gvl_schema("gvl_features", "Features and special features")
-    def get(self, request: Request, **kwargs: Any) -> Response:
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         return super().get(request, **kwargs)
 
-    def payload(self, request: Request, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
+    def payload(self, request: HttpRequest, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
         return {
             "features": [taxon_json(t) for _, t in sorted(snapshot.features.items())],
             "special_features": [taxon_json(t) for _, t in sorted(snapshot.special_features.items())],
@@ -229,19 +158,19 @@ class FeaturesView(GvlView):
 
 class StacksView(GvlView):
     @gvl_schema("gvl_stacks", "Stacks")
-    def get(self, request: Request, **kwargs: Any) -> Response:
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         return super().get(request, **kwargs)
 
-    def payload(self, request: Request, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
+    def payload(self, request: HttpRequest, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
         return {"stacks": [stack_json(s) for _, s in sorted(snapshot.stacks.items())]}
 
 
 class DataCategoriesView(GvlView):
     @gvl_schema("gvl_data_categories", "Data categories")
-    def get(self, request: Request, **kwargs: Any) -> Response:
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         return super().get(request, **kwargs)
 
-    def payload(self, request: Request, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
+    def payload(self, request: HttpRequest, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
         return {
             "data_categories": [
                 {"id": t.id, "name": t.name, "description": t.description}
@@ -263,13 +192,13 @@ class VendorListView(GvlView):
             OpenApiParameter("include_deleted", bool, description="Also list vendors with a deletedDate."),
         ),
     )
-    def get(self, request: Request, **kwargs: Any) -> Response:
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         return super().get(request, **kwargs)
 
-    def payload(self, request: Request, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
-        filters = {field: _int_param(request, name) for name, field in VENDOR_FILTERS.items()}
-        include_deleted = _bool_param(request, "include_deleted")
-        search = (request.query_params.get("search") or "").strip().casefold()
+    def payload(self, request: HttpRequest, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
+        filters = {field: int_param(request.GET, name) for name, field in VENDOR_FILTERS.items()}
+        include_deleted = bool_param(request.GET, "include_deleted")
+        search = (str_param(request.GET, "search") or "").strip().casefold()
         vendors = []
         for _, vendor in sorted(snapshot.vendors.items()):
             if not include_deleted and not vendor.is_active:
@@ -291,10 +220,10 @@ class VendorDetailView(GvlView):
         "One vendor",
         (OpenApiParameter("vendor_id", {"type": "integer", "minimum": 0, "maximum": 999_999_999}, "path"),),
     )
-    def get(self, request: Request, **kwargs: Any) -> Response:
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         return super().get(request, **kwargs)
 
-    def payload(self, request: Request, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
+    def payload(self, request: HttpRequest, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
         raw_id = str(kwargs["vendor_id"])
         if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > 9:
             raise ApiError(

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -29,6 +30,8 @@ __all__ = [
     "enabled_atps",
     "enabled_vendor_ids",
     "gvl_snapshot",
+    "stack_json",
+    "taxon_json",
     "vendor_counts",
 ]
 
@@ -172,6 +175,28 @@ def _overlay(base: GvlTaxonomy, translated: GvlTaxonomy) -> GvlTaxonomy:
         stacks=stacks,
         data_categories=texts(base.data_categories, translated.data_categories),
     )
+
+
+# The one JSON shape of a taxonomy entry and of a stack (the GVL API and the banner documents).
+
+
+def taxon_json(taxon: Taxon) -> dict[str, Any]:
+    return {
+        "id": taxon.id,
+        "name": taxon.name,
+        "description": taxon.description,
+        "illustrations": list(taxon.illustrations),
+    }
+
+
+def stack_json(stack: Stack) -> dict[str, Any]:
+    return {
+        "id": stack.id,
+        "name": stack.name,
+        "description": stack.description,
+        "purposes": list(stack.purposes),
+        "special_features": list(stack.special_features),
+    }
 
 
 def vendor_counts(snapshot: GvlSnapshot, vendor_ids: Iterable[int]) -> dict[str, dict[int, dict[str, int]]]:

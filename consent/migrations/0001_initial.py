@@ -7,7 +7,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
-import consent.models
+import sites.models
 
 
 class Migration(migrations.Migration):
@@ -114,7 +114,7 @@ class Migration(migrations.Migration):
                 ("name", models.CharField(max_length=200)),
                 (
                     "domains",
-                    models.JSONField(blank=True, default=list, validators=[consent.models._validate_domains]),
+                    models.JSONField(blank=True, default=list, validators=[sites.models._validate_domains]),
                 ),
                 (
                     "allowed_origins",
@@ -122,7 +122,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         default=list,
                         help_text="Origins whose pages may call the public API (CORS), e.g. https://www.example.com.",
-                        validators=[consent.models._validate_origins],
+                        validators=[sites.models._validate_origins],
                     ),
                 ),
                 (
@@ -148,7 +148,7 @@ class Migration(migrations.Migration):
                 (
                     "consent_lifetime_days",
                     models.PositiveIntegerField(
-                        default=consent.models.default_consent_lifetime_days,
+                        default=sites.models.default_consent_lifetime_days,
                         validators=[
                             django.core.validators.MinValueValidator(1),
                             django.core.validators.MaxValueValidator(3650),
@@ -158,8 +158,8 @@ class Migration(migrations.Migration):
                 (
                     "languages",
                     models.JSONField(
-                        default=consent.models.default_languages,
-                        validators=[consent.models._validate_languages],
+                        default=sites.models.default_languages,
+                        validators=[sites.models._validate_languages],
                     ),
                 ),
                 ("privacy_policy_url", models.URLField(blank=True)),

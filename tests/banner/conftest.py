@@ -56,7 +56,7 @@ def other_origin(tmp_path_factory):
 @pytest.fixture
 def demo_site(cmp_server, other_origin):
     """The demo site, with the test origins allowed to call its API."""
-    from consent.models import Site
+    from sites.models import Site
 
     call_command("load_bundled_catalogue", verbosity=0)
     call_command("create_demo_site", verbosity=0)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from consent import services
 from consent.models import ConsentDeletion, ConsentRecord, ConsentSeal, RecordedChoice
+from consent.services import clock
 
 
 @pytest.fixture(autouse=True)
@@ -160,7 +161,7 @@ def test_forging_a_deletion_entry_fails_verification(api, site):
 
 def test_retention_purge_leaves_the_log_verifiable(api, site, monkeypatch):
     long_ago = timezone.now() - timedelta(days=site.consent_lifetime_days + 10)
-    monkeypatch.setattr(services, "_now", lambda: long_ago)
+    monkeypatch.setattr(clock, "now", lambda: long_ago)
     old = record_some(api, site, 3)
     monkeypatch.undo()
     services.seal_site(site)

@@ -12,12 +12,13 @@ from django.utils import timezone
 
 from consent import services, tasks
 from consent.models import ConsentRecord, RecordedChoice
+from consent.services import clock
 
 
 @pytest.fixture
 def expired_user(api, site, monkeypatch):
     long_ago = timezone.now() - timedelta(days=site.consent_lifetime_days, seconds=5)
-    monkeypatch.setattr(services, "_now", lambda: long_ago)
+    monkeypatch.setattr(clock, "now", lambda: long_ago)
     answer = api.consent(site.key, {"action": "accept_all"}).json()
     monkeypatch.undo()
     return answer
@@ -35,7 +36,7 @@ def test_expired_record_is_not_returned(api, site, api_key_for, expired_user):
 
 def test_purge_command_deletes_expired_records_only(api, site, api_key_for, expired_user, monkeypatch):
     long_ago = timezone.now() - timedelta(days=site.consent_lifetime_days + 1)
-    monkeypatch.setattr(services, "_now", lambda: long_ago)
+    monkeypatch.setattr(clock, "now", lambda: long_ago)
     for _ in range(4):
         api.consent(site.key, {"action": "reject_all"})
     monkeypatch.undo()

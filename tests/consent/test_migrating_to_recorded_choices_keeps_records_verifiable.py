@@ -11,7 +11,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from consent import evidence, services
-from consent.models import CHOICE_FIELDS, ConsentRecord, RecordedChoice, Site
+from consent.models import CHOICE_FIELDS, ConsentRecord, RecordedChoice
+from sites.models import Site
 
 BEFORE = [("consent", "0001_initial")]
 AFTER = [("consent", "0002_recorded_choices")]

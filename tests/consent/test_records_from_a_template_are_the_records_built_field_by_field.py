@@ -14,10 +14,15 @@ from hypothesis import strategies as st
 
 from consent import evidence, services
 from consent.choices import ChoiceRequest, parse_choice_request
-from consent.disclosure import current_snapshot, site_catalogue
 from consent.models import ConsentRecord, RecordedChoice
-from consent.record_template import RecordTemplate, choice_values, forget_templates
+from consent.record_template import RecordTemplate, choice_values
+from consent.services import clock
+from consent.services.recording import store_choice
 from consent.tc_builder import build_signals, resolve_choice
+from infra.config import cache
+from infra.errors import ApiError
+from sites.disclosure import current_snapshot, site_catalogue
+from sites.services import category_slugs, get_site
 
 CUSTOM = {
     "action": "custom",
@@ -35,7 +40,7 @@ def built_field_by_field(site: Any, request: ChoiceRequest, now: datetime) -> di
     """What a record of this request must hold, computed without any template."""
     language = request.language if request.language in site.languages else site.default_language
     catalogue = site_catalogue(site, current_snapshot(language))
-    slugs = services.site_category_slugs(site)
+    slugs = category_slugs(site)
     choice = resolve_choice(request, site, slugs, catalogue, language)
     return {
         "action": choice.action,
@@ -66,14 +71,14 @@ def test_a_stored_record_holds_what_the_choice_resolves_to(site, body):
 def test_records_of_one_choice_on_one_day_share_their_recorded_choice(site, monkeypatch):
     accept, reject = (parse_choice_request({"action": a}) for a in ("accept_all", "reject_all"))
     first = services.record_consent(site, accept)
-    forget_templates()  # as in another worker process: the row is found again by its content
+    cache.clear()  # as in another worker process: the row is found again by its content
     second = services.record_consent(site, accept)
     other = services.record_consent(site, reject)
     assert first.choice_id == second.choice_id != other.choice_id
     assert RecordedChoice.objects.filter(site=site).count() == 2
 
     tomorrow = datetime.now(UTC) + timedelta(days=1)
-    monkeypatch.setattr(services, "_now", lambda: tomorrow)
+    monkeypatch.setattr(clock, "now", lambda: tomorrow)
     next_day = services.record_consent(site, accept)
     assert next_day.choice_id != first.choice_id
     assert next_day.choice.day == tomorrow.date()
@@ -87,7 +92,7 @@ def test_a_configuration_change_is_not_answered_from_an_older_template(site):
     site.enable_all_vendors = False
     site.save()
     site.vendors.set([793])
-    with pytest.raises(services.ApiError) as refused:
+    with pytest.raises(ApiError) as refused:
         services.record_consent(site, request)
     assert refused.value.code == "vendor_not_enabled"
 
@@ -97,7 +102,7 @@ def test_a_policy_version_change_reaches_the_next_record(site):
     before = services.record_consent(site, request)
     site.policy_version = "2"
     site.save()
-    after = services.record_consent(services.get_site(site.key), request)
+    after = services.record_consent(get_site(site.key), request)
     assert (before.policy_version, after.policy_version) == ("1", "2")
     assert after.choice_id != before.choice_id
 
@@ -113,20 +118,11 @@ def test_a_policy_version_change_reaches_the_next_record(site):
     action=st.sampled_from(["accept_all", "reject_all", "withdraw"]),
 )
 def test_the_template_mac_is_the_canonical_mac(site, user_id, user_agent_hash, ip_truncated, moment, action):
-    template: RecordTemplate = services.template_for(
-        parse_choice_request({"action": action}),
-        site,
-        site_catalogue(site, current_snapshot()),
-        moment,
-        lambda: resolve_choice(
-            parse_choice_request({"action": action}),
-            site,
-            services.site_category_slugs(site),
-            site_catalogue(site, current_snapshot()),
-            "en",
-        ),
-        services._stored_choice,
-    )
+    request = parse_choice_request({"action": action})
+    catalogue = site_catalogue(site, current_snapshot())
+    choice = resolve_choice(request, site, category_slugs(site), catalogue, "en")
+    values = choice_values(choice, site, catalogue, build_signals(choice, site, catalogue, moment))
+    template = RecordTemplate.build(action, store_choice(site, moment.date(), values), moment)
     record = template.new_record(
         consent_id="6d3b2d0a-8f46-4b40-9c1b-0123456789ab",
         user_id=user_id,

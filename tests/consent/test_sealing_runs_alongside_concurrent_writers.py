@@ -11,7 +11,7 @@ import pytest
 
 WRITER = """
 from consent.choices import ChoiceRequest
-from consent.models import Site
+from sites.models import Site
 from consent.services import record_consent
 site = Site.objects.get(key="demo")
 for index in range({count}):
@@ -20,7 +20,7 @@ for index in range({count}):
 
 SEALER = """
 import time
-from consent.models import Site
+from sites.models import Site
 from consent.services import seal_site
 site = Site.objects.get(key="demo")
 deadline = time.time() + {seconds}
@@ -30,7 +30,8 @@ while time.time() < deadline:
 """
 
 FINAL = """
-from consent.models import ConsentRecord, ConsentSeal, Site
+from consent.models import ConsentRecord, ConsentSeal
+from sites.models import Site
 from consent.services import seal_site, verify_log
 site = Site.objects.get(key="demo")
 seal_site(site)

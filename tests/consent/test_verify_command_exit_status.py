@@ -7,7 +7,7 @@ import pytest
 
 RECORD_AND_SEAL = """
 from consent.choices import ChoiceRequest
-from consent.models import Site
+from sites.models import Site
 from consent.services import record_consent, seal_site
 site = Site.objects.get(key="demo")
 for action in ("accept_all", "reject_all", "withdraw"):

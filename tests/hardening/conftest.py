@@ -406,7 +406,7 @@ def demo_site(db):
     """The demo site with the bundled catalogue, inside the test's transaction."""
     from django.core.management import call_command
 
-    from consent.models import Site
+    from sites.models import Site
     from vendors.models import GvlVersion
 
     if not GvlVersion.objects.exists():

@@ -61,7 +61,7 @@ def test_connection_kept_open():
 
 @pytest.mark.slow
 # Transactional: each call commits as in production, so on PostgreSQL the request path's statements
-# take their libpq path (cmp/prepared.py), which only runs outside a transaction.
+# take their libpq path (consent/prepared.py), which only runs outside a transaction.
 @pytest.mark.django_db(transaction=True)
 def test_no_operation_answers_5xx(settings, api_key, known_user, test_connection_kept_open):
     settings.CMP_RATE_LIMIT_PER_IP = 0

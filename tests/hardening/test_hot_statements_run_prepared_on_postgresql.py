@@ -1,5 +1,5 @@
 """On PostgreSQL the request path's statements run as prepared statements through libpq
-(cmp/prepared.py). Against a scratch database on the machine's server, in autocommit as a worker
+(consent/prepared.py). Against a scratch database on the machine's server, in autocommit as a worker
 runs them: they are prepared once, survive psycopg's DEALLOCATE ALL, report a constraint violation
 as Django's IntegrityError and a lost connection as Django's OperationalError (which answers 503),
 stay inside an atomic block that begins with them, and fall back to Django's cursor when prepared
@@ -26,16 +26,18 @@ django.setup()
 from django.db import IntegrityError, OperationalError, connection
 from consent import services
 from consent.choices import parse_choice_request
-from consent.record_template import insert_statement
+from consent.record_template import _record_fields, insert_statement
+from consent.services.recording import insert
+from sites.services import get_site
 
 def prepared():
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'cmp_%%' ORDER BY name")
         return [row[0] for row in cursor.fetchall()]
 
-site = services.get_site("demo")
+site = get_site("demo")
 first = services.record_consent(site, parse_choice_request({"action": "accept_all"}))
-read = services.current_fields(site, first.user_id, ("tc_string", "gvl_version"))
+read = services.current_fields(site, first.user_id, ("tc_string", "gvl_version")).values
 out = {"read": [read["consent_id"], read["tc_string"] == first.tc_string, read["gvl_version"]],
        "prepared": prepared()}
 
@@ -43,12 +45,13 @@ with connection.cursor() as cursor:
     cursor.execute("DEALLOCATE ALL")
 again = parse_choice_request({"action": "reject_all", "user_id": first.user_id})
 second = services.record_consent(site, again)
-out["after_deallocate"] = services.current_fields(site, first.user_id)["consent_id"] == str(second.consent_id)
+now_current = services.current_fields(site, first.user_id).values
+out["after_deallocate"] = now_current["consent_id"] == str(second.consent_id)
 
-_, fields = insert_statement()
 try:  # the same record again: its consent id is taken
+    fields = _record_fields()
     parameters = [field.get_db_prep_save(getattr(second, field.attname), connection) for field in fields]
-    services._insert(second, parameters)
+    insert(second, parameters, insert_statement())
 except IntegrityError as exc:
     out["duplicate"] = type(exc).__module__ + "." + type(exc).__name__
 
@@ -72,7 +75,8 @@ try:
 except OperationalError as exc:
     out["lost"] = type(exc).__module__ + "." + type(exc).__name__
 connection.close_if_unusable_or_obsolete()
-out["reconnected"] = services.current_fields(site, first.user_id)["consent_id"] == str(second.consent_id)
+now_current = services.current_fields(site, first.user_id).values
+out["reconnected"] = now_current["consent_id"] == str(second.consent_id)
 print("RESULT " + json.dumps(out))
 """
 

@@ -27,7 +27,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from consent import evidence
 from consent.choices import ChoiceRequest
-from consent.models import ConsentRecord, Site
+from consent.models import ConsentRecord
+from sites.models import Site
 from consent.services import new_user_id, record_consent, seal_all_sites
 
 call_command("bootstrap", verbosity=0)

@@ -82,7 +82,7 @@ def test_bad_input_gets_a_clear_4xx(catalogue, client):
     assert bad.status_code == 400
     assert bad.json()["error"] == {
         "code": "invalid_parameter",
-        "message": "purpose must be one whole number from 1 to 2147483647, not 'one'.",
+        "message": "'purpose' must be a whole number from 1 to 2147483647, not 'one'.",
         "field": "purpose",
     }
     assert client.get("/api/v1/gvl/vendors/999999").status_code == 404

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from consent.api_keys import issue_key
-from consent.models import Site
+from sites.models import Site
 
 
 class Command(BaseCommand):

@@ -6,8 +6,8 @@ deletions (retention purge, erasure), with one line per problem.
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from consent.models import Site
 from consent.services import verify_log
+from sites.models import Site
 
 
 class Command(BaseCommand):

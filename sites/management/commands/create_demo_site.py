@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from consent.site_setup import ensure_demo_site
+from sites.setup import ensure_demo_site
 
 
 class Command(BaseCommand):

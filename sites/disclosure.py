@@ -9,18 +9,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from django.core.cache import cache
-
-from cmp.memo import memoized
-from consent.errors import ApiError
-from consent.models import Site
+from infra.config import cache
+from infra.errors import ApiError
+from sites.models import Site
 from vendors import catalogue
 from vendors.catalogue import GvlSnapshot
 from vendors.models import Vendor
 
 # Purposes for which TCF v2.2+ allows no legitimate interest (1 is consent-only by policy).
 NO_LI_PURPOSES = frozenset({1, 3, 4, 5, 6})
-CACHE_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -64,7 +61,7 @@ def vendors_hash(vendor_ids: frozenset[int]) -> str:
 
 def current_snapshot(language: str = "en") -> GvlSnapshot:
     """The newest GVL with texts in `language` (English where no translation was imported)."""
-    latest = memoized("current-gvl", (language,), lambda: catalogue.current_gvl(language))
+    latest = cache.get("current-gvl", language, lambda: catalogue.current_gvl(language))
     if latest is None:
         raise ApiError(
             503,
@@ -76,7 +73,7 @@ def current_snapshot(language: str = "en") -> GvlSnapshot:
 
 def snapshot_for(vendor_list_version: int, language: str = "en") -> GvlSnapshot:
     """The GVL version a record was given under. Raises GvlVersion.DoesNotExist if it is gone."""
-    return memoized(
+    return cache.get(
         "gvl-snapshot",
         (vendor_list_version, language),
         lambda: catalogue.gvl_snapshot(vendor_list_version, language),
@@ -84,10 +81,6 @@ def snapshot_for(vendor_list_version: int, language: str = "en") -> GvlSnapshot:
 
 
 def _ids_for_site(site: Site, snapshot: GvlSnapshot) -> tuple[frozenset[int], frozenset[int]]:
-    key = f"consent:disclosure:{site.pk}:{site.updated_at.timestamp()}:{snapshot.vendor_list_version}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
     active = frozenset(snapshot.active_vendor_ids())
     if site.enable_all_vendors:
         chosen = active
@@ -99,13 +92,12 @@ def _ids_for_site(site: Site, snapshot: GvlSnapshot) -> tuple[frozenset[int], fr
     if not site.enable_all_atps:
         atps = atps.filter(pk__in=site.google_atps.values("pk"))
     atp_ids = frozenset(atps.values_list("id", flat=True))
-    cache.set(key, (vendor_ids, atp_ids), CACHE_SECONDS)
     return vendor_ids, atp_ids
 
 
 def site_catalogue(site: Site, snapshot: GvlSnapshot) -> SiteCatalogue:
-    key = (site.pk, site.updated_at, snapshot.vendor_list_version, snapshot.language)
-    return memoized("site-catalogue", key, lambda: _build_site_catalogue(site, snapshot))
+    key = (site.pk, snapshot.vendor_list_version, snapshot.language)
+    return cache.get("site-catalogue", key, lambda: _build_site_catalogue(site, snapshot))
 
 
 def _build_site_catalogue(site: Site, snapshot: GvlSnapshot) -> SiteCatalogue:

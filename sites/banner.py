@@ -1,28 +1,26 @@
 """The banner's configuration documents: the small first one, and the vendor detail fetched later.
 
-Both are pure functions of (site configuration, GVL version, language), so they are cached under a
-key made of those, and their ETag is a hash of the bytes.
+Both are pure functions of (site configuration, GVL version, language), so they are kept in the
+configuration cache (infra/config.py) under (kind, site, language), and their ETag is a hash of the
+bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
 
-from consent.disclosure import NO_LI_PURPOSES, SiteCatalogue, current_snapshot, site_catalogue
-from consent.models import Site
-from consent.texts import DEFAULT_CATEGORIES, texts_for
-from vendors.catalogue import GvlSnapshot, Taxon, vendor_counts
+from infra.config import cache
+from infra.json import render_json
+from sites.disclosure import NO_LI_PURPOSES, SiteCatalogue, current_snapshot, site_catalogue
+from sites.models import Site
+from sites.texts import DEFAULT_CATEGORIES, texts_for
+from vendors.catalogue import GvlSnapshot, stack_json, taxon_json, vendor_counts
 from vendors.models import GoogleAtp
-
-# Short, because a vendor or ATP switched off in the admin must leave the banner soon.
-CACHE_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -36,25 +34,9 @@ def choose_language(site: Site, requested: str | None) -> str:
     return requested if requested in site.languages else site.default_language
 
 
-def _cache_key(kind: str, site: Site, snapshot: GvlSnapshot, language: str) -> str:
-    return (
-        f"consent:{kind}:v1:{site.key}:{site.updated_at.timestamp()}:"
-        f"{snapshot.vendor_list_version}:{language}:{settings.CMP_ID}:{settings.CMP_VERSION}"
-    )
-
-
 def _document(payload: dict[str, Any]) -> Document:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    body = render_json(payload)
     return Document(body=body, etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"')
-
-
-def _taxon(taxon: Taxon) -> dict[str, Any]:
-    return {
-        "id": taxon.id,
-        "name": taxon.name,
-        "description": taxon.description,
-        "illustrations": list(taxon.illustrations),
-    }
 
 
 def _texts(site: Site, language: str) -> dict[str, str]:
@@ -114,7 +96,7 @@ def banner_payload(
         count = counts["purposes"].get(pid, {"consent": 0, "legitimate_interest": 0})
         purposes.append(
             {
-                **_taxon(taxon),
+                **taxon_json(taxon),
                 "consent_vendors": count["consent"],
                 "li_vendors": count["legitimate_interest"] if pid not in NO_LI_PURPOSES else 0,
                 "li_allowed": pid not in NO_LI_PURPOSES,
@@ -150,29 +132,21 @@ def banner_payload(
         "categories": _categories(site, language),
         "purposes": purposes,
         "special_purposes": [
-            {**_taxon(t), "vendors": special_purpose_counts.get(i, 0)}
+            {**taxon_json(t), "vendors": special_purpose_counts.get(i, 0)}
             for i, t in sorted(snapshot.special_purposes.items())
         ],
         "features": [
-            {**_taxon(t), "vendors": feature_counts.get(i, 0)} for i, t in sorted(snapshot.features.items())
+            {**taxon_json(t), "vendors": feature_counts.get(i, 0)}
+            for i, t in sorted(snapshot.features.items())
         ],
         "special_features": [
-            {**_taxon(t), "consent_vendors": counts["special_features"].get(i, {}).get("consent", 0)}
+            {**taxon_json(t), "consent_vendors": counts["special_features"].get(i, {}).get("consent", 0)}
             for i, t in sorted(snapshot.special_features.items())
         ],
-        "stacks": [
-            {
-                "id": stack.id,
-                "name": stack.name,
-                "description": stack.description,
-                "purposes": list(stack.purposes),
-                "special_features": list(stack.special_features),
-            }
-            for _, stack in sorted(snapshot.stacks.items())
-        ],
+        "stacks": [stack_json(stack) for _, stack in sorted(snapshot.stacks.items())],
         "vendor_count": len(disclosed),
         "atp_count": len(catalogue.atp_ids),
-        "vendors_url": reverse("consent:vendors", args=[site.key]) + f"?lang={language}",
+        "vendors_url": reverse("sites:vendors", args=[site.key]) + f"?lang={language}",
         "consents_url": reverse("consent:consents", args=[site.key]),
     }
 
@@ -203,14 +177,11 @@ def vendors_payload(
 
 
 def _cached(kind: str, site: Site, language: str, builder: Any) -> Document:
-    snapshot = current_snapshot(language)
-    key = _cache_key(kind, site, snapshot, language)
-    document = cache.get(key)
-    if document is None:
-        catalogue = site_catalogue(site, snapshot)
-        document = _document(builder(site, snapshot, catalogue, language))
-        cache.set(key, document, CACHE_SECONDS)
-    return document
+    def build() -> Document:
+        snapshot = current_snapshot(language)
+        return _document(builder(site, snapshot, site_catalogue(site, snapshot), language))
+
+    return cache.get(f"banner-{kind}", (site.pk, language), build)
 
 
 def banner_document(site: Site, language: str) -> Document:

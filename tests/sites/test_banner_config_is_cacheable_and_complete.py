@@ -76,7 +76,7 @@ def test_banner_speaks_the_requested_language(api, site, catalogue):
 
 
 def test_site_texts_override_the_defaults(api, site):
-    from consent.models import SiteText
+    from sites.models import SiteText
 
     SiteText.objects.create(site=site, language="en", title="Cookies on Alpha", extra={"close": "Dismiss"})
     texts = api.get(f"/api/v1/sites/{site.key}/banner").json()["texts"]

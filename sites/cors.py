@@ -9,17 +9,16 @@ from __future__ import annotations
 import re
 
 from corsheaders.signals import check_request_enabled
-from django.core.cache import cache
 from django.db import DatabaseError
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from consent.models import Site
+from infra.config import cache
+from sites.models import Site
 
 PUBLIC_SITE_PATH = re.compile(
     r"^/api/v1/sites/(?P<site_key>[a-z0-9][a-z0-9_-]{0,62})/(?:banner|vendors|consents)$"
 )
-CACHE_SECONDS = 30
 
 
 # The last origins read from the database, per site, in this process. During a database outage the
@@ -29,25 +28,30 @@ CACHE_SECONDS = 30
 _last_known_origins: dict[str, frozenset[str]] = {}
 
 
-def allowed_origins(site_key: str) -> frozenset[str]:
-    cache_key = f"consent:origins:{site_key}"
-    origins = cache.get(cache_key)
-    if origins is None:
-        try:
-            row = Site.objects.filter(key=site_key).values_list("allowed_origins", flat=True).first()
-        except DatabaseError:
-            return _last_known_origins.get(site_key, frozenset())
-        origins = frozenset(origin.rstrip("/").lower() for origin in (row or []))
-        cache.set(cache_key, origins, CACHE_SECONDS)
-        if row is not None:
-            _last_known_origins[site_key] = origins
+def _read_origins(site_key: str) -> frozenset[str]:
+    row = Site.objects.filter(key=site_key).values_list("allowed_origins", flat=True).first()
+    origins = frozenset(origin.rstrip("/").lower() for origin in (row or []))
+    if row is not None:
+        _last_known_origins[site_key] = origins
     return origins
 
 
-@receiver(check_request_enabled, dispatch_uid="consent.cors.site_origins")
+def allowed_origins(site_key: str) -> frozenset[str]:
+    try:
+        return cache.get("site-origins", site_key, lambda: _read_origins(site_key), keep_none=True)
+    except DatabaseError:
+        # Not kept in the cache: once the database is back, the next request reads it again.
+        return _last_known_origins.get(site_key, frozenset())
+
+
+@receiver(check_request_enabled, dispatch_uid="sites.cors.site_origins")
 def site_origin_allowed(sender: object, request: HttpRequest, **kwargs: object) -> bool:
     match = PUBLIC_SITE_PATH.match(request.path_info)
     origin = request.headers.get("Origin", "")
     if match is None or not origin:
         return False
+    if request.method == "OPTIONS":
+        # A preflight is answered by the CORS middleware before any view (or the per-request
+        # configuration check) runs.
+        cache.refresh()
     return origin.lower() in allowed_origins(match.group("site_key"))

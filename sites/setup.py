@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from consent.models import CookieCategory, CookieDeclaration, Site, SiteText
-from consent.texts import DEFAULT_CATEGORIES, DEFAULT_TEXTS
+from sites.models import CookieCategory, CookieDeclaration, Site, SiteText
+from sites.texts import DEFAULT_CATEGORIES, DEFAULT_TEXTS
 
 DEMO_SITE_KEY = "demo"
 DEMO_ORIGINS = ("http://127.0.0.1:8000", "http://localhost:8000")

@@ -8,7 +8,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from consent.models import CookieDeclaration, Site, SiteText
+from sites.models import CookieDeclaration, Site, SiteText
 
 
 def run() -> str:

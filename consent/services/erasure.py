@@ -1,0 +1,43 @@
+"""A data-subject erasure: every record of the visitor on the site is deleted (and debited from
+its seal), and the erasure itself is recorded as an `erase` record."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.db import transaction
+
+from consent import evidence
+from consent.models import ConsentAction, ConsentRecord, DeletionReason
+from consent.record_template import RecordTemplate, erasure_values, insert_statement, utc_day
+from consent.services import clock
+from consent.services.deletions import delete_accounted, lock_site
+from consent.services.recording import insert, store_choice
+from sites.models import Site
+
+
+def erase_user(
+    site: Site, user_id: str, *, user_agent: str = "", ip_address: str = ""
+) -> tuple[ConsentRecord, int]:
+    """Deletes every record of the user on the site and records the erasure itself."""
+    now = clock.now()
+    template = RecordTemplate.build(
+        ConsentAction.ERASE, store_choice(site, utc_day(now), erasure_values(site)), now
+    )
+    erasure = template.new_record(
+        consent_id=uuid.uuid4(),
+        user_id=user_id,
+        created_at=now,
+        expires_at=now + timedelta(days=site.consent_lifetime_days),
+        user_agent_hash=evidence.user_agent_hash(user_agent),
+        ip_truncated=evidence.truncate_ip(ip_address),
+    )
+    with transaction.atomic():
+        lock_site(site)
+        rows = list(
+            ConsentRecord.objects.filter(site=site, user_id=user_id).order_by("id").values_list("id", "mac")
+        )
+        erased = delete_accounted(site, rows, DeletionReason.ERASURE, str(erasure.consent_id), now)
+        insert(erasure, template.insert_parameters(erasure), insert_statement())
+    return erasure, erased

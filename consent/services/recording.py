@@ -1,0 +1,150 @@
+"""Recording a visitor's choice: validate it against the site's catalogue, build its signals, store
+one signed record.
+
+The path is one straight line: the site's catalogue (sites.disclosure) -> the choice resolved
+against it (consent.tc_builder.resolve_choice) -> its signals (TC string, AC string, Consent Mode;
+consent.tc_builder.build_signals) -> the recorded choice they share with the day's other records
+of that choice -> the record template (consent.record_template) -> one INSERT. Everything before
+the INSERT is kept per choice in the configuration cache, so a repeated choice costs one prepared
+statement. Nothing on this path goes through Redis or Celery: their outages lose no choice.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+
+from consent import evidence
+from consent.choices import ChoiceRequest
+from consent.models import ConsentRecord, RecordedChoice
+from consent.prepared import PreparedStatement
+from consent.record_template import (
+    RecordTemplate,
+    choice_values,
+    insert_if_configuration_statement,
+    utc_day,
+)
+from consent.services import clock
+from consent.tc_builder import build_signals, resolve_choice
+from infra.config import UNSEEN, cache
+from infra.errors import ApiError
+from privacy_signals.tcf import day_deciseconds
+from sites.disclosure import SiteCatalogue, current_snapshot, site_catalogue
+from sites.models import Site
+from sites.services import category_slugs, get_site
+
+#: Record templates kept per process (one per choice shape and day).
+TEMPLATES = 512
+#: Tries before giving up while the configuration keeps changing under a POST (never seen in
+#: practice: each try re-reads a configuration that changed less than a request ago).
+ATTEMPTS = 3
+
+
+def new_user_id() -> str:
+    """An opaque random id: 24 bytes of randomness, URL-safe, 32 characters."""
+    return secrets.token_urlsafe(24)
+
+
+def _language_for(site: Site, requested: str | None) -> str:
+    if requested and requested in site.languages:
+        return requested
+    return site.default_language
+
+
+def record_consent(
+    site: Site, request: ChoiceRequest, *, user_agent: str = "", ip_address: str = ""
+) -> ConsentRecord:
+    """Validates the choice against the site's catalogue, builds the signals and stores the record
+    under the configuration it was validated against (another process may change it meanwhile:
+    then the record is built again under the new one)."""
+    if cache.observed_version is UNSEEN:
+        cache.refresh()
+    for _ in range(ATTEMPTS):
+        version = cache.observed_version
+        language = _language_for(site, request.language)
+        catalogue = site_catalogue(site, current_snapshot(language))
+        now = clock.now()
+        template = _template(request, site, catalogue, language, now)
+        record = template.new_record(
+            consent_id=uuid.uuid4(),
+            user_id=request.user_id or new_user_id(),
+            created_at=now,
+            expires_at=now + timedelta(days=site.consent_lifetime_days),
+            user_agent_hash=evidence.user_agent_hash(user_agent),
+            ip_truncated=evidence.truncate_ip(ip_address),
+        )
+        if insert(
+            record, [*template.insert_parameters(record), version], insert_if_configuration_statement()
+        ):
+            return record
+        cache.refresh()
+        site = get_site(site.key)
+    raise ApiError(
+        503,
+        "configuration_changing",
+        "The site's configuration changed while the choice was being recorded; nothing was recorded. Retry.",
+        headers={"Retry-After": "1"},
+    )
+
+
+def _template(
+    request: ChoiceRequest, site: Site, catalogue: SiteCatalogue, language: str, now: datetime
+) -> RecordTemplate:
+    """The template of records of this request's choice on `now`'s (UTC) day under the site's
+    configuration, built when the configuration cache holds none."""
+
+    def build() -> RecordTemplate:
+        choice = resolve_choice(request, site, category_slugs(site), catalogue, language)
+        signals = build_signals(choice, site, catalogue, now)
+        recorded = store_choice(site, utc_day(now), choice_values(choice, site, catalogue, signals))
+        return RecordTemplate.build(choice.action, recorded, now)
+
+    key = (
+        site.pk,
+        day_deciseconds(now),
+        settings.CMP_ID,
+        settings.CMP_VERSION,
+        language,
+        request.action,
+        tuple(request.categories.items()),
+        request.purposes,
+        request.purpose_li_objections,
+        request.special_features,
+        request.vendors,
+        request.vendor_li_objections,
+        request.atps,
+    )
+    return cache.get("record-templates", key, build, max_entries=TEMPLATES)
+
+
+def store_choice(site: Site, day: date, values: dict[str, Any]) -> RecordedChoice:
+    """The recorded choice with this content, stored now if no record used it before."""
+    digest = evidence.choice_digest(site.pk, day, values)
+    stored = RecordedChoice.objects.filter(digest=digest).first()
+    if stored is not None:
+        return stored
+    try:
+        with transaction.atomic():
+            return RecordedChoice.objects.create(site=site, day=day, digest=digest, **values)
+    except IntegrityError:  # another process stored it between the two statements
+        return RecordedChoice.objects.get(digest=digest)
+
+
+def insert(record: ConsentRecord, parameters: list[Any], statement: PreparedStatement) -> bool:
+    """`record.save(force_insert=True)` without the ORM's per-call query compilation, which cost more
+    Python time than the rest of recording (docs/PERFORMANCE.md, "HTTP load"): the statement is
+    written once and prepared once per connection (consent/prepared.py). Nothing listens to the
+    model's save signals. In autocommit mode the INSERT commits before this returns. False: the
+    statement's condition refused the row (insert_if_configuration_statement)."""
+    row = statement.fetch_one(parameters)
+    if row is None:
+        return False
+    record.id = int(row[0])
+    record._state.adding = False
+    record._state.db = connection.alias
+    return True

@@ -1,0 +1,44 @@
+"""OpenAPI descriptions of the banner's configuration documents (drf-spectacular)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import serializers
+
+BANNER = inline_serializer(
+    "BannerConfig",
+    {
+        "site": serializers.DictField(),
+        "cmp": serializers.DictField(),
+        "consent_requirements": inline_serializer(
+            "ConsentRequirements",
+            {
+                "policy_version": serializers.CharField(),
+                "tcf_policy_version": serializers.IntegerField(),
+                "vendors_hash": serializers.CharField(),
+            },
+        ),
+        "texts": serializers.DictField(child=serializers.CharField()),
+        "categories": serializers.ListField(child=serializers.DictField()),
+        "purposes": serializers.ListField(child=serializers.DictField()),
+        "special_purposes": serializers.ListField(child=serializers.DictField()),
+        "features": serializers.ListField(child=serializers.DictField()),
+        "special_features": serializers.ListField(child=serializers.DictField()),
+        "stacks": serializers.ListField(child=serializers.DictField()),
+        "vendor_count": serializers.IntegerField(),
+        "atp_count": serializers.IntegerField(),
+        "vendors_url": serializers.CharField(),
+        "consents_url": serializers.CharField(),
+    },
+)
+
+VENDORS = inline_serializer(
+    "BannerVendors",
+    {
+        "vendors": serializers.ListField(child=serializers.DictField()),
+        "data_categories": serializers.ListField(child=serializers.DictField()),
+        "atps": serializers.ListField(child=serializers.DictField()),
+    },
+)
+
+LANG = OpenApiParameter("lang", str, description="Two-letter language; the site's default when unsupported.")

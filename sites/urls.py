@@ -1,0 +1,15 @@
+"""Routes of the sites app: the banner's configuration documents and the demo page."""
+
+from django.urls import path
+
+from sites import views
+
+app_name = "sites"
+
+SITE = "api/v1/sites/<str:site_key>"
+
+urlpatterns = [
+    path(f"{SITE}/banner", views.BannerView.as_view(), name="banner"),
+    path(f"{SITE}/vendors", views.VendorsView.as_view(), name="vendors"),
+    path("demo/", views.demo_page, name="demo"),
+]

@@ -1,0 +1,72 @@
+"""HTTP API of the sites app: the banner's configuration documents (public, cacheable), the demo page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from drf_spectacular.utils import extend_schema
+
+from infra.params import str_param
+from infra.schema import NOT_MODIFIED, errors
+from infra.views import ApiView, conditional_response
+from sites import api_schema as schema
+from sites.banner import Document, banner_document, choose_language, vendors_document
+from sites.models import Site
+from sites.services import get_site
+
+
+def _document_response(request: HttpRequest, document: Document) -> HttpResponse:
+    return conditional_response(
+        request,
+        document.body,
+        document.etag,
+        cache_control=f"public, max-age={settings.CMP_BANNER_MAX_AGE}",
+        vary=("Origin",),
+    )
+
+
+class BannerView(ApiView):
+    @extend_schema(
+        operation_id="banner_config",
+        summary="Everything the banner's first layer and first preference tabs need",
+        parameters=[schema.LANG],
+        responses={200: schema.BANNER, 304: NOT_MODIFIED, **errors(400, 404)},
+        tags=["banner"],
+    )
+    def get(self, request: HttpRequest, site_key: str) -> HttpResponse:
+        site = get_site(site_key)
+        return _document_response(
+            request, banner_document(site, choose_language(site, str_param(request.GET, "lang")))
+        )
+
+
+class VendorsView(ApiView):
+    @extend_schema(
+        operation_id="banner_vendors",
+        summary="The site's vendors in detail, its data categories and Google ATPs",
+        parameters=[schema.LANG],
+        responses={200: schema.VENDORS, 304: NOT_MODIFIED, **errors(400, 404)},
+        tags=["banner"],
+    )
+    def get(self, request: HttpRequest, site_key: str) -> HttpResponse:
+        site = get_site(site_key)
+        return _document_response(
+            request, vendors_document(site, choose_language(site, str_param(request.GET, "lang")))
+        )
+
+
+def _stub_source() -> str:
+    path = finders.find("consent/stub.js")
+    return Path(path).read_text(encoding="utf-8") if path else ""
+
+
+def demo_page(request: HttpRequest) -> HttpResponse:
+    """A publisher page with the inline stub and the banner script of the `demo` site."""
+    site = Site.objects.filter(key="demo").first()
+    # "</script" inside the inlined stub would end the element early.
+    stub = _stub_source().replace("</script", "<\\/script")
+    return render(request, "sites/demo.html", {"site": site, "site_key": "demo", "stub_js": stub})
