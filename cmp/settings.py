@@ -307,6 +307,9 @@ CMP_GOOGLE_ATP_URL = env_url(
     "https://storage.googleapis.com/tcfac/additional-consent-providers.csv",
     {"http", "https"},
 )
+# Requests the server makes to URLs others chose (infra/outbound.py) may reach private, loopback and
+# link-local addresses only when this is on: for tests and closed networks, never on the internet.
+CMP_OUTBOUND_ALLOW_PRIVATE = env_bool("CMP_OUTBOUND_ALLOW_PRIVATE", False)
 CMP_HEALTH_REDIS_TIMEOUT = float(env_int("CMP_HEALTH_REDIS_TIMEOUT_MS", 1000, 1)) / 1000
 
 LOGGING = {
