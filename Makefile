@@ -46,7 +46,9 @@ run: $(VENV)/.runtime
 	@echo "  Demo page with the banner:     http://$(HOST):$(PORT)/demo/"
 	@echo "  Health:                        http://$(HOST):$(PORT)/healthz"
 	@echo ""
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@# Without a Celery worker, webhooks are sent by this loop beside the web server.
+	DEBUG=1 $(BIN)/python manage.py dispatch_webhooks --loop & trap 'kill $$!' EXIT; \
+		DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cmp.settings")
 
@@ -30,6 +31,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=3, minute=15),
     },
     # Seals the records written since the last seal into a hash chain (tamper evidence).
+    # Signed webhook deliveries: new records become events, due deliveries are sent.
+    "dispatch-webhooks": {
+        "task": "consent.tasks.dispatch_webhooks",
+        "schedule": float(settings.CMP_WEBHOOK_DISPATCH_SECONDS),
+    },
     "seal-consent-log-hourly": {
         "task": "consent.tasks.seal_consent_log",
         "schedule": crontab(minute=5),

@@ -310,6 +310,18 @@ CMP_GOOGLE_ATP_URL = env_url(
 # Requests the server makes to URLs others chose (infra/outbound.py) may reach private, loopback and
 # link-local addresses only when this is on: for tests and closed networks, never on the internet.
 CMP_OUTBOUND_ALLOW_PRIVATE = env_bool("CMP_OUTBOUND_ALLOW_PRIVATE", False)
+# --- Webhooks (consent/webhooks/) ------------------------------------------------------------------
+# How often the beat task turns new records into events and sends what is due.
+CMP_WEBHOOK_DISPATCH_SECONDS = env_int("CMP_WEBHOOK_DISPATCH_SECONDS", 2, 1)
+# Records younger than this may still have a lower-id sibling in flight; events are made for them
+# but the cursor waits (consent/webhooks/events.py).
+CMP_WEBHOOK_GRACE_SECONDS = env_int("CMP_WEBHOOK_GRACE_SECONDS", 5, 0)
+# First retry after this long, then twice as long each time (at most an hour), for this long in all.
+CMP_WEBHOOK_RETRY_BASE_SECONDS = env_int("CMP_WEBHOOK_RETRY_BASE_SECONDS", 30, 0)
+CMP_WEBHOOK_RETRY_FOR_SECONDS = env_int("CMP_WEBHOOK_RETRY_FOR_SECONDS", 86400, 1)
+CMP_WEBHOOK_TIMEOUT_SECONDS = env_int("CMP_WEBHOOK_TIMEOUT_SECONDS", 10, 1)
+# An endpoint whose deliveries failed this many times in a row is disabled (with a notice).
+CMP_WEBHOOK_DISABLE_AFTER_FAILURES = env_int("CMP_WEBHOOK_DISABLE_AFTER_FAILURES", 50, 1)
 CMP_HEALTH_REDIS_TIMEOUT = float(env_int("CMP_HEALTH_REDIS_TIMEOUT_MS", 1000, 1)) / 1000
 
 LOGGING = {

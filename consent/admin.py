@@ -149,3 +149,6 @@ class ConsentSealAdmin(ReadOnlyAdmin):
 class ConsentDeletionAdmin(ReadOnlyAdmin):
     list_display = ("site", "reason", "seal", "record_count", "reference", "created_at")
     list_filter = ("site", "reason")
+
+
+from consent.webhooks import admin as _webhooks_admin  # noqa: E402, F401  (registers the webhook admins)

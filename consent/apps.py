@@ -12,3 +12,5 @@ class ConsentConfig(AppConfig):
 
         # API keys are configuration; their last use is not.
         config.register(ApiKey, ignore={"last_used_at"})
+
+        from consent.webhooks import receivers  # noqa: F401  (connects the webhook events to their sources)

@@ -222,3 +222,12 @@ class ConsentDeletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site.key}: {self.reason} of {self.record_count} from seal #{self.seal.sequence}"
+
+
+# The webhook models live with the rest of the webhook code; importing them here registers them.
+from consent.webhooks.models import (  # noqa: E402, F401
+    WebhookCursor,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)

@@ -21,3 +21,17 @@ def purge_expired_consents() -> dict[str, object]:
 @shared_task(name="consent.tasks.seal_consent_log")
 def seal_consent_log() -> dict[str, int]:
     return services.seal_all_sites()
+
+
+@shared_task(name="consent.tasks.dispatch_webhooks")
+def dispatch_webhooks() -> dict[str, object]:
+    from consent.webhooks.service import dispatch
+
+    report = dispatch()
+    return {
+        "events": report.events,
+        "delivered": report.deliveries.delivered,
+        "retrying": report.deliveries.retrying,
+        "failed": report.deliveries.failed,
+        "disabled_endpoints": report.deliveries.disabled_endpoints,
+    }

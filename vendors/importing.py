@@ -32,6 +32,7 @@ from vendors.models import (
     Taxon,
     Vendor,
 )
+from vendors.signals import gvl_imported
 
 IMPORTED_VENDOR_FIELDS = [
     "name",
@@ -148,13 +149,16 @@ def import_gvl(raw: bytes | str | Mapping[str, Any], source: str = "") -> GvlImp
         active_vendor_count=len(parsed.active_vendor_ids()),
     )
     try:
-        return _store_gvl(parsed, sha, report, source)
+        stored = _store_gvl(parsed, sha, report, source)
     except IntegrityError:
         # Another worker stored the same version between our check and our insert.
         if GvlVersion.objects.filter(vendor_list_version=version, document_sha256=sha).exists():
             report.already_imported = True
             return report
         raise
+    if not stored.already_imported:
+        transaction.on_commit(lambda: gvl_imported.send(sender=GvlVersion, report=stored))
+    return stored
 
 
 def _store_gvl(parsed: ParsedGvl, sha: str, report: GvlImportReport, source: str) -> GvlImportReport:

@@ -14,6 +14,7 @@ from consent.record_template import utc_day
 from consent.services import clock
 from consent.services.deletions import delete_accounted, lock_site
 from consent.services.sealing import seal_site
+from consent.signals import records_purged
 from sites.models import Site
 
 DEFAULT_PURGE_BATCH = 1000
@@ -39,6 +40,7 @@ def purge_expired(*, batch_size: int = DEFAULT_PURGE_BATCH, now: datetime | None
         # Each batch starts after the previous one's last id, so it never re-walks the index entries
         # of rows deleted moments ago, and deletes by id range, not by a list of thousands of ids.
         after_id = 0
+        purged_users: set[str] = set()
         while True:
             with transaction.atomic():
                 lock_site(site)
@@ -48,15 +50,19 @@ def purge_expired(*, batch_size: int = DEFAULT_PURGE_BATCH, now: datetime | None
                 expired = ConsentRecord.objects.filter(
                     site=site, expires_at__lte=now, id__gt=after_id, id__lte=last_seal.through_record_id
                 )
-                rows = list(expired.order_by("id").values_list("id", "mac")[:batch_size])
-                if not rows:
+                batch = list(expired.order_by("id").values_list("id", "mac", "user_id")[:batch_size])
+                if not batch:
                     break
-                after_id = rows[-1][0]
+                after_id = batch[-1][0]
                 selection = expired.filter(id__lte=after_id)
+                rows = [(record_id, mac) for record_id, mac, _ in batch]
                 deleted = delete_accounted(site, rows, DeletionReason.RETENTION, "", now, selection)
+                purged_users.update(user_id for _, _, user_id in batch)
             report.deleted += deleted
             report.batches += 1
             report.per_site[site.key] = report.per_site.get(site.key, 0) + deleted
+        if purged_users:
+            records_purged.send(sender=ConsentRecord, site=site, user_ids=purged_users)
         last_seal = site.seals.order_by("-sequence").first()
         waiting = ConsentRecord.objects.filter(site=site, expires_at__lte=now)
         if last_seal is not None:

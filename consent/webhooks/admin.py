@@ -1,0 +1,96 @@
+"""Admin of the webhooks: endpoints (per site, for the site's staff), and their events and
+deliveries with the receivers' answers (read-only evidence of what was sent)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from consent.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from sites.access import has_right, visible_sites
+
+
+class SiteScopedAdmin(admin.ModelAdmin):
+    """Shows and changes only rows of the signed-in user's sites (sites/access.py)."""
+
+    site_path = "site"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).filter(**{f"{self.site_path}__in": visible_sites(request.user)})
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "site":
+            kwargs["queryset"] = visible_sites(request.user, "manage")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(SiteScopedAdmin):
+    list_display = ("url", "site", "active", "consecutive_failures", "disabled_reason")
+    list_filter = ("active", "site")
+    search_fields = ("url", "description")
+    readonly_fields = ("secret", "consecutive_failures", "disabled_reason", "created_at")
+    fields = ("site", "url", "description", "events", "active", *readonly_fields)
+
+    def has_change_permission(self, request: HttpRequest, obj: WebhookEndpoint | None = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or has_right(request.user, obj.site, "manage"))
+
+    def has_delete_permission(self, request: HttpRequest, obj: WebhookEndpoint | None = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or has_right(request.user, obj.site, "manage"))
+
+    def save_model(self, request: HttpRequest, obj: WebhookEndpoint, form: Any, change: bool) -> None:
+        if change and obj.active and "active" in form.changed_data:
+            obj.consecutive_failures, obj.disabled_reason = 0, ""
+        super().save_model(request, obj, form, change)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        disabled = self.get_queryset(request).filter(active=False).exclude(disabled_reason="")
+        for endpoint in disabled:
+            messages.warning(request, f"{endpoint.url} ({endpoint.site.key}): {endpoint.disabled_reason}")
+        return super().changelist_view(request, extra_context)
+
+
+class ReadOnly(SiteScopedAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(ReadOnly):
+    list_display = ("type", "site", "created_at", "id")
+    list_filter = ("type", "site")
+    date_hierarchy = "created_at"
+    readonly_fields = ("id", "site", "type", "key", "payload", "created_at")
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnly):
+    site_path = "endpoint__site"
+    list_display = (
+        "event",
+        "endpoint",
+        "state",
+        "attempts",
+        "response_status",
+        "last_attempt_at",
+        "next_attempt_at",
+    )
+    list_filter = ("state", "event__type", "endpoint__site")
+    list_select_related = ("event", "endpoint")
+    readonly_fields = (
+        "event", "endpoint", "state", "attempts", "last_attempt_at", "next_attempt_at",
+        "response_status", "response_excerpt",
+    )  # fmt: skip
