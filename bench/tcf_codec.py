@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/tcf_codec.py [--seconds 1.0] [--repetitions 5] [--no-write]
 
-Three cases built from GVL v106 (../shared/data/gvl/vendor-list-v106.json): 10 vendors; accept-all
+Three cases built from GVL v106 (the bundled vendors/data/vendor-list-v106.json): 10 vendors; accept-all
 over every active vendor, with vendor LI for the vendors that declare LI or special purposes; and
 reject-all (no consent, no LI, every active vendor disclosed). Each repetition runs Node (timing
 loops inside one process, after a JIT warm-up), then this codec and iab-tcf (timeit), so all three
@@ -46,7 +46,7 @@ from privacy_signals.tcf import (  # noqa: E402
 from privacy_signals.tcf import decoder as tcf_decoder  # noqa: E402
 from privacy_signals.tcf import encoder as tcf_encoder  # noqa: E402
 
-GVL_PATH = REPO_ROOT.parent / "shared" / "data" / "gvl" / "vendor-list-v106.json"
+GVL_PATH = REPO_ROOT / "vendors" / "data" / "vendor-list-v106.json"
 REFERENCE = REPO_ROOT / "tests" / "privacy_signals" / "tcf" / "reference" / "iabtcf.mjs"
 PERFORMANCE_MD = REPO_ROOT / "docs" / "PERFORMANCE.md"
 SECTION_TITLE = "## TC string codec"

@@ -113,7 +113,7 @@ DECODE_REQUEST = inline_serializer("DecodeRequest", {"tc_string": serializers.Ch
 DECODE_RESPONSE = inline_serializer(
     "DecodeResult",
     {
-        "decoded": serializers.DictField(help_text="Canonical JSON (shared/docs/tcf-canonical-json.md)."),
+        "decoded": serializers.DictField(help_text="Canonical JSON (docs/tcf-canonical-json.md)."),
         "violations": serializers.ListField(child=serializers.CharField()),
     },
 )

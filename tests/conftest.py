@@ -16,7 +16,6 @@ import pytest
 from django.core.management import call_command
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DIR = REPO_ROOT.parent / "shared"
 PYTHON = sys.executable
 
 

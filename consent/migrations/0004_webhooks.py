@@ -11,82 +11,176 @@ import consent.webhooks.signing
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('consent', '0003_site_configuration_moves_to_sites'),
-        ('sites', '0002_site_members'),
+        ("consent", "0003_site_configuration_moves_to_sites"),
+        ("sites", "0002_site_members"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WebhookCursor',
+            name="WebhookCursor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('after_record_id', models.BigIntegerField(default=0)),
-                ('site', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='webhook_cursor', to='sites.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("after_record_id", models.BigIntegerField(default=0)),
+                (
+                    "site",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="webhook_cursor",
+                        to="sites.site",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='WebhookEndpoint',
+            name="WebhookEndpoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=2000, validators=[consent.webhooks.models.validate_endpoint_url])),
-                ('description', models.CharField(blank=True, max_length=200)),
-                ('events', models.JSONField(default=consent.webhooks.models.default_events, validators=[consent.webhooks.models._validate_events])),
-                ('secret', models.CharField(default=consent.webhooks.signing.new_secret, editable=False, max_length=80)),
-                ('active', models.BooleanField(default=True)),
-                ('disabled_reason', models.CharField(blank=True, editable=False, max_length=300)),
-                ('consecutive_failures', models.PositiveIntegerField(default=0, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='webhook_endpoints', to='sites.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        max_length=2000, validators=[consent.webhooks.models.validate_endpoint_url]
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=200)),
+                (
+                    "events",
+                    models.JSONField(
+                        default=consent.webhooks.models.default_events,
+                        validators=[consent.webhooks.models._validate_events],
+                    ),
+                ),
+                (
+                    "secret",
+                    models.CharField(
+                        default=consent.webhooks.signing.new_secret, editable=False, max_length=80
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                ("disabled_reason", models.CharField(blank=True, editable=False, max_length=300)),
+                ("consecutive_failures", models.PositiveIntegerField(default=0, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="webhook_endpoints",
+                        to="sites.site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'webhook endpoint',
-                'ordering': ['site', 'id'],
+                "verbose_name": "webhook endpoint",
+                "ordering": ["site", "id"],
             },
         ),
         migrations.CreateModel(
-            name='WebhookEvent',
+            name="WebhookEvent",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('type', models.CharField(choices=[('consent.given', "consent.given: a visitor's first choice"), ('consent.updated', 'consent.updated: a later choice of the same visitor'), ('consent.withdrawn', 'consent.withdrawn: the visitor withdrew every consent'), ('consent.erased', "consent.erased: the visitor's records were erased"), ('consent.expired', "consent.expired: the visitor's last record reached its expiry"), ('gvl.updated', 'gvl.updated: a new Global Vendor List version was imported'), ('scan.finished', 'scan.finished: a cookie scan of the site finished')], max_length=32)),
-                ('key', models.CharField(max_length=120, unique=True)),
-                ('payload', models.JSONField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='webhook_events', to='sites.site')),
+                (
+                    "id",
+                    models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("consent.given", "consent.given: a visitor's first choice"),
+                            ("consent.updated", "consent.updated: a later choice of the same visitor"),
+                            ("consent.withdrawn", "consent.withdrawn: the visitor withdrew every consent"),
+                            ("consent.erased", "consent.erased: the visitor's records were erased"),
+                            (
+                                "consent.expired",
+                                "consent.expired: the visitor's last record reached its expiry",
+                            ),
+                            ("gvl.updated", "gvl.updated: a new Global Vendor List version was imported"),
+                            ("scan.finished", "scan.finished: a cookie scan of the site finished"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("key", models.CharField(max_length=120, unique=True)),
+                ("payload", models.JSONField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="webhook_events",
+                        to="sites.site",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='WebhookDelivery',
+            name="WebhookDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('pending', 'Pending'), ('delivered', 'Delivered'), ('failed', 'Failed')], default='pending', max_length=10)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_attempt_at', models.DateTimeField(blank=True, null=True)),
-                ('response_status', models.PositiveIntegerField(blank=True, null=True)),
-                ('response_excerpt', models.CharField(blank=True, max_length=500)),
-                ('endpoint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='consent.webhookendpoint')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='consent.webhookevent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("delivered", "Delivered"), ("failed", "Failed")],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("next_attempt_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_attempt_at", models.DateTimeField(blank=True, null=True)),
+                ("response_status", models.PositiveIntegerField(blank=True, null=True)),
+                ("response_excerpt", models.CharField(blank=True, max_length=500)),
+                (
+                    "endpoint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="consent.webhookendpoint",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="consent.webhookevent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'webhook deliveries',
-                'ordering': ['-id'],
+                "verbose_name_plural": "webhook deliveries",
+                "ordering": ["-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='webhookevent',
-            index=models.Index(fields=['site', 'created_at'], name='webhook_event_site_time'),
+            model_name="webhookevent",
+            index=models.Index(fields=["site", "created_at"], name="webhook_event_site_time"),
         ),
         migrations.AddIndex(
-            model_name='webhookdelivery',
-            index=models.Index(fields=['state', 'next_attempt_at'], name='webhook_delivery_due'),
+            model_name="webhookdelivery",
+            index=models.Index(fields=["state", "next_attempt_at"], name="webhook_delivery_due"),
         ),
         migrations.AddConstraint(
-            model_name='webhookdelivery',
-            constraint=models.UniqueConstraint(fields=('event', 'endpoint'), name='one_delivery_per_event_and_endpoint'),
+            model_name="webhookdelivery",
+            constraint=models.UniqueConstraint(
+                fields=("event", "endpoint"), name="one_delivery_per_event_and_endpoint"
+            ),
         ),
     ]

@@ -3,7 +3,7 @@
     from privacy_signals.tcf import TCModel, PublisherRestriction, TCStringError, encode, decode, validate_v23
     from privacy_signals.tcf import model_to_canonical, model_from_canonical, day_deciseconds
 
-Decisions where the spec digest (../shared/docs/tcf-spec.md) leaves a choice (details in
+Decisions where the spec digest (docs/tcf-spec.md) leaves a choice (details in
 `decoder.py` and `encoder.py`):
 * Trailing '=' padding is tolerated on input (RFC 4648 form only); output never carries it.
 * A later segment with SegmentType 0 is refused (spec §1.9 lists it as malformed), as are types 4-7

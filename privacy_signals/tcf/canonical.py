@@ -1,4 +1,4 @@
-"""The canonical JSON of a TC string (../shared/docs/tcf-canonical-json.md).
+"""The canonical JSON of a TC string (docs/tcf-canonical-json.md).
 
 `json.dumps(model_to_canonical(model, tc_string), sort_keys=True, separators=(",", ":"))` is the
 exact line `manage.py tcf` prints, and the line the reference adapter over `@iabtechlabtcf/core`

@@ -9,7 +9,7 @@ from pathlib import Path
 from vendors.importing import import_gvl
 from vendors.models import GvlTranslation, GvlVersion, Vendor
 
-SHARED_GVL = Path(__file__).resolve().parents[3] / "shared" / "data" / "gvl"
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def current_state(api, site, key, user):
@@ -62,14 +62,14 @@ def test_gvl_upgrade_across_policy_versions_requires_a_new_choice(api, site, api
     GvlVersion.objects.all().delete()
     GvlTranslation.objects.all().delete()
     Vendor.objects.all().delete()
-    import_gvl((SHARED_GVL / "vendor-list-v17.json").read_bytes(), source="test")
+    import_gvl((REPO_ROOT / "tests" / "data" / "vendor-list-v17.json").read_bytes(), source="test")
     old = api.consent(site.key, {"action": "accept_all"}).json()
     (decoded,) = iab_decode([old["tc_string"]])
     assert (decoded["vendorListVersion"], decoded["policyVersion"]) == (17, 4)
     old_requirements = requirements(api, site)
     assert old_requirements["tcf_policy_version"] == 4
 
-    import_gvl((SHARED_GVL / "vendor-list-v106.json").read_bytes(), source="test")
+    import_gvl((REPO_ROOT / "vendors" / "data" / "vendor-list-v106.json").read_bytes(), source="test")
     new_requirements = requirements(api, site)
     assert new_requirements["tcf_policy_version"] == 5
     assert new_requirements["vendors_hash"] != old_requirements["vendors_hash"]

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+TEST_DATA = REPO_ROOT / "tests" / "data"
 BUNDLED = REPO_ROOT / "vendors" / "data"
 
 
@@ -27,9 +27,9 @@ BUNDLED = REPO_ROOT / "vendors" / "data"
 def gvl_files() -> dict[str, Path]:
     return {
         "v106": BUNDLED / "vendor-list-v106.json",
-        "v17": SHARED_DATA / "gvl" / "vendor-list-v17.json",
+        "v17": TEST_DATA / "vendor-list-v17.json",
         "fr": BUNDLED / "purposes-fr.json",
-        "de_v2": SHARED_DATA / "gvl" / "purposes-de.v2-format.json",
+        "de_v2": TEST_DATA / "purposes-de.v2-format.json",
         "atps": BUNDLED / "additional-consent-providers.csv",
     }
 

@@ -16,18 +16,18 @@ from privacy_signals.tcf import PublisherRestriction, TCModel
 
 TESTS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = TESTS_DIR.parents[2]
-SHARED_DIR = REPO_ROOT.parent / "shared"
+TEST_DATA = REPO_ROOT / "tests" / "data"
 REFERENCE_SCRIPT = TESTS_DIR / "reference" / "iabtcf.mjs"
 
 
 @pytest.fixture(scope="session")
 def vectors() -> list[dict[str, Any]]:
-    return json.loads((SHARED_DIR / "vectors" / "tcf-vectors.json").read_text())["vectors"]
+    return json.loads((TEST_DATA / "tcf-vectors.json").read_text())["vectors"]
 
 
 @pytest.fixture(scope="session")
 def gvl_v106() -> dict[str, Any]:
-    return json.loads((SHARED_DIR / "data" / "gvl" / "vendor-list-v106.json").read_text())
+    return json.loads((REPO_ROOT / "vendors" / "data" / "vendor-list-v106.json").read_text())
 
 
 def canonical_line(obj: Any) -> str:

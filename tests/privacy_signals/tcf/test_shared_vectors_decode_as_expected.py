@@ -1,4 +1,4 @@
-"""Every vector of ../shared/vectors/tcf-vectors.json, field by field, and every must-reject case.
+"""Every vector of tests/data/tcf-vectors.json, field by field, and every must-reject case.
 
 Two choices differ from the vectors' lenient "independent decoder" and are asserted here on purpose:
 * `java-segment-type-0` (a second segment with SegmentType 0) is refused: tcf-spec.md §1.9 lists

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Thin adapter over the official IAB library `@iabtechlabtcf/core` (npm, from the repo's node_modules)
-// that speaks the canonical JSON contract of ../shared/docs/tcf-canonical-json.md, so the project's
+// that speaks the canonical JSON contract of docs/tcf-canonical-json.md, so the project's
 // Python codec can be cross-checked against the reference byte for byte and field by field.
 //
 //   node iabtcf.mjs decode            TC strings on stdin, one a line -> one canonical JSON line each
