@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check-migrations typecheck pytest system-deps node-deps bench clean
+.PHONY: screenshots run test lint check-migrations typecheck pytest system-deps node-deps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,3 +70,7 @@ bench: $(VENV)/.dev node-deps system-deps
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis staticfiles
+
+# The browser tests write their screenshots to a temporary folder; this writes them to docs/screenshots.
+screenshots: $(VENV)/.dev node-deps system-deps
+	CMP_REFRESH_SCREENSHOTS=1 $(BIN)/pytest -m browser

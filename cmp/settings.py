@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    # The API docs page's assets, pinned and served from here (no CDN: the page works offline).
+    "drf_spectacular_sidecar",
     "corsheaders",
     "infra.apps.InfraConfig",
     "vendors.apps.VendorsConfig",
@@ -247,6 +249,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Banner, consent recording, downstream consent reads and TC string tools.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # Behind a TLS-terminating proxy, trust its X-Forwarded-Proto so HSTS and secure cookies apply.
@@ -324,9 +329,16 @@ CMP_WEBHOOK_TIMEOUT_SECONDS = env_int("CMP_WEBHOOK_TIMEOUT_SECONDS", 10, 1)
 CMP_WEBHOOK_DISABLE_AFTER_FAILURES = env_int("CMP_WEBHOOK_DISABLE_AFTER_FAILURES", 50, 1)
 CMP_HEALTH_REDIS_TIMEOUT = float(env_int("CMP_HEALTH_REDIS_TIMEOUT_MS", 1000, 1)) / 1000
 
+CMP_LOG_FORMAT = env_str("CMP_LOG_FORMAT", "text")
+if CMP_LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"CMP_LOG_FORMAT={CMP_LOG_FORMAT!r} must be text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "cmp.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": CMP_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("CMP_LOG_LEVEL", "INFO")},
 }

@@ -35,6 +35,17 @@ def repo_root() -> Path:
 
 
 @pytest.fixture(scope="session")
+def screenshots_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where screenshot tests write: a temporary folder, so a test run changes no tracked file;
+    `make screenshots` (CMP_REFRESH_SCREENSHOTS=1) points it at docs/screenshots instead."""
+    if os.environ.get("CMP_REFRESH_SCREENSHOTS") == "1":
+        folder = REPO_ROOT / "docs" / "screenshots"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture(scope="session")
 def redis_url() -> str:
     """The Redis this machine runs; tests that prove a real broker or cache use it even on the
     SQLite run, where the application itself is configured without Redis (TEST_REDIS_URL picks

@@ -22,7 +22,6 @@ from django.core.management import call_command
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent.parent
-SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -179,12 +178,6 @@ def tcf_events(page):
 
     install.wait_for = wait_for  # type: ignore[attr-defined]
     return install
-
-
-@pytest.fixture(scope="session")
-def screenshots_dir() -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return SCREENSHOTS
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,5 @@
-"""Writes docs/screenshots/: the first layer, each preference tab, the French first layer and a
-phone-sized first layer, as a visitor sees them."""
+"""Screenshots (to docs/screenshots/ with `make screenshots`): the first layer, each preference tab,
+the French first layer and a phone-sized first layer, as a visitor sees them."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -86,6 +87,34 @@ def test_web_command_serves_healthz(compose, native_env, repo_root, unused_port)
         assert body is not None, stop(process)
         assert status == 200
         assert body["checks"] == {"database": {"status": "ok"}, "redis": {"status": "ok"}}
+    finally:
+        stop(process)
+
+
+def test_web_health_check_passes_when_allowed_hosts_is_a_real_domain(
+    compose, native_env, repo_root, unused_port
+):
+    service = compose["services"]["web"]
+    command = [part.replace("0.0.0.0:8000", f"127.0.0.1:{unused_port}") for part in service["command"]]
+    command = [part for part in command if not part.startswith("--workers")] + ["--workers=1"]
+    env = native_env(service, ALLOWED_HOSTS="cmp.example.com")
+    process = start(command, env, repo_root)
+    check = [
+        part.replace("127.0.0.1:8000", f"127.0.0.1:{unused_port}")
+        for part in service["healthcheck"]["test"][1:]
+    ]
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            health = subprocess.run(check, cwd=repo_root, env=env, capture_output=True, text=True, timeout=30)
+            if health.returncode == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+        assert health.returncode == 0, health.stderr + stop(process)
+        # The same request with the loopback Host is what Django refuses under that setting.
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{unused_port}/healthz", timeout=5)
+        assert refused.value.code == 400
     finally:
         stop(process)
 
