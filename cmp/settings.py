@@ -327,6 +327,8 @@ CMP_WEBHOOK_RETRY_FOR_SECONDS = env_int("CMP_WEBHOOK_RETRY_FOR_SECONDS", 86400, 
 CMP_WEBHOOK_TIMEOUT_SECONDS = env_int("CMP_WEBHOOK_TIMEOUT_SECONDS", 10, 1)
 # An endpoint whose deliveries failed this many times in a row is disabled (with a notice).
 CMP_WEBHOOK_DISABLE_AFTER_FAILURES = env_int("CMP_WEBHOOK_DISABLE_AFTER_FAILURES", 50, 1)
+# The changes feed holds back records younger than this: a lower id may still be committing.
+CMP_FEED_SETTLE_SECONDS = env_int("CMP_FEED_SETTLE_SECONDS", 5, 0)
 CMP_HEALTH_REDIS_TIMEOUT = float(env_int("CMP_HEALTH_REDIS_TIMEOUT_MS", 1000, 1)) / 1000
 
 CMP_LOG_FORMAT = env_str("CMP_LOG_FORMAT", "text")

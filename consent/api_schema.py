@@ -137,3 +137,56 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "Per-site key, sent as `Authorization: Api-Key <key>`.",
         }
+
+
+FEED_PARAMETERS = [
+    OpenApiParameter(
+        "since", str, description="The `next` cursor of the previous page; omit to start at the beginning."
+    ),
+    OpenApiParameter(
+        "limit",
+        {"type": "integer", "minimum": 1, "maximum": 1000},
+        description="Records per page (default 100).",
+    ),
+    OpenApiParameter(
+        "action",
+        str,
+        many=True,
+        enum=["accept_all", "reject_all", "custom", "withdraw", "erase"],
+        description="Only records of these actions (repeatable).",
+    ),
+    OpenApiParameter(
+        "from",
+        {"type": "string", "format": "date-time"},
+        description="Only records created at or after this time (ISO 8601 with offset, or a date).",
+    ),
+    OpenApiParameter(
+        "to", {"type": "string", "format": "date-time"}, description="Only records created before this time."
+    ),
+]
+
+FEED = inline_serializer(
+    "ConsentFeedPage",
+    {
+        "records": serializers.ListField(
+            child=serializers.DictField(),
+            help_text="Records in the order written: a record's public form (as in the export), or for an "
+            "erasure only consent_id, user_id, action ('erase') and created_at.",
+        ),
+        "next": serializers.CharField(
+            help_text="Pass as `since` for the next page (also when has_more is false, later)."
+        ),
+        "has_more": serializers.BooleanField(),
+    },
+)
+
+CHECK_BATCH = inline_serializer(
+    "ConsentCheckBatch",
+    {
+        "answers": serializers.ListField(
+            child=serializers.DictField(),
+            help_text='One per question, in order: a check answer, or {"error": {...}} for a malformed '
+            "question.",
+        )
+    },
+)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from consent.models import ConsentAction
+from infra.body import Body, BodyField
 from infra.errors import ApiError, bad_request
 from infra.lru import BoundedLru
 from sites.models import CATEGORY_SLUGS
@@ -44,15 +45,6 @@ class ChoiceRequest:
     vendors: frozenset[int] = frozenset()
     vendor_li_objections: frozenset[int] = frozenset()
     atps: frozenset[int] = frozenset()
-
-
-@dataclass(frozen=True)
-class BodyField:
-    name: str
-    description: str
-    schema: dict[str, Any]
-    parse: Callable[[str, Any], Any]
-    required: bool = False
 
 
 def _parse_action(name: str, value: Any) -> str:
@@ -130,32 +122,6 @@ def _ids(name: str, upper: int, description: str) -> BodyField:
         "items": {"type": "integer", "minimum": 1, "maximum": upper},
     }
     return BodyField(name, description, schema, _id_list(upper))
-
-
-class Body:
-    def __init__(self, *fields: BodyField) -> None:
-        self.fields = fields
-        self.names = frozenset(f.name for f in fields)
-
-    def parse(self, payload: Any) -> dict[str, Any]:
-        if not isinstance(payload, dict):
-            raise bad_request(f"The body must be a JSON object, not {type(payload).__name__}.")
-        unknown = sorted(set(payload) - self.names)
-        if unknown:
-            raise bad_request(
-                f"Unknown field(s): {', '.join(unknown)}. Allowed: {', '.join(sorted(self.names))}.",
-                unknown[0],
-                code="unknown_field",
-            )
-        return {f.name: f.parse(f.name, payload.get(f.name)) for f in self.fields}
-
-    def openapi_schema(self) -> dict[str, Any]:
-        return {
-            "type": "object",
-            "additionalProperties": False,
-            "required": [f.name for f in self.fields if f.required],
-            "properties": {f.name: {**f.schema, "description": f.description} for f in self.fields},
-        }
 
 
 CHOICE_BODY = Body(

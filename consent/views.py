@@ -15,12 +15,15 @@ from consent import api_schema as schema
 from consent import services
 from consent.api_keys import ApiKeyAuthentication
 from consent.check import check_processing
+from consent.check_batch import CHECK_BATCH_BODY, check_batch
 from consent.choices import USER_ID_DESCRIPTION, USER_ID_PATTERN, choice_request_from_body, parse_json_body
-from consent.models import ApiKey
+from consent.models import ApiKey, ConsentAction
+from consent.services.feed import MAX_PAGE, decode_cursor, feed_page
 from infra.config import UNSEEN, cache
 from infra.errors import ApiError, bad_request
 from infra.http import client_address
 from infra.middleware import OWN
+from infra.params import datetime_param, int_param, only, str_param
 from infra.views import ApiKeyRequired, ApiView, json_response
 from privacy_signals.tcf import TCStringError, decode, model_to_canonical, validate_v23
 from sites.services import get_site
@@ -54,7 +57,12 @@ def read_body(request: HttpRequest) -> bytes:
     return raw
 
 
+FEED_PARAMETERS = frozenset({"since", "limit", "action", "from", "to"})
+
+
 class ConsentsView(ApiView):
+    """POST: the banner records a choice (public). GET: the changes feed (a key of the site)."""
+
     # The INSERT itself checks the configuration version (consent/services/recording.py).
     configuration_check = OWN
 
@@ -87,6 +95,39 @@ class ConsentsView(ApiView):
             "expires_at": record.expires_at.isoformat(),
         }
         return json_response(body, 201, cache_control=NO_STORE)
+
+    @extend_schema(
+        operation_id="consents_feed",
+        auth=[{"ApiKey": []}],
+        summary="The site's consent records in the order written, page by page (a changes feed)",
+        parameters=schema.FEED_PARAMETERS,
+        responses={200: schema.FEED, **schema.errors(400, 401, 403)},
+        tags=["downstream"],
+    )
+    def get(self, request: HttpRequest, site_key: str) -> HttpResponse:
+        cache.refresh()  # the class is left out of the per-request check for its POST's sake
+        site = ApiKeyAuthentication.authenticate(request, site_key).site
+        params = request.GET
+        only(params, FEED_PARAMETERS)
+        actions = frozenset(params.getlist("action"))
+        unknown = sorted(actions - set(ConsentAction.values))
+        if unknown:
+            raise bad_request(
+                f"Unknown action {unknown[0]!r}; known: {', '.join(ConsentAction.values)}.", "action"
+            )
+        since = str_param(params, "since")
+        page = feed_page(
+            site,
+            after_id=decode_cursor(since) if since else 0,
+            limit=int_param(params, "limit", maximum=MAX_PAGE) or 100,
+            actions=actions,
+            created_from=datetime_param(params, "from"),
+            created_to=datetime_param(params, "to"),
+        )
+        return json_response(
+            {"records": page.items, "next": page.next_cursor, "has_more": page.has_more},
+            cache_control=NO_STORE,
+        )
 
 
 class DecodeView(ApiView):
@@ -181,6 +222,28 @@ class CheckConsentView(DownstreamView):
             request, site_key, user_id, lambda key: check_processing(key.site, user_id, request.GET)
         )
         return json_response(answer, cache_control=NO_STORE)
+
+
+class ConsentChecksView(DownstreamView):
+    configuration_check = OWN
+
+    @extend_schema(
+        operation_id="check_consent_batch",
+        summary="Many check questions at once, answered by the same rules as the single check",
+        request={"application/json": CHECK_BATCH_BODY.openapi_schema()},
+        responses={200: schema.CHECK_BATCH, **schema.errors(400, 401, 403, 413, 415)},
+        tags=["downstream"],
+    )
+    def post(self, request: HttpRequest, site_key: str) -> HttpResponse:
+        questions = CHECK_BATCH_BODY.parse(parse_json_body(read_body(request)))["questions"]
+        if cache.observed_version is UNSEEN:
+            cache.refresh()
+        for _ in range(READ_ATTEMPTS):
+            site = ApiKeyAuthentication.authenticate(request, site_key).site
+            version, answers = check_batch(site, questions)
+            if cache.observe(version):
+                break
+        return json_response({"answers": answers}, cache_control=NO_STORE)
 
 
 class ExportView(DownstreamView):

@@ -3,6 +3,8 @@ names it."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.http import QueryDict
 
 from infra.errors import bad_request
@@ -43,3 +45,33 @@ def bool_param(params: QueryDict, name: str) -> bool:
 
 def str_param(params: QueryDict, name: str) -> str | None:
     return _single(params, name)
+
+
+def only(params: QueryDict, allowed: frozenset[str] | set[str]) -> None:
+    """400 naming the first parameter this endpoint does not know (a typo must not pass silently)."""
+    unknown = sorted(set(params) - set(allowed))
+    if unknown:
+        raise bad_request(
+            f"Unknown parameter(s): {', '.join(unknown)}. Known: {', '.join(sorted(allowed)) or 'none'}.",
+            unknown[0],
+            "unknown_parameter",
+        )
+
+
+def datetime_param(params: QueryDict, name: str) -> datetime | None:
+    """An ISO 8601 date or time with its offset (a date means its UTC midnight)."""
+    raw = _single(params, name)
+    if raw is None:
+        return None
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        value = None
+    if value is None or (value.tzinfo is None and "T" in raw):
+        raise bad_request(
+            f"'{name}' must be an ISO 8601 date or a time with its offset, e.g. 2026-12-01T00:00:00Z; "
+            f"not {raw[:40]!r}.",
+            name,
+            "invalid_parameter",
+        )
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -17,7 +17,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 
 from infra.errors import ApiError
 from infra.json import render_json
-from infra.params import MAX_ID, bool_param, int_param, str_param
+from infra.params import MAX_ID, bool_param, int_param, only, str_param
 from infra.schema import NOT_MODIFIED, errors
 from infra.views import ApiView, conditional_response
 from vendors.catalogue import GvlSnapshot, current_gvl, gvl_snapshot, stack_json, taxon_json
@@ -25,6 +25,7 @@ from vendors.gvl_format import GvlVendor
 from vendors.models import GvlVersion
 
 CACHE_CONTROL = "public, max-age=3600"
+DEFAULT_PAGE, MAX_PAGE = 100, 1000
 ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 COMMON_PARAMETERS = [
     OpenApiParameter("lang", str, description="Language of the taxonomy texts (default en)."),
@@ -55,12 +56,16 @@ def vendor_json(vendor: GvlVendor) -> dict[str, Any]:
 
 
 class GvlView(ApiView):
-    """Resolves the snapshot, builds `payload`, and answers with ETag / 304."""
+    """Resolves the snapshot, builds `payload`, and answers with ETag / 304. A query parameter the
+    view does not know is refused (400), so a typo is never silently ignored."""
+
+    parameters: frozenset[str] = frozenset({"lang", "version"})
 
     def payload(self, request: HttpRequest, snapshot: GvlSnapshot, **kwargs: Any) -> dict[str, Any]:
         raise NotImplementedError
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        only(request.GET, self.parameters)
         snapshot = self._snapshot(request)
         body = {
             "vendor_list_version": snapshot.vendor_list_version,
@@ -180,6 +185,8 @@ class DataCategoriesView(GvlView):
 
 
 class VendorListView(GvlView):
+    parameters = GvlView.parameters | {*VENDOR_FILTERS, "search", "include_deleted", "limit", "offset"}
+
     @gvl_schema(
         "gvl_vendors",
         "Vendors, filterable",
@@ -190,6 +197,14 @@ class VendorListView(GvlView):
             ),
             OpenApiParameter("search", str, description="Vendor id, or part of the name (case-insensitive)."),
             OpenApiParameter("include_deleted", bool, description="Also list vendors with a deletedDate."),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+                description="Vendors per page (default 100).",
+            ),
+            OpenApiParameter(
+                "offset", {"type": "integer", "minimum": 0}, description="Vendors to skip (default 0)."
+            ),
         ),
     )
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
@@ -210,8 +225,22 @@ class VendorListView(GvlView):
                 continue
             if search and search != str(vendor.id) and search not in vendor.name.casefold():
                 continue
-            vendors.append(vendor_json(vendor))
-        return {"count": len(vendors), "vendors": vendors}
+            vendors.append(vendor)
+        offset = int_param(request.GET, "offset", minimum=0) or 0
+        limit = int_param(request.GET, "limit", maximum=MAX_PAGE) or DEFAULT_PAGE
+        page = vendors[offset : offset + limit]
+        following = None
+        if offset + limit < len(vendors):
+            query = request.GET.copy()
+            query["offset"] = str(offset + limit)
+            following = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+        return {
+            "count": len(vendors),
+            "offset": offset,
+            "limit": limit,
+            "next": following,
+            "vendors": [vendor_json(vendor) for vendor in page],
+        }
 
 
 class VendorDetailView(GvlView):

@@ -40,13 +40,13 @@ def test_french_texts_on_request(catalogue, client):
 
 
 def test_vendors_default_to_active_and_filter(catalogue, client):
-    listed = client.get("/api/v1/gvl/vendors").json()
+    listed = client.get("/api/v1/gvl/vendors", {"limit": 1000}).json()
     assert listed["count"] == len(catalogue.active_vendor_ids())
     assert {v["id"] for v in listed["vendors"]} == catalogue.active_vendor_ids()
-    everyone = client.get("/api/v1/gvl/vendors", {"include_deleted": "1"}).json()
+    everyone = client.get("/api/v1/gvl/vendors", {"include_deleted": "1", "limit": 1000}).json()
     assert everyone["count"] == len(catalogue.vendors)
 
-    by_purpose = client.get("/api/v1/gvl/vendors", {"purpose": 3, "special_feature": 1}).json()
+    by_purpose = client.get("/api/v1/gvl/vendors", {"purpose": 3, "special_feature": 1, "limit": 1000}).json()
     expected = {
         vid
         for vid, v in catalogue.vendors.items()
@@ -106,3 +106,26 @@ def test_no_gvl_yet_is_a_404_with_a_hint(empty_catalogue, client):
     response = client.get("/api/v1/gvl/vendors")
     assert response.status_code == 404
     assert "load_bundled_catalogue" in response.json()["error"]["message"]
+
+
+def test_vendors_come_in_pages_and_unknown_parameters_are_refused(catalogue, client):
+    first = client.get("/api/v1/gvl/vendors").json()
+    assert (first["offset"], first["limit"], len(first["vendors"])) == (0, 100, 100)
+    assert first["count"] == len(catalogue.active_vendor_ids())
+    seen = [v["id"] for v in first["vendors"]]
+    following = first["next"]
+    while following:
+        page = client.get(following).json()
+        seen += [v["id"] for v in page["vendors"]]
+        following = page["next"]
+    assert seen == sorted(catalogue.active_vendor_ids())
+    for name in ("page", "purpose_id"):
+        refused = client.get("/api/v1/gvl/vendors", {name: "2"})
+        assert refused.status_code == 400
+        assert refused.json()["error"] == {
+            "code": "unknown_parameter",
+            "message": refused.json()["error"]["message"],
+            "field": name,
+        }
+    assert client.get("/api/v1/gvl/purposes", {"search": "x"}).status_code == 400
+    assert client.get("/api/v1/gvl/vendors", {"limit": "1001"}).status_code == 400
