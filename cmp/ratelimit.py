@@ -53,7 +53,9 @@ from infra.http import client_address
 
 logger = logging.getLogger(__name__)
 
-SITE_PATH = re.compile(r"^/api/v1/sites/(?P<site_key>[^/]+)/(?P<endpoint>banner|vendors|consents)/?$")
+SITE_PATH = re.compile(
+    r"^/api/v1/sites/(?P<site_key>[^/]+)/(?P<endpoint>banner|vendors|consents|users/[^/]+/receipt)/?$"
+)
 DECODE_PATH = re.compile(r"^/api/v1/tcf/decode/?$")
 
 # INCRBY each key by its unsent hits (ARGV[1..n]); give a key its window (ARGV[n+1..2n]) as expiry

@@ -4,7 +4,8 @@ validate their input themselves so that every error carries the API's own messag
 from __future__ import annotations
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 from consent.choices import CHOICE_BODY
@@ -189,4 +190,15 @@ CHECK_BATCH = inline_serializer(
             "question.",
         )
     },
+)
+
+EXPORT_FORMAT = OpenApiParameter(
+    "format",
+    str,
+    enum=["json", "27560"],
+    description="json (default): the records' public form; 27560: ISO/IEC TS 27560 JSON-LD documents (DPV).",
+)
+RECEIPT = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="An ISO/IEC TS 27560 consent receipt (DPV schema dpv-27560:receipt-record) as JSON-LD.",
 )

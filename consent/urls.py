@@ -14,6 +14,7 @@ urlpatterns = [
     path(f"{SITE}/users/<str:user_id>/consent", views.CurrentConsentView.as_view(), name="current-consent"),
     path(f"{SITE}/users/<str:user_id>/consent/check", views.CheckConsentView.as_view(), name="check-consent"),
     path(f"{SITE}/users/<str:user_id>/export", views.ExportView.as_view(), name="export-user"),
+    path(f"{SITE}/users/<str:user_id>/receipt", views.ReceiptView.as_view(), name="receipt"),
     path(f"{SITE}/users/<str:user_id>", views.EraseView.as_view(), name="erase-user"),
     path("api/v1/tcf/decode", views.DecodeView.as_view(), name="tcf-decode"),
 ]

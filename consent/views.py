@@ -18,6 +18,7 @@ from consent.check import check_processing
 from consent.check_batch import CHECK_BATCH_BODY, check_batch
 from consent.choices import USER_ID_DESCRIPTION, USER_ID_PATTERN, choice_request_from_body, parse_json_body
 from consent.models import ApiKey, ConsentAction
+from consent.receipts import RecordDocuments, receipt_document
 from consent.services.feed import MAX_PAGE, decode_cursor, feed_page
 from infra.config import UNSEEN, cache
 from infra.errors import ApiError, bad_request
@@ -246,24 +247,64 @@ class ConsentChecksView(DownstreamView):
         return json_response({"answers": answers}, cache_control=NO_STORE)
 
 
+EXPORT_FORMATS = ("json", "27560")
+
+
 class ExportView(DownstreamView):
     @extend_schema(
         operation_id="export_user",
         summary="Data-subject access: every unexpired record of the user on this site",
+        parameters=[schema.EXPORT_FORMAT],
         responses={200: schema.EXPORT, **schema.errors(400, 401, 403)},
         tags=["downstream"],
     )
     def get(self, request: HttpRequest, site_key: str, user_id: str) -> HttpResponse:
         site = self.api_key(request, site_key, user_id).site
+        only(request.GET, {"format"})
+        kind = str_param(request.GET, "format") or "json"
+        if kind not in EXPORT_FORMATS:
+            raise bad_request(f"'format' is one of {', '.join(EXPORT_FORMATS)}.", "format")
         records = services.live_records(site, user_id)
-        return json_response(
-            {
+        if kind == "27560":
+            documents = RecordDocuments(site)
+            body: Any = {
+                "site": site.key,
+                "user_id": user_id,
+                "records": [documents.document(r) for r in records if r.action != ConsentAction.ERASE],
+            }
+        else:
+            body = {
                 "site": site.key,
                 "user_id": user_id,
                 "records": [services.serialise_record(r) for r in records],
-            },
-            cache_control=NO_STORE,
-        )
+            }
+        return json_response(body, cache_control=NO_STORE)
+
+
+class ReceiptView(ApiView):
+    """The visitor's own receipt, which the banner offers for download. The visitor's id is the
+    credential: it is a 192-bit random value only their browser and this server hold."""
+
+    @extend_schema(
+        operation_id="consent_receipt",
+        summary="A visitor's receipt of their current choice (ISO/IEC TS 27560 JSON-LD)",
+        responses={200: schema.RECEIPT, **schema.errors(400, 404)},
+        tags=["banner"],
+    )
+    def get(self, request: HttpRequest, site_key: str, user_id: str) -> HttpResponse:
+        site = get_site(site_key)
+        if not USER_ID_PATTERN.fullmatch(user_id):
+            raise bad_request(f"Not a user id: user ids are {USER_ID_DESCRIPTION}.", "user_id")
+        only(request.GET, set())
+        record = services.current_record(site, user_id)
+        if record is None:
+            raise ApiError(
+                404, "no_consent", "No unexpired consent is recorded for this visitor on this site."
+            )
+        response = json_response(receipt_document(site, record), cache_control=NO_STORE)
+        response["Content-Type"] = "application/ld+json"
+        response["Content-Disposition"] = f'attachment; filename="consent-receipt-{site.key}.jsonld"'
+        return response
 
 
 class EraseView(DownstreamView):

@@ -49,6 +49,10 @@ class SiteAdmin(admin.ModelAdmin):
             },
         ),
         (
+            "Controller (named in consent records and receipts)",
+            {"fields": ("controller_name", "controller_address", "controller_email")},
+        ),
+        (
             "TCF",
             {
                 "fields": (

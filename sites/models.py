@@ -79,6 +79,16 @@ class Site(models.Model):
     )
     languages = models.JSONField(default=default_languages, validators=[_validate_languages])
     privacy_policy_url = models.URLField(blank=True)
+    # The controller a consent record and a visitor's receipt name (ISO/IEC TS 27560 party fields).
+    controller_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The legal entity responsible for the site. Empty: the site's name.",
+    )
+    controller_address = models.TextField(blank=True, help_text="Postal address of the controller.")
+    controller_email = models.EmailField(
+        blank=True, help_text="Where visitors reach the controller about privacy."
+    )
     policy_version = models.CharField(
         max_length=32,
         default="1",
