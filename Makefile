@@ -27,12 +27,13 @@ node_modules/.installed: package.json package-lock.json
 node-deps: node_modules/.installed
 
 # Debian packages the tests drive: the browser for banner tests, docker-compose to validate the
-# deployment file, wrk for the load figures. Never a browser downloaded at run time.
+# deployment file, wrk for the load figures, gettext to compile the translations. Never a browser downloaded at run time.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v docker-compose >/dev/null || missing="$$missing docker-compose"; \
 	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
