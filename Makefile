@@ -27,7 +27,8 @@ node_modules/.installed: package.json package-lock.json
 node-deps: node_modules/.installed
 
 # Debian packages the tests drive: the browser for banner tests, docker-compose to validate the
-# deployment file, wrk for the load figures, gettext to compile the translations. Never a browser downloaded at run time.
+# deployment file, wrk for the load figures, gettext to compile the translations. Never a browser
+# downloaded at run time.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
