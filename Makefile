@@ -60,7 +60,7 @@ check-migrations: $(VENV)/.dev
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 typecheck: $(VENV)/.dev
-	$(BIN)/mypy --strict privacy_signals
+	$(BIN)/mypy --strict privacy_signals clients/python/cmp_client
 
 pytest: $(VENV)/.dev node-deps system-deps
 	$(BIN)/pytest

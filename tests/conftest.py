@@ -204,3 +204,50 @@ class Api:
 @pytest.fixture
 def api(client: Any) -> Api:
     return Api(client)
+
+
+# --- a webhook receiver (the consent and client tests) ------------------------------------------
+
+
+class Receiver:
+    """A local webhook receiver: answers the statuses it is told to (then 200) and keeps what came."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        self.statuses: list[int] = []
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                receiver.received.append((dict(self.headers.items()), body))
+                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                self.send_response(status)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver(settings: Any):
+    settings.CMP_OUTBOUND_ALLOW_PRIVATE = True
+    settings.CMP_WEBHOOK_RETRY_BASE_SECONDS = 0
+    settings.CMP_WEBHOOK_GRACE_SECONDS = 0
+    server = Receiver()
+    yield server
+    server.close()
