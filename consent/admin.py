@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import csv
-import json
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
 
 from consent.api_keys import fill_new_key
+from consent.forms import AuditExportForm
 from consent.models import CHOICE_FIELDS, ApiKey, ConsentDeletion, ConsentRecord, ConsentSeal, RecordedChoice
+from consent.services import export
+from consent.services.export import RECORD_FIELDS
 
 
 @admin.register(ApiKey)
@@ -54,41 +57,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-# A record's own fields; what it chose and signalled (CHOICE_FIELDS) is read through its choice.
-RECORD_FIELDS = (
-    "consent_id",
-    "site",
-    "user_id",
-    "action",
-    "created_at",
-    "expires_at",
-    "user_agent_hash",
-    "ip_truncated",
-    "mac",
-)
-CSV_COLUMNS = (*RECORD_FIELDS, *CHOICE_FIELDS)
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_rows(queryset: QuerySet[ConsentRecord]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
-    for record in queryset.select_related("site", "choice").order_by("id").iterator(chunk_size=2000):
-        row = []
-        for column in CSV_COLUMNS:
-            value = record.site.key if column == "site" else getattr(record, column)
-            if isinstance(value, list | dict):
-                value = json.dumps(value, sort_keys=True, separators=(",", ":"))
-            elif hasattr(value, "isoformat"):
-                value = value.isoformat()
-            row.append(value)
-        yield writer.writerow(row)
-
-
 @admin.register(ConsentRecord)
 class ConsentRecordAdmin(ReadOnlyAdmin):
     list_display = ("consent_id", "site", "user_id", "action", "created_at", "expires_at")
@@ -123,9 +91,31 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
         actions.pop("delete_selected", None)
         return actions
 
+    change_list_template = "admin/consent/consentrecord/change_list.html"
+
+    def get_urls(self) -> list[Any]:
+        export_view = self.admin_site.admin_view(self.auditor_export_view)
+        return [path("export/", export_view, name="consent_consentrecord_export"), *super().get_urls()]
+
+    def auditor_export_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = AuditExportForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            selection, kind = form.selection(), form.cleaned_data["format"]
+            response = StreamingHttpResponse(
+                export.stream(selection, kind), content_type=export.FORMATS[kind][0]
+            )
+            response["Content-Disposition"] = f'attachment; filename="{selection.filename(kind)}"'
+            return response
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta}
+        context.update(title="Export for an auditor", form=form)
+        return TemplateResponse(request, "admin/consent/consentrecord/export.html", context)
+
     @admin.action(description="Export selected records as CSV", permissions=["view"])
     def export_csv(self, request: HttpRequest, queryset: QuerySet[ConsentRecord]) -> StreamingHttpResponse:
-        response = StreamingHttpResponse(_csv_rows(queryset), content_type="text/csv; charset=utf-8")
+        records = queryset.select_related("site", "choice").order_by("id").iterator(chunk_size=2000)
+        response = StreamingHttpResponse(export.csv_rows(records), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="consent-records.csv"'
         return response
 
@@ -151,4 +141,5 @@ class ConsentDeletionAdmin(ReadOnlyAdmin):
     list_filter = ("site", "reason")
 
 
+from consent.subject_requests import admin as _subject_requests_admin  # noqa: E402, F401
 from consent.webhooks import admin as _webhooks_admin  # noqa: E402, F401  (registers the webhook admins)

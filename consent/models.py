@@ -225,6 +225,7 @@ class ConsentDeletion(models.Model):
 
 
 # The webhook models live with the rest of the webhook code; importing them here registers them.
+from consent.subject_requests.models import DataSubjectRequest  # noqa: E402, F401
 from consent.webhooks.models import (  # noqa: E402, F401
     WebhookCursor,
     WebhookDelivery,

@@ -18,8 +18,11 @@ from consent.check import check_processing
 from consent.check_batch import CHECK_BATCH_BODY, check_batch
 from consent.choices import USER_ID_DESCRIPTION, USER_ID_PATTERN, choice_request_from_body, parse_json_body
 from consent.models import ApiKey, ConsentAction
-from consent.receipts import RecordDocuments, receipt_document
+from consent.receipts import receipt_document
 from consent.services.feed import MAX_PAGE, decode_cursor, feed_page
+from consent.subject_requests import service as subject_requests
+from consent.subject_requests.models import RequestChannel
+from consent.subject_requests.service import EXPORT_FORMATS, key_actor
 from infra.config import UNSEEN, cache
 from infra.errors import ApiError, bad_request
 from infra.http import client_address
@@ -247,9 +250,6 @@ class ConsentChecksView(DownstreamView):
         return json_response({"answers": answers}, cache_control=NO_STORE)
 
 
-EXPORT_FORMATS = ("json", "27560")
-
-
 class ExportView(DownstreamView):
     @extend_schema(
         operation_id="export_user",
@@ -259,25 +259,14 @@ class ExportView(DownstreamView):
         tags=["downstream"],
     )
     def get(self, request: HttpRequest, site_key: str, user_id: str) -> HttpResponse:
-        site = self.api_key(request, site_key, user_id).site
+        api_key = self.api_key(request, site_key, user_id)
         only(request.GET, {"format"})
         kind = str_param(request.GET, "format") or "json"
         if kind not in EXPORT_FORMATS:
             raise bad_request(f"'format' is one of {', '.join(EXPORT_FORMATS)}.", "format")
-        records = services.live_records(site, user_id)
-        if kind == "27560":
-            documents = RecordDocuments(site)
-            body: Any = {
-                "site": site.key,
-                "user_id": user_id,
-                "records": [documents.document(r) for r in records if r.action != ConsentAction.ERASE],
-            }
-        else:
-            body = {
-                "site": site.key,
-                "user_id": user_id,
-                "records": [services.serialise_record(r) for r in records],
-            }
+        _, body = subject_requests.answer_access(
+            api_key.site, user_id, actor=key_actor(api_key), channel=RequestChannel.API, kind=kind
+        )
         return json_response(body, cache_control=NO_STORE)
 
 
@@ -315,16 +304,18 @@ class EraseView(DownstreamView):
         tags=["downstream"],
     )
     def delete(self, request: HttpRequest, site_key: str, user_id: str) -> HttpResponse:
-        site = self.api_key(request, site_key, user_id).site
-        erasure, erased = services.erase_user(
-            site,
+        api_key = self.api_key(request, site_key, user_id)
+        handled, erasure = subject_requests.answer_erasure(
+            api_key.site,
             user_id,
+            actor=key_actor(api_key),
+            channel=RequestChannel.API,
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:1000],
             ip_address=client_address(request),
         )
         return json_response(
             {
-                "erased": erased,
+                "erased": handled.records_found,
                 "erasure_id": str(erasure.consent_id),
                 "recorded_at": erasure.created_at.isoformat(),
             },
