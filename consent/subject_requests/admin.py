@@ -8,20 +8,20 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from consent.admin_scoping import ReadOnly
 from consent.forms import SubjectRequestForm, VisitorForm
 from consent.services import live_records
 from consent.subject_requests import service
 from consent.subject_requests.models import DataSubjectRequest
-from sites.access import has_right, visible_sites
+from sites.access import has_right
 
 
 @admin.register(DataSubjectRequest)
-class DataSubjectRequestAdmin(admin.ModelAdmin):
+class DataSubjectRequestAdmin(ReadOnly):
     list_display = ("created_at", "site", "user_id", "kind", "channel", "handled_by_name", "records_found")
     list_filter = ("site", "kind", "channel")
     search_fields = ("=user_id",)
@@ -29,22 +29,10 @@ class DataSubjectRequestAdmin(admin.ModelAdmin):
     list_select_related = ("site",)
     change_list_template = "admin/consent/datasubjectrequest/change_list.html"
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[DataSubjectRequest]:
-        return super().get_queryset(request).filter(site__in=visible_sites(request.user))
-
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [field.name for field in self.model._meta.fields]
 
     # Requests are made on the lookup page (which performs them); the log itself is never edited.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
     def get_urls(self) -> list[Any]:
         lookup = self.admin_site.admin_view(self.lookup_view)
         return [path("lookup/", lookup, name="consent_datasubjectrequest_lookup"), *super().get_urls()]

@@ -6,25 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from consent.admin_scoping import ReadOnly, SiteScopedAdmin
 from consent.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
-from sites.access import has_right, visible_sites
-
-
-class SiteScopedAdmin(admin.ModelAdmin):
-    """Shows and changes only rows of the signed-in user's sites (sites/access.py)."""
-
-    site_path = "site"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).filter(**{f"{self.site_path}__in": visible_sites(request.user)})
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "site":
-            kwargs["queryset"] = visible_sites(request.user, "manage")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+from sites.access import has_right
 
 
 @admin.register(WebhookEndpoint)
@@ -55,17 +41,6 @@ class WebhookEndpointAdmin(SiteScopedAdmin):
         for endpoint in disabled:
             messages.warning(request, f"{endpoint.url} ({endpoint.site.key}): {endpoint.disabled_reason}")
         return super().changelist_view(request, extra_context)
-
-
-class ReadOnly(SiteScopedAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(WebhookEvent)
