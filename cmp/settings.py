@@ -252,6 +252,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Two choice sets share the field name "action": a record's, and a feed erasure's ("erase" only).
+    "ENUM_NAME_OVERRIDES": {
+        "ConsentActionEnum": ["accept_all", "reject_all", "custom", "withdraw", "erase"],
+        "ErasureActionEnum": ["erase"],
+    },
 }
 
 # Behind a TLS-terminating proxy, trust its X-Forwarded-Proto so HSTS and secure cookies apply.

@@ -4,16 +4,32 @@ validate their input themselves so that every error carries the API's own messag
 from __future__ import annotations
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers
 
-from consent.choices import CHOICE_BODY
+from consent.choices import CHOICE_BODY, USER_ID_DESCRIPTION, USER_ID_PATTERN
 from infra.schema import ERROR, errors  # noqa: F401  (re-exported for the views)
 from privacy_signals.consent_mode import SIGNALS as CONSENT_MODE_SIGNALS
 from sites.models import CATEGORY_SLUGS
 
-IDS = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
+USER_ID = OpenApiParameter(
+    "user_id",
+    {"type": "string", "pattern": f"^{USER_ID_PATTERN.pattern}$"},
+    OpenApiParameter.PATH,
+    description=f"The visitor's pseudonymous id: {USER_ID_DESCRIPTION}.",
+)
+
+
+def ids() -> serializers.ListField:
+    # One instance per field: a serializer binds each field instance to one name.
+    return serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
+
 
 CONSENT_MODE = inline_serializer(
     "ConsentModeSignals",
@@ -41,34 +57,43 @@ CONSENT_CREATED = inline_serializer(
     },
 )
 
-RECORD_FIELDS = {
-    "consent_id": serializers.UUIDField(),
-    "user_id": serializers.CharField(),
-    "action": serializers.ChoiceField(choices=["accept_all", "reject_all", "custom", "withdraw", "erase"]),
-    "language": serializers.CharField(),
-    "categories": CATEGORIES,
-    "purposes": IDS,
-    "purpose_li_objections": IDS,
-    "special_features": IDS,
-    "vendors": IDS,
-    "vendor_li_objections": IDS,
-    "atps": IDS,
-    "gvl_version": serializers.IntegerField(allow_null=True),
-    "tcf_policy_version": serializers.IntegerField(allow_null=True),
-    "policy_version": serializers.CharField(),
-    "vendors_hash": serializers.CharField(),
-    "tc_string": serializers.CharField(),
-    "ac_string": serializers.CharField(),
-    "consent_mode": CONSENT_MODE,
-    "created_at": serializers.DateTimeField(),
-    "expires_at": serializers.DateTimeField(),
-}
-RECORD = inline_serializer("ConsentRecord", RECORD_FIELDS)
+
+def record_fields() -> dict[str, serializers.Field]:
+    """A record's public form (consent/services/current.py `serialise_record`). A fresh dict each
+    time: `inline_serializer` builds its class from the dict it is given and takes the fields out
+    of it, so a dict shared by two serializers leaves the second one empty."""
+    return {
+        "consent_id": serializers.UUIDField(),
+        "user_id": serializers.CharField(),
+        "action": serializers.ChoiceField(
+            choices=["accept_all", "reject_all", "custom", "withdraw", "erase"]
+        ),
+        "language": serializers.CharField(),
+        "categories": CATEGORIES,
+        "purposes": ids(),
+        "purpose_li_objections": ids(),
+        "special_features": ids(),
+        "vendors": ids(),
+        "vendor_li_objections": ids(),
+        "atps": ids(),
+        "gvl_version": serializers.IntegerField(allow_null=True),
+        "tcf_policy_version": serializers.IntegerField(allow_null=True),
+        "policy_version": serializers.CharField(),
+        "vendors_hash": serializers.CharField(),
+        "tc_string": serializers.CharField(),
+        "ac_string": serializers.CharField(),
+        "consent_mode": CONSENT_MODE,
+        "created_at": serializers.DateTimeField(),
+        "expires_at": serializers.DateTimeField(),
+    }
+
+
+RECORD = inline_serializer("ConsentRecord", record_fields())
 
 CURRENT_STATE = inline_serializer(
     "CurrentConsent",
     {
-        **RECORD_FIELDS,
+        **record_fields(),
         "reprompt": inline_serializer(
             "Reprompt",
             {
@@ -92,12 +117,59 @@ CHECK = inline_serializer(
     },
 )
 
+
+def _document_27560_fields() -> dict[str, serializers.Field]:
+    """The top level of an ISO/IEC TS 27560 record document (consent/receipts.py); its parts are
+    JSON-LD of the W3C DPV vocabulary, documented there rather than here."""
+    names = ("@context", "@type", "dct:conformsTo", "dpv:hasIdentifier", "dct:created", "dct:creator",
+             "dct:language", "dpv:hasDataSubject", "dpv:hasNotice", "dpv:hasEntity", "dpv:hasProcess",
+             "dct:source")  # fmt: skip
+    return {name: serializers.JSONField() for name in names}
+
+
+DOCUMENT_27560 = inline_serializer("Record27560", _document_27560_fields())
+RECEIPT_27560 = inline_serializer(
+    "Receipt27560", {**_document_27560_fields(), "dct:references": serializers.JSONField()}
+)
+
+
+@extend_schema_field(
+    PolymorphicProxySerializer(
+        component_name="ExportedRecord",
+        serializers=[RECORD, DOCUMENT_27560],
+        resource_type_field_name=None,
+    )
+)
+class ExportedRecordField(serializers.JSONField):
+    """A record in its public form (format=json) or as a 27560 document (format=27560)."""
+
+
+ERASURE_ENTRY = inline_serializer(
+    "FeedErasure",
+    {
+        "consent_id": serializers.UUIDField(),
+        "user_id": serializers.CharField(),
+        "action": serializers.ChoiceField(choices=["erase"]),
+        "created_at": serializers.DateTimeField(),
+    },
+)
+
+
+@extend_schema_field(
+    PolymorphicProxySerializer(
+        component_name="FeedRecord", serializers=[RECORD, ERASURE_ENTRY], resource_type_field_name=None
+    )
+)
+class FeedRecordField(serializers.JSONField):
+    """A record's public form, or for an erasure only what says it happened."""
+
+
 EXPORT = inline_serializer(
     "ConsentExport",
     {
         "site": serializers.CharField(),
         "user_id": serializers.CharField(),
-        "records": inline_serializer("ExportedRecord", dict(RECORD_FIELDS), many=True),
+        "records": serializers.ListField(child=ExportedRecordField()),
     },
 )
 
@@ -140,6 +212,9 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
         }
 
 
+# infra/params.py `datetime_param`: a time with its offset, or a date.
+DATE_OR_TIME = {"type": "string", "anyOf": [{"format": "date-time"}, {"format": "date"}]}
+
 FEED_PARAMETERS = [
     OpenApiParameter(
         "since", str, description="The `next` cursor of the previous page; omit to start at the beginning."
@@ -158,11 +233,13 @@ FEED_PARAMETERS = [
     ),
     OpenApiParameter(
         "from",
-        {"type": "string", "format": "date-time"},
+        DATE_OR_TIME,
         description="Only records created at or after this time (ISO 8601 with offset, or a date).",
     ),
     OpenApiParameter(
-        "to", {"type": "string", "format": "date-time"}, description="Only records created before this time."
+        "to",
+        DATE_OR_TIME,
+        description="Only records created before this time (a date means its midnight UTC).",
     ),
 ]
 
@@ -170,7 +247,7 @@ FEED = inline_serializer(
     "ConsentFeedPage",
     {
         "records": serializers.ListField(
-            child=serializers.DictField(),
+            child=FeedRecordField(),
             help_text="Records in the order written: a record's public form (as in the export), or for an "
             "erasure only consent_id, user_id, action ('erase') and created_at.",
         ),
@@ -181,11 +258,21 @@ FEED = inline_serializer(
     },
 )
 
+
+@extend_schema_field(
+    PolymorphicProxySerializer(
+        component_name="CheckAnswer", serializers=[CHECK, ERROR], resource_type_field_name=None
+    )
+)
+class CheckAnswerField(serializers.JSONField):
+    """A check's answer, or the error of a malformed question."""
+
+
 CHECK_BATCH = inline_serializer(
     "ConsentCheckBatch",
     {
         "answers": serializers.ListField(
-            child=serializers.DictField(),
+            child=CheckAnswerField(),
             help_text='One per question, in order: a check answer, or {"error": {...}} for a malformed '
             "question.",
         )
@@ -199,6 +286,6 @@ EXPORT_FORMAT = OpenApiParameter(
     description="json (default): the records' public form; 27560: ISO/IEC TS 27560 JSON-LD documents (DPV).",
 )
 RECEIPT = OpenApiResponse(
-    OpenApiTypes.OBJECT,
+    RECEIPT_27560,
     description="An ISO/IEC TS 27560 consent receipt (DPV schema dpv-27560:receipt-record) as JSON-LD.",
 )

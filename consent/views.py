@@ -105,7 +105,7 @@ class ConsentsView(ApiView):
         auth=[{"ApiKey": []}],
         summary="The site's consent records in the order written, page by page (a changes feed)",
         parameters=schema.FEED_PARAMETERS,
-        responses={200: schema.FEED, **schema.errors(400, 401, 403)},
+        responses={200: schema.FEED, **schema.errors(400, 401, 403, 429)},
         tags=["downstream"],
     )
     def get(self, request: HttpRequest, site_key: str) -> HttpResponse:
@@ -139,7 +139,7 @@ class DecodeView(ApiView):
         operation_id="tcf_decode",
         summary="Decode a TC string into canonical JSON and list its TCF v2.3 policy violations",
         request=schema.DECODE_REQUEST,
-        responses={200: schema.DECODE_RESPONSE, **schema.errors(400, 413, 415)},
+        responses={200: schema.DECODE_RESPONSE, **schema.errors(400, 413, 415, 429)},
         tags=["tcf"],
     )
     def post(self, request: HttpRequest) -> HttpResponse:
@@ -199,6 +199,7 @@ class CurrentConsentView(DownstreamView):
     @extend_schema(
         operation_id="current_consent",
         summary="The user's current consent (latest unexpired record) and whether to ask again",
+        parameters=[schema.USER_ID],
         responses={200: schema.CURRENT_STATE, **schema.errors(400, 401, 403, 404)},
         tags=["downstream"],
     )
@@ -217,7 +218,7 @@ class CheckConsentView(DownstreamView):
     @extend_schema(
         operation_id="check_consent",
         summary="Whether a vendor / purpose / category / ATP may process this user's data, and on what basis",
-        parameters=schema.CHECK_PARAMETERS,
+        parameters=[schema.USER_ID, *schema.CHECK_PARAMETERS],
         responses={200: schema.CHECK, **schema.errors(400, 401, 403)},
         tags=["downstream"],
     )
@@ -250,11 +251,14 @@ class ConsentChecksView(DownstreamView):
         return json_response({"answers": answers}, cache_control=NO_STORE)
 
 
+RECEIPT_MEDIA_TYPE = "application/ld+json"
+
+
 class ExportView(DownstreamView):
     @extend_schema(
         operation_id="export_user",
         summary="Data-subject access: every unexpired record of the user on this site",
-        parameters=[schema.EXPORT_FORMAT],
+        parameters=[schema.USER_ID, schema.EXPORT_FORMAT],
         responses={200: schema.EXPORT, **schema.errors(400, 401, 403)},
         tags=["downstream"],
     )
@@ -277,7 +281,8 @@ class ReceiptView(ApiView):
     @extend_schema(
         operation_id="consent_receipt",
         summary="A visitor's receipt of their current choice (ISO/IEC TS 27560 JSON-LD)",
-        responses={200: schema.RECEIPT, **schema.errors(400, 404)},
+        parameters=[schema.USER_ID],
+        responses={(200, RECEIPT_MEDIA_TYPE): schema.RECEIPT, **schema.errors(400, 404, 429)},
         tags=["banner"],
     )
     def get(self, request: HttpRequest, site_key: str, user_id: str) -> HttpResponse:
@@ -291,7 +296,7 @@ class ReceiptView(ApiView):
                 404, "no_consent", "No unexpired consent is recorded for this visitor on this site."
             )
         response = json_response(receipt_document(site, record), cache_control=NO_STORE)
-        response["Content-Type"] = "application/ld+json"
+        response["Content-Type"] = RECEIPT_MEDIA_TYPE
         response["Content-Disposition"] = f'attachment; filename="consent-receipt-{site.key}.jsonld"'
         return response
 
@@ -300,6 +305,7 @@ class EraseView(DownstreamView):
     @extend_schema(
         operation_id="erase_user",
         summary="Data-subject erasure: deletes the user's records and records the erasure",
+        parameters=[schema.USER_ID],
         responses={200: schema.ERASED, **schema.errors(400, 401, 403)},
         tags=["downstream"],
     )

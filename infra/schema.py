@@ -21,7 +21,9 @@ ERROR = inline_serializer(
 
 
 def errors(*statuses: int) -> dict[int, OpenApiResponse]:
-    return {status: OpenApiResponse(ERROR) for status in statuses}
+    """The error answers of an operation; every operation may also answer 503 while the database
+    is unreachable (cmp/outage.py), or while the rate limiter is and CMP_RATE_LIMIT_FAIL_CLOSED is set."""
+    return {status: OpenApiResponse(ERROR) for status in (*statuses, 503)}
 
 
 NOT_MODIFIED = OpenApiResponse(description="Not modified: the If-None-Match ETag still matches.")

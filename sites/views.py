@@ -34,7 +34,7 @@ class BannerView(ApiView):
         operation_id="banner_config",
         summary="Everything the banner's first layer and first preference tabs need",
         parameters=[schema.LANG],
-        responses={200: schema.BANNER, 304: NOT_MODIFIED, **errors(400, 404)},
+        responses={200: schema.BANNER, 304: NOT_MODIFIED, **errors(400, 404, 429)},
         tags=["banner"],
     )
     def get(self, request: HttpRequest, site_key: str) -> HttpResponse:
@@ -49,7 +49,7 @@ class VendorsView(ApiView):
         operation_id="banner_vendors",
         summary="The site's vendors in detail, its data categories and Google ATPs",
         parameters=[schema.LANG],
-        responses={200: schema.VENDORS, 304: NOT_MODIFIED, **errors(400, 404)},
+        responses={200: schema.VENDORS, 304: NOT_MODIFIED, **errors(400, 404, 429)},
         tags=["banner"],
     )
     def get(self, request: HttpRequest, site_key: str) -> HttpResponse:
