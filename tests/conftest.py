@@ -104,7 +104,11 @@ CHROMIUM_ARGS = [
 def chromium():
     """Debian's Chromium through Playwright, one for the whole run: Playwright's sync API allows
     only one driver per thread, so every folder's browser tests share this one."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Assertions wait up to 15 s instead of 5: on the 2 shared cores of CI a server under load can
+    # take longer than 5 s to answer the 900-vendor list, and a wait is not what these tests judge.
+    expect.set_options(timeout=15_000)
 
     # The driver keeps an event loop in this thread, which trips Django's async-safety check
     # although the tests' ORM calls are plain synchronous code.
