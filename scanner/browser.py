@@ -148,6 +148,27 @@ def kill_group(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
 
 
+def remove_stale_profiles(older_than: float = 300.0) -> int:
+    """Deletes the profile directories of our browsers that no process uses any more (a worker
+    killed mid-scan cannot delete its own); returns how many."""
+    in_use = b""
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError), open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                in_use += cmdline.read() + b"\n"
+    removed = 0
+    base = tempfile.gettempdir()
+    for name in os.listdir(base):
+        folder = os.path.join(base, name)
+        if not name.startswith(PROFILE_PREFIX) or folder.encode() in in_use:
+            continue
+        with contextlib.suppress(OSError):
+            if time.time() - os.stat(folder).st_mtime > older_than:
+                shutil.rmtree(folder)
+                removed += 1
+    return removed
+
+
 def is_our_browser(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as cmdline:

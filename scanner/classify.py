@@ -1,6 +1,7 @@
 """What a found cookie, storage key or host is: matched against the site's own declarations, this
-CMP's own cookies, the Open Cookie Database and the GVL vendors' device storage disclosures, in that
-order; the first match gives the category and says where it came from. No match: unclassified."""
+CMP's own cookies, the GVL vendors' device storage disclosures and the Open Cookie Database, in that
+order (a vendor's own disclosure names the vendor, which the community database does not); the
+first match gives the category and says where it came from. No match: unclassified."""
 
 from __future__ import annotations
 
@@ -211,8 +212,8 @@ class Classifier:
             Match("necessary", MatchSource.CMP, "Stores the visitor's choice in this banner")
             if name in CMP_COOKIES and first_party
             else UNCLASSIFIED,
-            _ocd_match(name, domain),
             self._gvl(name, domain, first_party, "cookie"),
+            _ocd_match(name, domain),
         ):
             if match.source:
                 return match
@@ -221,8 +222,8 @@ class Classifier:
     def storage(self, key: str, host: str, first_party: bool) -> Match:
         for match in (
             self._declaration(key, host),
-            _ocd_match(key, host),
             self._gvl(key, host, first_party, "web"),
+            _ocd_match(key, host),
         ):
             if match.source:
                 return match

@@ -24,11 +24,13 @@ from django.utils import timezone
 
 from infra.errors import ApiError
 from scanner import findings
-from scanner.browser import Browser, Visit, is_our_browser, kill_group
+from scanner.browser import Browser, Visit, is_our_browser, kill_group, remove_stale_profiles
 from scanner.classify import Classifier
 from scanner.crawl import PlannedPage, Robots, SiteScope, normalise, start_pages
 from scanner.models import (
     ACTIVE_STATUSES,
+    Finding,
+    FindingKind,
     FoundCookie,
     FoundRequest,
     FoundStorage,
@@ -42,7 +44,7 @@ from scanner.models import (
     SiteScanSettings,
 )
 from scanner.signals import scan_finished
-from sites.models import Site
+from sites.models import CookieCategory, CookieDeclaration, Site
 
 RUNS = (RunKind.NO_CHOICE, RunKind.REJECT_ALL, RunKind.ACCEPT_ALL)
 BUTTONS = {RunKind.REJECT_ALL: "reject", RunKind.ACCEPT_ALL: "accept"}
@@ -116,6 +118,7 @@ def recover_abandoned() -> list[int]:
         )
         if updated:
             recovered.append(scan.pk)
+    remove_stale_profiles()
     return recovered
 
 
@@ -439,3 +442,25 @@ def due_sites(now: datetime | None = None) -> list[Site]:
         if last is None or now - last.created_at >= timedelta(days=period):
             due.append(site)
     return due
+
+
+def declare(finding_id: int) -> CookieDeclaration:
+    """Adds an undeclared cookie or storage key of a finding to the site's declarations, in the
+    category its classification proposes (uncategorised when it matched nothing)."""
+    finding = Finding.objects.select_related("scan").get(pk=finding_id, kind=FindingKind.UNDECLARED)
+    slug = finding.category or "uncategorised"
+    category = CookieCategory.objects.filter(site=finding.scan.site_id, slug=slug).first()
+    if category is None:
+        raise ApiError(400, "no_category", f"The site has no {slug} category to declare {finding.name} in.")
+    subject = "cookie" if finding.subject == "cookie" else finding.subject
+    with transaction.atomic():
+        declaration = CookieDeclaration.objects.create(
+            category=category,
+            name=finding.name[:200],
+            domain="" if finding.subject != "cookie" else finding.domain[:253],
+            description=f"{subject} found by cookie scan {finding.scan_id}. {finding.detail}"[:2000],
+            source=f"Cookie scan {finding.scan_id}",
+        )
+        finding.declaration = declaration
+        finding.save(update_fields=["declaration"])
+    return declaration
