@@ -3,6 +3,7 @@
 
 from celery import shared_task
 
+from infra.errors import ApiError
 from scanner import service
 
 
@@ -17,7 +18,10 @@ def run_scan(scan_id: int) -> dict[str, object]:
 def scan_due_sites() -> list[int]:
     queued = []
     for site in service.due_sites():
-        scan = service.request_scan(site, trigger="schedule")
+        try:
+            scan = service.request_scan(site, trigger="schedule")
+        except ApiError:
+            continue  # a scan of it started meanwhile
         run_scan.delay(scan.pk)
         queued.append(scan.pk)
     return queued

@@ -158,3 +158,35 @@ def scanned_site(live_server, test_site_server, settings):
     test_site_server.site_key = site.key
     test_site_server.delay = 0.0
     return site
+
+
+@pytest.fixture
+def stored_scan():
+    """`stored_scan(site, {run kind: [(name, domain, party), ...]})` -> a finished scan holding those
+    cookies as if a crawl had found them, classified and with its findings built."""
+    from scanner import findings
+    from scanner.classify import Classifier
+    from scanner.models import FoundCookie, Scan, ScanPage, ScanRun, ScanStatus
+
+    def make(site, found):
+        scan = Scan.objects.create(site=site, status=ScanStatus.RUNNING, options={})
+        page = ScanPage.objects.create(
+            scan=scan, url=f"https://{site.domains[0]}/", source="domain", status="done"
+        )
+        classifier = Classifier(site)
+        for kind in ("no_choice", "reject_all", "accept_all"):
+            run = ScanRun.objects.create(scan=scan, kind=kind, pages_loaded=1)
+            for name, domain, party in found.get(kind, []):
+                match = classifier.cookie(name, domain, party == "first")
+                FoundCookie.objects.create(
+                    run=run, name=name, domain=domain, party=party, set_by="script", first_page=page,
+                    before_choice=kind == "no_choice", category=match.category, match_source=match.source,
+                    match_detail=match.detail, declared=match.declared,
+                )  # fmt: skip
+        findings.build(scan, classifier)
+        scan.status = ScanStatus.FINISHED
+        scan.summary = findings.summarise(scan)
+        scan.save()
+        return scan
+
+    return make
