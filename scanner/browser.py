@@ -67,7 +67,9 @@ INIT_SCRIPT = r"""
     }
     return "";
   };
-  const tell = (area, name) => { try { window.__cmpScanReport(area, name, caller()); } catch (e) {} };
+  const writes = [];
+  Object.defineProperty(window, "__cmpScanWrites", { value: writes });
+  const tell = (area, name) => { try { writes.push([area, name, caller()]); } catch (e) {} };
   const cookie = Object.getOwnPropertyDescriptor(Document.prototype, "cookie");
   Object.defineProperty(Document.prototype, "cookie", {
     configurable: true,
@@ -90,8 +92,16 @@ INIT_SCRIPT = r"""
 
 STORAGE_KEYS = """() => {
   const keys = area => { try { return Object.keys(window[area]); } catch (e) { return []; } };
-  return { origin: location.origin, local: keys("localStorage"), session: keys("sessionStorage") };
+  return {
+    origin: location.origin,
+    local: keys("localStorage"),
+    session: keys("sessionStorage"),
+    writes: window.__cmpScanWrites || [],
+  };
 }"""
+#: A page has settled when no request has been in flight for this long after its load event (the
+#: banner and the scripts it releases run by then).
+QUIET_SECONDS = 0.3
 
 
 def _die_with_parent() -> None:
@@ -292,11 +302,6 @@ class Browser:
 
         context.on("page", on_page)
         await context.add_init_script(INIT_SCRIPT)
-
-        def report(source: dict[str, Any], area: str, name: str, script: str) -> None:
-            visit.script_writes.setdefault((area, name), script or source["frame"].url)
-
-        await context.expose_binding("__cmpScanReport", report)
         return context
 
     # --- making a choice in our banner ------------------------------------------------------------
@@ -343,6 +348,15 @@ class Browser:
         async with self.semaphore:
             return await self._visit(url, state, links)
 
+    async def _settle(self, inflight: set[Any], activity: list[float]) -> None:
+        """Waits until nothing has been in flight for QUIET_SECONDS, at most the page timeout."""
+        deadline = time.monotonic() + self.timeout_ms / 1000
+        while time.monotonic() < deadline:
+            if not inflight and time.monotonic() - activity[0] >= QUIET_SECONDS:
+                return
+            await asyncio.sleep(0.05)
+        raise TimeoutError("the page kept loading")
+
     async def _visit(self, url: str, state: dict[str, Any] | None, collect_links: bool) -> Visit:
         started = time.monotonic()
         visit = Visit(url)
@@ -360,12 +374,27 @@ class Browser:
                 initiator = ""
             visit.requests.append((request.url, request.resource_type, initiator))
 
-        context.on("request", on_request)
+        inflight: set[Any] = set()
+        activity = [time.monotonic()]
+
+        def done(request: Any) -> None:
+            inflight.discard(request)
+            activity[0] = time.monotonic()
+
+        def begun(request: Any) -> None:
+            inflight.add(request)
+            activity[0] = time.monotonic()
+            on_request(request)
+
+        context.on("request", begun)
+        context.on("requestfinished", done)
+        context.on("requestfailed", done)
         context.on("response", lambda answer: responses.append(answer))
         try:
             page = await context.new_page()
             try:
-                response = await page.goto(url, wait_until="networkidle")
+                response = await page.goto(url, wait_until="load")
+                await self._settle(inflight, activity)
             except Exception as exc:
                 message = str(exc).splitlines()[0]
                 if "Timeout" in type(exc).__name__ or "Timeout" in message:
@@ -383,6 +412,8 @@ class Browser:
             for frame in page.frames:
                 with contextlib.suppress(Exception):
                     keys = await frame.evaluate(STORAGE_KEYS)
+                    for area, name, script in keys["writes"]:
+                        visit.script_writes.setdefault((area, name), script or frame.url)
                     if keys["origin"] == "null":
                         continue  # about:blank and srcdoc frames: their parent's storage, counted there
                     visit.storage.extend((keys["origin"], "local", k) for k in keys["local"])
@@ -391,13 +422,15 @@ class Browser:
                 with contextlib.suppress(Exception):
                     visit.links = await page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
             visit.cookies = await context.cookies()
-            for answer in responses:
-                with contextlib.suppress(Exception):
-                    for header in await answer.header_values("set-cookie"):
-                        for line in header.split("\n"):
-                            name = line.split(";")[0].split("=")[0].strip()
-                            if name:
-                                visit.header_cookies.setdefault(name, answer.url)
+            headers = await asyncio.gather(
+                *(answer.header_values("set-cookie") for answer in responses), return_exceptions=True
+            )
+            for answer, values in zip(responses, headers, strict=True):
+                for header in values if isinstance(values, list) else []:
+                    for line in header.split("\n"):
+                        name = line.split(";")[0].split("=")[0].strip()
+                        if name:
+                            visit.header_cookies.setdefault(name, answer.url)
         finally:
             with contextlib.suppress(Exception):
                 await context.close()
