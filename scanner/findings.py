@@ -85,7 +85,11 @@ def build(scan: Scan, classifier: Classifier) -> list[Finding]:
                 )
             )
         if not first.declared and first.match_source != MatchSource.CMP:
-            source = first.get_match_source_display() if first.match_source else "nothing matched it"
+            source = (
+                f"{first.get_match_source_display()}: {first.match_detail}"
+                if first.match_source
+                else "nothing matched it"
+            )
             undeclared.append(
                 Finding(
                     scan=scan,
@@ -95,7 +99,7 @@ def build(scan: Scan, classifier: Classifier) -> list[Finding]:
                     domain=domain,
                     runs=runs,
                     category=first.category,
-                    detail=f"Proposed category: {label} ({source}: {first.match_detail or '-'}).",
+                    detail=f"Proposed category: {label} ({source}).",
                 )
             )
     requests: dict[tuple[str, str], list[FoundRequest]] = defaultdict(list)

@@ -280,6 +280,10 @@ class Finding(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.name}"
 
+    @property
+    def run_labels(self) -> list[str]:
+        return [RunKind(kind).label for kind in self.runs]
+
 
 class VendorStorageDisclosure(models.Model):
     """A GVL vendor's device storage disclosure (the document its deviceStorageDisclosureUrl

@@ -121,3 +121,28 @@ def test_scan_of_the_test_site(scan, test_site_server):
         ("not_seen", "declaration", "old_ad_cookie", (), "advertisement"),
     ]
     assert scan.summary["findings"] == {"violation": 3, "undeclared": 3, "not_seen": 1, "new": 0, "gone": 0}
+
+
+def test_report_page_shows_the_scan_findings_first(scan, live_server, chromium, client, screenshots_dir):
+    """The admin report of the same scan, as a publisher sees it (docs/screenshots/scan-report.png)."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.com", "pw")
+    client.force_login(admin)
+    context = chromium.new_context(viewport={"width": 1400, "height": 1100})
+    try:
+        context.add_cookies(
+            [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+        )
+        page = context.new_page()
+        page.goto(live_server.url + reverse("admin:scanner_scan_report", args=[scan.pk]))
+        rows = page.locator("#findings tbody tr")
+        assert rows.count() == 7
+        assert rows.first.locator(".badge").inner_text() == "Set before consent"
+        assert rows.nth(3).get_by_role("button").inner_text() == "Add to declarations (analytics)"
+        page.screenshot(path=screenshots_dir / "scan-report.png")
+        page.locator("#findings tbody tr").nth(3).get_by_role("button").click()
+        assert page.locator(".messagelist").inner_text() == "_ga added to Analytics."
+    finally:
+        context.close()
