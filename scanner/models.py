@@ -260,7 +260,9 @@ FINDING_ORDER = [
 class Finding(models.Model):
     scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="findings")
     kind = models.CharField(max_length=12, choices=FindingKind.choices)
-    subject = models.CharField(max_length=10, help_text="cookie, storage or request.")
+    subject = models.CharField(
+        max_length=20, help_text="cookie, localStorage, sessionStorage, request or declaration."
+    )
     name = models.CharField(max_length=500)
     domain = models.CharField(max_length=300, blank=True)
     runs = models.JSONField(
