@@ -25,7 +25,7 @@ from django.utils import timezone
 from infra.errors import ApiError
 from scanner import findings
 from scanner.browser import Browser, Visit, is_our_browser, kill_group, remove_stale_profiles
-from scanner.classify import Classifier
+from scanner.classify import Classifier, Match
 from scanner.crawl import PlannedPage, Robots, SiteScope, normalise, start_pages
 from scanner.models import (
     ACTIVE_STATUSES,
@@ -208,6 +208,20 @@ def _gather(
         )
 
 
+def _common(seen: Seen, match: Match) -> dict[str, Any]:
+    """The fields a found cookie and a found storage key share: where it was seen, what it matched."""
+    return {
+        "first_page": seen.first_page,
+        "page_count": len(seen.pages),
+        "category": match.category,
+        "match_source": match.source,
+        "match_detail": match.detail[:500],
+        "declared": match.declared,
+        "vendor_id": match.vendor_id,
+        **seen.data,
+    }
+
+
 def _save_run(run: ScanRun, results: RunResults, classifier: Classifier) -> None:
     run.pages_loaded = results.pages_loaded
     run.seconds = round(results.seconds, 3)
@@ -221,14 +235,7 @@ def _save_run(run: ScanRun, results: RunResults, classifier: Classifier) -> None
                 name=name[:500],
                 domain=domain[:253],
                 path=path[:500],
-                first_page=seen.first_page,
-                page_count=len(seen.pages),
-                category=match.category,
-                match_source=match.source,
-                match_detail=match.detail[:500],
-                declared=match.declared,
-                vendor_id=match.vendor_id,
-                **seen.data,
+                **_common(seen, match),
             )
         )
     FoundCookie.objects.bulk_create(cookies)
@@ -242,14 +249,7 @@ def _save_run(run: ScanRun, results: RunResults, classifier: Classifier) -> None
                 area=area,
                 origin=storage_origin[:300],
                 key=key[:500],
-                first_page=seen.first_page,
-                page_count=len(seen.pages),
-                category=match.category,
-                match_source=match.source,
-                match_detail=match.detail[:500],
-                declared=match.declared,
-                vendor_id=match.vendor_id,
-                **seen.data,
+                **_common(seen, match),
             )
         )
     FoundStorage.objects.bulk_create(storage)
