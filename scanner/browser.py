@@ -313,6 +313,8 @@ class Browser:
 
     async def _choice_state(self, url: str, action: str) -> tuple[dict[str, Any] | None, str]:
         visit = Visit(url)
+        if reason := self.refusal(url):
+            return None, f"Refused: {reason}"
         context = await self._context(None, visit)
         try:
             page = await context.new_page()
@@ -360,6 +362,9 @@ class Browser:
     async def _visit(self, url: str, state: dict[str, Any] | None, collect_links: bool) -> Visit:
         started = time.monotonic()
         visit = Visit(url)
+        if reason := self.refusal(url):
+            visit.error = f"Refused: {reason}"
+            return visit
         responses: list[Any] = []
         context = await self._context(state, visit)
 
@@ -401,7 +406,16 @@ class Browser:
                     visit.error = f"Timeout: the page did not settle within {self.timeout_ms // 1000} s."
                 else:
                     visit.error = message[:300]
-                response = None
+                # Chromium refuses to show an error status with an empty body (the navigation
+                # fails); the status is still that of the page's own response.
+                response = next(
+                    (
+                        a
+                        for a in reversed(responses)
+                        if a.request.is_navigation_request() and a.frame == page.main_frame
+                    ),
+                    None,
+                )
             visit.final_url = page.url
             if response is not None:
                 visit.http_status = response.status

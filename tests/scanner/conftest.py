@@ -9,7 +9,8 @@ What each page does (the acceptance test expects exactly this):
   `data-category="analytics"` that writes `_pk_id.1.a1b2` once analytics is allowed (declared
   analytics as a pattern), and an iframe from localhost whose response sets `embed_uid` and whose
   script writes localStorage `embed_seen` (neither declared nor known);
-- / links to /about.html, /private/secret.html (robots.txt disallows /private/) and off-site URLs;
+- / links to /about.html, /private/secret.html (robots.txt disallows /private/), /missing.html
+  (404) and off-site URLs;
   /about.html links to /about/team.html (depth 2), which links to /deep.html (depth 3: not loaded);
 - /from-sitemap.html is linked from nowhere: only sitemap.xml names it.
 """
@@ -42,7 +43,13 @@ EMBED = """<!doctype html><html><body>embed
 <script>localStorage.setItem("embed_seen", "1");</script></body></html>"""
 
 LINKS = {
-    "/": ["/about.html", "/private/secret.html", "http://localhost:{port}/elsewhere", "mailto:a@example.com"],
+    "/": [
+        "/about.html",
+        "/private/secret.html",
+        "/missing.html",
+        "http://localhost:{port}/elsewhere",
+        "mailto:a@example.com",
+    ],
     "/about.html": ["/about/team.html", "/"],
     "/about/team.html": ["/deep.html"],
     "/from-sitemap.html": [],

@@ -44,15 +44,21 @@ def test_scan_of_the_test_site(scan, test_site_server):
         ("/from-sitemap.html", 0, "sitemap", "done"),
         ("/about.html", 1, "link", "done"),
         ("/private/secret.html", 1, "link", "blocked"),
+        ("/missing.html", 1, "link", "failed"),
         ("/about/team.html", 2, "link", "done"),
     }
     assert scan.pages.get(url=base + "/private/secret.html").error == "Blocked by robots.txt."
-    assert (scan.pages_done, scan.pages_planned) == (5, 5)
+    missing = scan.pages.get(url=base + "/missing.html")
+    assert (missing.http_status, missing.error.splitlines()) == (
+        404,
+        ["No choice made: HTTP 404", "After Reject All: HTTP 404", "After Accept All: HTTP 404"],
+    )
+    assert (scan.pages_done, scan.pages_planned) == (6, 6)
     runs = {r.kind: r for r in scan.runs.all()}
     assert {k: (r.pages_loaded, r.error) for k, r in runs.items()} == {
-        "no_choice": (4, ""),
-        "reject_all": (4, ""),
-        "accept_all": (4, ""),
+        "no_choice": (5, ""),
+        "reject_all": (5, ""),
+        "accept_all": (5, ""),
     }
 
     def cookies(kind):
@@ -146,3 +152,17 @@ def test_report_page_shows_the_scan_findings_first(scan, live_server, chromium, 
         assert page.locator(".messagelist").inner_text() == "_ga added to Analytics."
     finally:
         context.close()
+
+
+def test_private_addresses_are_refused_unless_allowed(scanned_site, test_site_server, settings):
+    settings.CMP_OUTBOUND_ALLOW_PRIVATE = False
+    scan = service.run_scan(service.request_scan(scanned_site, urls=[test_site_server.url + "/"]).pk)
+    page = scan.pages.get()
+    assert page.status == "failed"
+    assert "is not a public internet address; it is not fetched." in page.error
+    assert not FoundCookie.objects.filter(run__scan=scan).exists()
+    assert {r.kind: r.error.startswith("Refused: ") for r in scan.runs.all()} == {
+        "no_choice": False,
+        "reject_all": True,
+        "accept_all": True,
+    }
