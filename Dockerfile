@@ -1,5 +1,6 @@
-# One image for every role of the service: web (gunicorn), worker and beat (celery), migrate.
-FROM python:3.11-slim-bookworm
+# One image for every role of the service: web (gunicorn), worker and beat (celery), migrate; the
+# `scanner` target adds Debian's chromium for the cookie scanner's worker.
+FROM python:3.11-slim-bookworm AS app
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -20,3 +21,10 @@ RUN DEBUG=1 python manage.py collectstatic --noinput \
 USER cmp
 EXPOSE 8000
 CMD ["gunicorn", "cmp.wsgi:application", "--bind", "0.0.0.0:8000"]
+
+FROM app AS scanner
+USER root
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends chromium \
+    && rm -rf /var/lib/apt/lists/*
+USER cmp

@@ -36,6 +36,11 @@ app.conf.beat_schedule = {
         "task": "consent.tasks.dispatch_webhooks",
         "schedule": float(settings.CMP_WEBHOOK_DISPATCH_SECONDS),
     },
+    # Cookie scans of the sites whose schedule is due (SiteScanSettings.schedule_days, 30 by default).
+    "scan-due-sites-daily": {
+        "task": "scanner.tasks.scan_due_sites",
+        "schedule": crontab(hour=4, minute=30),
+    },
     "seal-consent-log-hourly": {
         "task": "consent.tasks.seal_consent_log",
         "schedule": crontab(minute=5),

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "vendors.apps.VendorsConfig",
     "sites.apps.SitesConfig",
     "consent.apps.ConsentConfig",
+    "scanner.apps.ScannerConfig",
 ]
 
 MIDDLEWARE = [
@@ -214,6 +215,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = env_str("CMP_BEAT_SCHEDULE_FILE", str(BASE_DIR / "celerybeat-schedule"))
 CELERY_TIMEZONE = "UTC"
+# Scans have a queue of their own, so a long crawl never delays retention, seals or webhooks.
+CELERY_TASK_ROUTES = {"scanner.tasks.*": {"queue": "scans"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -320,6 +323,15 @@ CMP_GOOGLE_ATP_URL = env_url(
 # Requests the server makes to URLs others chose (infra/outbound.py) may reach private, loopback and
 # link-local addresses only when this is on: for tests and closed networks, never on the internet.
 CMP_OUTBOUND_ALLOW_PRIVATE = env_bool("CMP_OUTBOUND_ALLOW_PRIVATE", False)
+# --- Cookie scanner (scanner/) ---------------------------------------------------------------------
+# Debian's Chromium; the scanner starts it itself (never a downloaded browser).
+CMP_SCAN_CHROMIUM = env_str("CMP_SCAN_CHROMIUM", "/usr/bin/chromium")
+# Page loads in flight at once (each in its own browser context); about two per core.
+CMP_SCAN_CONCURRENCY = env_int("CMP_SCAN_CONCURRENCY", 4, 1)
+# A page that has not settled in this long is recorded as failed (timeout) and the scan goes on.
+CMP_SCAN_PAGE_TIMEOUT_SECONDS = env_int("CMP_SCAN_PAGE_TIMEOUT_SECONDS", 20, 1)
+# A scan running longer than this stops and is marked failed, keeping what it found.
+CMP_SCAN_TIME_LIMIT_SECONDS = env_int("CMP_SCAN_TIME_LIMIT_SECONDS", 1800, 10)
 # --- Webhooks (consent/webhooks/) ------------------------------------------------------------------
 # How often the beat task turns new records into events and sends what is due.
 CMP_WEBHOOK_DISPATCH_SECONDS = env_int("CMP_WEBHOOK_DISPATCH_SECONDS", 2, 1)

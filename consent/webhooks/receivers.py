@@ -1,4 +1,5 @@
-"""Events that are not consent records: the retention purge and a GVL import tell the webhooks."""
+"""Events that are not consent records: the retention purge, a GVL import and a finished cookie
+scan tell the webhooks."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import Any
 from django.dispatch import receiver
 
 from consent.signals import records_purged
-from consent.webhooks.events import expired_users, gvl_updated
+from consent.webhooks.events import emit, expired_users, gvl_updated
+from consent.webhooks.models import EventType
+from scanner.signals import scan_finished
 from vendors.signals import gvl_imported
 
 
@@ -32,3 +35,8 @@ def _on_gvl(sender: Any, report: Any, **kwargs: Any) -> None:
             "newly_deleted": report.newly_deleted,
         },
     )
+
+
+@receiver(scan_finished, dispatch_uid="consent.webhooks.scan_finished")
+def _on_scan(sender: Any, scan: Any, summary: dict[str, Any], **kwargs: Any) -> None:
+    emit(scan.site, EventType.SCAN_FINISHED, f"scan:{scan.pk}", {"scan": scan.pk, **summary})

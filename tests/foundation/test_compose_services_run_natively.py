@@ -36,12 +36,15 @@ def stop(process: subprocess.Popen[str]) -> str:
 
 def test_compose_file_renders_with_every_role_and_health_checks(compose):
     services = compose["services"]
-    assert set(services) == {"migrate", "web", "worker", "beat", "postgres", "redis"}
-    for name in ("web", "worker", "beat", "postgres", "redis"):
+    assert set(services) == {"migrate", "web", "worker", "scanner", "beat", "postgres", "redis"}
+    for name in ("web", "worker", "scanner", "beat", "postgres", "redis"):
         assert "healthcheck" in services[name], name
     assert set(compose["volumes"]) == {"postgres-data", "redis-data", "beat-data"}
     assert services["web"]["environment"]["DATABASE_URL"].startswith("postgres://cmp:")
     assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    # Scans have their own queue and worker (with chromium in its image), one scan at a time.
+    assert {"--queues=scans", "--concurrency=1"} <= set(services["scanner"]["command"])
+    assert services["scanner"]["build"]["target"] == "scanner"
 
 
 @pytest.mark.parametrize(
