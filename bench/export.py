@@ -25,7 +25,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.consent_storage import bulk_copy, setup_django, template_records  # noqa: E402
+from bench.consent_storage import bulk_copy, setup_django, template_records, vacuum  # noqa: E402
 from bench.perf_doc import machine_line, replace_section  # noqa: E402
 from bench.scratch_db import database_url, drop_database, recreate_database  # noqa: E402
 
@@ -49,6 +49,7 @@ def build(url: str, records: int) -> None:
         created="now()",
         day="current_date",
     )
+    vacuum()  # as autovacuum would have by the time an auditor asks
 
 
 def measure(url: str, kind: str, stop_after: int) -> dict[str, float]:
