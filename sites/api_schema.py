@@ -18,6 +18,25 @@ BANNER = inline_serializer(
                 "vendors_hash": serializers.CharField(),
             },
         ),
+        "jurisdiction": inline_serializer(
+            "Jurisdiction",
+            {
+                "experience": serializers.ChoiceField(
+                    choices=["opt_in", "us_opt_out", "notice", "none"],
+                    help_text="Which banner applies where the visitor is (docs/BANNER.md, Experiences).",
+                ),
+                "gdpr_applies": serializers.BooleanField(help_text="gdprApplies in __tcfapi."),
+                "gpp_sections": serializers.ListField(
+                    child=serializers.CharField(), help_text="GPP sections of the visitor's US law."
+                ),
+                "gpc_required": serializers.BooleanField(
+                    help_text="Whether the visitor's law makes Global Privacy Control an opt-out."
+                ),
+                "gpp_string": serializers.CharField(
+                    required=False, help_text="US experience: the GPP string before any choice."
+                ),
+            },
+        ),
         "texts": serializers.DictField(child=serializers.CharField()),
         "categories": serializers.ListField(child=serializers.DictField()),
         "purposes": serializers.ListField(child=serializers.DictField()),
