@@ -27,6 +27,25 @@ CATEGORIES = inline_serializer(
 # Media type -> schema. text/plain too: the banner sends it so that no CORS preflight is needed.
 CONSENT_REQUEST = {media: CHOICE_BODY.openapi_schema() for media in ("application/json", "text/plain")}
 
+JURISDICTION_FIELDS = {
+    "experience": serializers.ChoiceField(
+        choices=["opt_in", "us_opt_out", "notice", "none"],
+        help_text="The experience that applied where the visitor was (docs/BANNER.md).",
+    ),
+    "region": serializers.CharField(
+        help_text="ISO 3166-1 country or 3166-2 subdivision (US-CA) from the trusted location headers; "
+        "empty when unknown. The IP address is never stored."
+    ),
+    "gpc": serializers.BooleanField(help_text="Whether the browser sent Global Privacy Control."),
+    "us_opt_outs": serializers.ListField(
+        child=serializers.ChoiceField(choices=["sale_sharing", "sensitive_data"]),
+        help_text="US experience: what the visitor opted out of (GPC counts as sale_sharing).",
+    ),
+    "gpp_string": serializers.CharField(
+        help_text="US experience: the IAB GPP string (usnat and the state's section)."
+    ),
+}
+
 CONSENT_CREATED = inline_serializer(
     "ConsentRecorded",
     {
@@ -36,6 +55,7 @@ CONSENT_CREATED = inline_serializer(
         "ac_string": serializers.CharField(),
         "consent_mode": CONSENT_MODE,
         "categories": CATEGORIES,
+        **JURISDICTION_FIELDS,
         "created_at": serializers.DateTimeField(),
         "expires_at": serializers.DateTimeField(),
     },
@@ -44,7 +64,9 @@ CONSENT_CREATED = inline_serializer(
 RECORD_FIELDS = {
     "consent_id": serializers.UUIDField(),
     "user_id": serializers.CharField(),
-    "action": serializers.ChoiceField(choices=["accept_all", "reject_all", "custom", "withdraw", "erase"]),
+    "action": serializers.ChoiceField(
+        choices=["accept_all", "reject_all", "custom", "withdraw", "opt_out", "erase"]
+    ),
     "language": serializers.CharField(),
     "categories": CATEGORIES,
     "purposes": IDS,
@@ -60,6 +82,7 @@ RECORD_FIELDS = {
     "tc_string": serializers.CharField(),
     "ac_string": serializers.CharField(),
     "consent_mode": CONSENT_MODE,
+    **JURISDICTION_FIELDS,
     "created_at": serializers.DateTimeField(),
     "expires_at": serializers.DateTimeField(),
 }

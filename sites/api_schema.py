@@ -51,6 +51,10 @@ BANNER = inline_serializer(
     },
 )
 
+GPC_SUPPORT = inline_serializer(
+    "GpcSupport", {"gpc": serializers.BooleanField(), "lastUpdate": serializers.DateField()}
+)
+
 VENDORS = inline_serializer(
     "BannerVendors",
     {

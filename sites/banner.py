@@ -18,7 +18,7 @@ from infra.config import cache
 from infra.json import render_json
 from sites.disclosure import NO_LI_PURPOSES, SiteCatalogue, current_snapshot, site_catalogue
 from sites.gpp_signals import us_gpp_string
-from sites.jurisdictions import Experience, Jurisdiction
+from sites.jurisdictions import UNKNOWN_LOCATION, Experience, Jurisdiction
 from sites.models import Site
 from sites.texts import DEFAULT_CATEGORIES, texts_for
 from vendors.catalogue import GvlSnapshot, stack_json, taxon_json, vendor_counts
@@ -101,7 +101,7 @@ def banner_payload(
     language: str,
     jurisdiction: Jurisdiction | None = None,
 ) -> dict[str, Any]:
-    jurisdiction = jurisdiction or Jurisdiction("", Experience.OPT_IN)
+    jurisdiction = jurisdiction or UNKNOWN_LOCATION
     disclosed = catalogue.disclosed_vendor_ids
     counts = vendor_counts(snapshot, disclosed)
     special_purpose_counts = dict.fromkeys(snapshot.special_purposes, 0)
@@ -209,7 +209,7 @@ def _cached(kind: str, site: Site, language: str, builder: Any, *extra: Any) -> 
 def banner_document(site: Site, language: str, jurisdiction: Jurisdiction | None = None) -> Document:
     """The first document for a visitor under `jurisdiction` (its region aside: see
     jurisdiction_payload); without one, the opt-in banner of a visitor whose region is unknown."""
-    jurisdiction = jurisdiction or Jurisdiction("", Experience.OPT_IN)
+    jurisdiction = jurisdiction or UNKNOWN_LOCATION
     return _cached("banner", site, language, banner_payload, jurisdiction.without_region())
 
 

@@ -159,11 +159,15 @@ class Jurisdiction:
         }
 
 
+#: A visitor whose location is unknown: the strictest experience.
+UNKNOWN_LOCATION = Jurisdiction("", Experience.OPT_IN)
+
+
 def experience_for(region: str, site_rules: list[tuple[str, str]], other_regions: str) -> Jurisdiction:
     """The experience for a visitor from `region` ("" when unknown) under a site's ordered
     `(pattern, experience)` rules and its experience for regions no rule names."""
     if not region:
-        return Jurisdiction("", Experience.OPT_IN)
+        return UNKNOWN_LOCATION
     experience = None
     for pattern, chosen in [*site_rules, *((r.region, r.experience) for r in SHIPPED_RULES)]:
         if matches(pattern, region):
