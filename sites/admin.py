@@ -60,7 +60,7 @@ class SiteAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        ("Jurisdictions", {"fields": ("other_regions_experience",)}),
+        ("Jurisdictions", {"fields": ("other_regions_experience", "uk_notice_objection")}),
         (
             "Controller (named in consent records and receipts)",
             {"fields": ("controller_name", "controller_address", "controller_email")},

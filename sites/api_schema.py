@@ -32,6 +32,10 @@ BANNER = inline_serializer(
                 "gpc_required": serializers.BooleanField(
                     help_text="Whether the visitor's law makes Global Privacy Control an opt-out."
                 ),
+                "objection_categories": serializers.ListField(
+                    child=serializers.CharField(),
+                    help_text="UK notice + objection: categories allowed before a choice.",
+                ),
                 "gpp_string": serializers.CharField(
                     required=False, help_text="US experience: the GPP string before any choice."
                 ),

@@ -17,7 +17,7 @@ from django.urls import reverse
 from infra.config import cache
 from infra.json import render_json
 from sites.disclosure import NO_LI_PURPOSES, SiteCatalogue, current_snapshot, site_catalogue
-from sites.gpp_signals import us_gpp_string
+from sites.gpp_signals import SUPPORTED_APIS, section_layouts, us_gpp_string
 from sites.jurisdictions import UNKNOWN_LOCATION, Experience, Jurisdiction
 from sites.models import Site
 from sites.texts import DEFAULT_CATEGORIES, texts_for
@@ -85,7 +85,9 @@ def jurisdiction_payload(jurisdiction: Jurisdiction) -> dict[str, Any]:
     are shared by every region with the same experience (the consent POST finds the region again)."""
     payload = jurisdiction.as_json()
     del payload["region"]
+    payload["gpp_supported_apis"] = list(SUPPORTED_APIS)
     if jurisdiction.experience == Experience.US_OPT_OUT:
+        payload["gpp_layouts"] = section_layouts(jurisdiction.gpp_sections)
         # The string before any choice: notices given, nothing opted out. GPC is applied by the
         # banner's opt-out, which the server records (consent/services/recording.py).
         payload["gpp_string"] = us_gpp_string(

@@ -11,7 +11,10 @@ Children's and MSPA fields say what this product knows: not applicable, and no M
 
 from __future__ import annotations
 
-from privacy_signals.gpp import GppModel, encode
+from privacy_signals.gpp import SECTION_IDS, GppModel, encode
+from privacy_signals.gpp.fixed import Field, FixedSection
+from privacy_signals.gpp.model import codec_named
+from sites.jurisdictions import US_STATE_LAWS
 
 _OPT_OUTS = ("SaleOptOut", "SharingOptOut", "TargetedAdvertisingOptOut")
 _SENSITIVE_IS_OPT_OUT = ("usnat", "usca")
@@ -41,3 +44,30 @@ def us_gpp_string(sections: tuple[str, ...], *, opted_out: bool, limited: bool, 
     sensitive data (`limited`), and whose browser sent GPC (`gpc`)."""
     opted_out = opted_out or gpc
     return encode({name: _section(name, opted_out, limited, gpc) for name in sections})
+
+
+#: The GPP sections this CMP writes, as the CMP API's supportedAPIs lists them ("7:usnat").
+SUPPORTED_APIS = tuple(
+    f"{SECTION_IDS[name]}:{name}"
+    for name in sorted({"usnat", *(law[0] for law in US_STATE_LAWS.values())}, key=SECTION_IDS.__getitem__)
+)
+
+
+def _fields(fields: tuple[Field, ...]) -> list[list[object]]:
+    return [[field.name, field.width, field.count, int(field.boolean)] for field in fields]
+
+
+def section_layouts(sections: tuple[str, ...]) -> dict[str, dict[str, object]]:
+    """The bit layout of each section (core, then the optional sub-segment), from the codec's own
+    tables, for the banner's __gpp to read its strings back without a decoder of its own."""
+    layouts: dict[str, dict[str, object]] = {}
+    for name in sections:
+        codec = codec_named(name)
+        assert isinstance(codec, FixedSection)
+        sub = codec.sub
+        layouts[name] = {
+            "id": codec.id,
+            "core": _fields(codec.core.fields),
+            "sub": _fields(sub.layout.fields) if sub else [],
+        }
+    return layouts

@@ -96,7 +96,7 @@ SHIPPED_RULES = (
 
 #: Where the opt-in banner is the only lawful experience: a site rule may not weaken it there
 #: (PECR reg. 6 still asks consent for everything the 2025 Act does not exempt; see
-#: `Site.uk_notice_objection` for what it does).
+#: UK_OBJECTION_CATEGORIES for what it does).
 OPT_IN_ONLY = EEA | {"GB"}
 
 
@@ -132,6 +132,13 @@ def covers_opt_in_only(pattern: str) -> bool:
     return pattern.partition("-")[0] in OPT_IN_ONLY
 
 
+#: The cookie categories the Data (Use and Access) Act 2025 exempts from consent in the UK (PECR
+#: reg. 6 as amended: statistics to improve the service, and adapting the service to the user's
+#: preferences), provided the user is told and can object. A site opts in with
+#: `Site.uk_notice_objection`; it never applies outside GB, the EEA included.
+UK_OBJECTION_CATEGORIES = ("functional", "analytics", "performance")
+
+
 @dataclass(frozen=True)
 class Jurisdiction:
     """What applies to one visitor: their region ("" when unknown), the experience, and for US
@@ -141,13 +148,17 @@ class Jurisdiction:
     experience: Experience
     gpp_sections: tuple[str, ...] = ()
     gpc_required: bool = False
+    # Categories allowed before a choice, with notice and a right to object (UK only).
+    objection_categories: tuple[str, ...] = ()
 
     @property
     def gdpr_applies(self) -> bool:
         return self.experience == Experience.OPT_IN
 
     def without_region(self) -> Jurisdiction:
-        return Jurisdiction("", self.experience, self.gpp_sections, self.gpc_required)
+        return Jurisdiction(
+            "", self.experience, self.gpp_sections, self.gpc_required, self.objection_categories
+        )
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -156,6 +167,7 @@ class Jurisdiction:
             "gdpr_applies": self.gdpr_applies,
             "gpp_sections": list(self.gpp_sections),
             "gpc_required": self.gpc_required,
+            "objection_categories": list(self.objection_categories),
         }
 
 
@@ -163,9 +175,12 @@ class Jurisdiction:
 UNKNOWN_LOCATION = Jurisdiction("", Experience.OPT_IN)
 
 
-def experience_for(region: str, site_rules: list[tuple[str, str]], other_regions: str) -> Jurisdiction:
+def experience_for(
+    region: str, site_rules: list[tuple[str, str]], other_regions: str, uk_notice_objection: bool = False
+) -> Jurisdiction:
     """The experience for a visitor from `region` ("" when unknown) under a site's ordered
-    `(pattern, experience)` rules and its experience for regions no rule names."""
+    `(pattern, experience)` rules, its experience for regions no rule names, and whether it uses
+    the UK's notice-and-objection exemption for UK visitors."""
     if not region:
         return UNKNOWN_LOCATION
     experience = None
@@ -175,6 +190,8 @@ def experience_for(region: str, site_rules: list[tuple[str, str]], other_regions
             break
     if experience is None:
         experience = Experience(other_regions)
+    if experience == Experience.OPT_IN and uk_notice_objection and region.partition("-")[0] == "GB":
+        return Jurisdiction(region, experience, objection_categories=UK_OBJECTION_CATEGORIES)
     if experience != Experience.US_OPT_OUT:
         return Jurisdiction(region, experience)
     country, _, state = region.partition("-")

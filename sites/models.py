@@ -117,6 +117,12 @@ class Site(models.Model):
         help_text="For visitors from a region that neither the site's jurisdiction rules nor the shipped "
         "rules (EEA, UK, Switzerland: opt-in; US states with a privacy law: opt-out notice) name.",
     )
+    uk_notice_objection = models.BooleanField(
+        default=False,
+        help_text="UK visitors only (never the EEA): functional, analytics and performance cookies run "
+        "before a choice, with notice and a right to object, as the Data (Use and Access) Act 2025 "
+        "allows (PECR reg. 6 as amended). Advertising still needs consent.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(default=timezone.now)
 

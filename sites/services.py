@@ -33,6 +33,6 @@ def jurisdiction_for(site: Site, region: str) -> Jurisdiction:
     return cache.get(
         "jurisdictions",
         (site.pk, region),
-        lambda: experience_for(region, rules, site.other_regions_experience),
+        lambda: experience_for(region, rules, site.other_regions_experience, site.uk_notice_objection),
         max_entries=4096,
     )

@@ -117,3 +117,22 @@ def test_no_rule_weakens_the_opt_in_banner_for_the_eea_or_the_uk(site, region):
 def test_a_rule_names_a_real_region(site, region):
     with pytest.raises(ValidationError, match=r"is not a region|use EEA"):
         JurisdictionRule(site=site, region=region, experience=Experience.OPT_IN).full_clean()
+
+
+def test_uk_notice_and_objection_is_for_uk_visitors_only(api, site, cloudflare):
+    assert experience_for("GB", [], "opt_in", True).objection_categories == (
+        "functional",
+        "analytics",
+        "performance",
+    )
+    for region in ("DE", "IE", "FR", "US-CA", "CH", ""):
+        assert experience_for(region, [], "opt_in", True).objection_categories == ()
+    assert experience_for("GB", [], "opt_in", False).objection_categories == ()
+
+    site.uk_notice_objection = True
+    site.save()
+    uk = banner(api, site, **{"CF-IPCountry": "GB"}).json()
+    assert uk["jurisdiction"]["objection_categories"] == ["functional", "analytics", "performance"]
+    assert uk["cmp"]["gdpr_applies"] is True, "still the opt-in banner: advertising needs consent"
+    ireland = banner(api, site, **{"CF-IPCountry": "IE"}).json()
+    assert ireland["jurisdiction"]["objection_categories"] == []
