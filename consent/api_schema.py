@@ -110,7 +110,9 @@ CHECK = inline_serializer(
     "ConsentCheck",
     {
         "allowed": serializers.BooleanField(),
-        "legal_basis": serializers.ChoiceField(choices=["consent", "legitimate_interest"], allow_null=True),
+        "legal_basis": serializers.ChoiceField(
+            choices=["consent", "legitimate_interest", "no_opt_out"], allow_null=True
+        ),
         "reason": serializers.CharField(),
     },
 )
@@ -147,6 +149,13 @@ CHECK_PARAMETERS = [
     OpenApiParameter("purpose", int, description="TCF purpose id."),
     OpenApiParameter("category", str, enum=list(CATEGORY_SLUGS), description="Cookie category slug."),
     OpenApiParameter("atp", int, description="Google Ad Tech Provider id."),
+    OpenApiParameter(
+        "us",
+        str,
+        enum=["sale", "sharing", "targeted_advertising", "sensitive_data"],
+        description="A US question: may the user's data be sold, shared, used for targeted ads, or "
+        "their sensitive data used (legal_basis no_opt_out: notified, no opt-out).",
+    ),
 ]
 
 

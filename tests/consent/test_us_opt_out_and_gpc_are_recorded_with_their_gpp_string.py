@@ -102,3 +102,47 @@ def test_gpc_support_resource_is_served(api, db):
     answer = api.get("/.well-known/gpc.json")
     assert answer.status_code == 200
     assert answer.json()["gpc"] is True
+
+
+def test_check_answers_the_us_questions(api, site, api_key_for):
+    key = api_key_for(site)
+
+    def ask(user_id, question):
+        answer = api.get(f"/api/v1/sites/{site.key}/users/{user_id}/consent/check?us={question}", key=key)
+        assert answer.status_code == 200, answer.content
+        return answer.json()
+
+    seen = api.consent(site.key, {"action": "opt_out"}, **CALIFORNIA).json()["user_id"]
+    assert ask(seen, "sale") == {
+        "allowed": True,
+        "legal_basis": "no_opt_out",
+        "reason": "The user was notified and did not opt out of sale.",
+    }
+    gpc = api.consent(site.key, {"action": "opt_out"}, **CALIFORNIA, **{"Sec-GPC": "1"}).json()["user_id"]
+    for question in ("sale", "sharing", "targeted_advertising"):
+        answer = ask(gpc, question)
+        assert answer["allowed"] is False
+        assert "Global Privacy Control" in answer["reason"]
+    assert ask(gpc, "sensitive_data")["allowed"] is True
+    limited = api.consent(
+        site.key, {"action": "opt_out", "opt_outs": ["sensitive_data"]}, **CALIFORNIA
+    ).json()
+    assert ask(limited["user_id"], "sensitive_data")["allowed"] is False
+    assert ask(limited["user_id"], "sale")["allowed"] is True
+
+    accepted = api.consent(site.key, {"action": "accept_all"}, **GERMANY).json()["user_id"]
+    assert ask(accepted, "targeted_advertising") == {
+        "allowed": True,
+        "legal_basis": "consent",
+        "reason": "The user allowed the 'advertisement' category.",
+    }
+    assert ask(accepted, "sensitive_data")["allowed"] is False
+
+    batch = api.post(
+        f"/api/v1/sites/{site.key}/consent-checks",
+        {"questions": [{"user_id": gpc, "us": "sale"}, {"user_id": seen, "us": "sale"}]},
+        Authorization=f"Api-Key {key}",
+    ).json()
+    assert [a["allowed"] for a in batch["answers"]] == [False, True]
+    bad = api.get(f"/api/v1/sites/{site.key}/users/{seen}/consent/check?us=resale", key=key)
+    assert bad.status_code == 400
