@@ -32,6 +32,13 @@ def visit(page, cmp_server, headers):
     )
 
 
+def consent_mode_update(page):
+    """The last gtag('consent', 'update', ...) the banner pushed."""
+    return page.evaluate(
+        "() => window.dataLayer.filter(e => e[0] === 'consent' && e[1] === 'update').slice(-1)[0][2]"
+    )
+
+
 def gpp(page, command, parameter=None):
     return page.evaluate(GPP, [command, parameter])
 
@@ -55,6 +62,8 @@ def test_california_gets_the_opt_out_notice_and_usnat_usca(
     assert cmp_ping(page)["gdprApplies"] is False
     # Opt-out law: the analytics script runs without waiting for a choice.
     expect(page.locator("#analytics-state")).to_have_text("ran")
+    # Google tags are not held back by the stub's denied defaults: the US update grants them.
+    assert consent_mode_update(page)["ad_storage"] == "granted"
     page.screenshot(path=str(screenshots_dir / "us-opt-out-notice.png"))
 
     page.evaluate(
@@ -91,6 +100,7 @@ def test_gpc_is_recorded_as_an_opt_out_and_the_notice_says_it_was_honoured(
     record = ConsentRecord.objects.select_related("choice").get()
     assert record.gpc is True
     assert record.categories["advertisement"] is False
+    assert consent_mode_update(page)["ad_storage"] == "denied"
     assert ping["gppString"] == record.gpp_string
     page.screenshot(path=str(screenshots_dir / "us-gpc-honoured.png"))
     # A second visit: the choice is current, nothing is posted again, the string is the same.

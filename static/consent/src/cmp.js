@@ -409,8 +409,10 @@
     }
     return null;
   }
+  // Outside the opt-in banner there are no TCF purposes: the categories alone decide (as the server's
+  // opt_out signals do).
   function purposeConsented(p) {
-    return !!(model && model.purposeConsents[p]);
+    return experience() !== "opt_in" || !!(model && model.purposeConsents[p]);
   }
   // Same mapping as consent/consent_mode.py: the categories give the storage signals, and for ads
   // the TCF purposes Google reads from the TC string must agree too.
