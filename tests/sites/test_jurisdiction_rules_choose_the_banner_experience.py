@@ -136,3 +136,13 @@ def test_uk_notice_and_objection_is_for_uk_visitors_only(api, site, cloudflare):
     assert uk["cmp"]["gdpr_applies"] is True, "still the opt-in banner: advertising needs consent"
     ireland = banner(api, site, **{"CF-IPCountry": "IE"}).json()
     assert ireland["jurisdiction"]["objection_categories"] == []
+
+
+def test_the_admin_shows_the_rules_and_the_shipped_ones(admin_client, site):
+    JurisdictionRule.objects.create(site=site, region="BR", experience=Experience.NOTICE)
+    page = admin_client.get(f"/admin/sites/site/{site.pk}/change/").content.decode()
+    assert 'name="jurisdiction_rules-0-region"' in page
+    assert 'value="BR"' in page
+    assert "other_regions_experience" in page
+    assert "uk_notice_objection" in page
+    assert "ePrivacy Directive" in page, "the shipped rules are listed with their legal source"
