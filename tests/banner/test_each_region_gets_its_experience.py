@@ -120,7 +120,9 @@ def test_germany_gets_the_tcf_banner_and_no_gpp_section(page, cmp_server, cmp_pi
 
 
 @pytest.mark.parametrize("configured", [Experience.NOTICE, Experience.NONE, Experience.OPT_IN])
-def test_brazil_gets_what_the_site_configured(page, cmp_server, cmp_ping, demo_site, configured):
+def test_brazil_gets_what_the_site_configured(
+    page, cmp_server, cmp_ping, demo_site, screenshots_dir, configured
+):
     demo_site.other_regions_experience = configured
     demo_site.save()
     visit(page, cmp_server, {"CF-IPCountry": "BR"})
@@ -138,18 +140,20 @@ def test_brazil_gets_what_the_site_configured(page, cmp_server, cmp_ping, demo_s
         expect(page.locator("[data-cmp=revisit]")).to_have_count(0)
     else:
         expect(page.get_by_role("heading", name="Cookies on this site")).to_be_visible()
+        page.screenshot(path=str(screenshots_dir / "information-notice.png"))
         page.get_by_role("button", name="OK").click()
         expect(page.locator("[data-cmp=revisit]")).to_be_visible()
         assert ConsentRecord.objects.select_related("choice").get().experience == "notice"
 
 
 def test_uk_notice_and_objection_runs_statistics_until_the_visitor_objects(
-    page, cmp_server, cmp_ping, demo_site
+    page, cmp_server, cmp_ping, demo_site, screenshots_dir
 ):
     demo_site.uk_notice_objection = True
     demo_site.save()
     visit(page, cmp_server, {"CF-IPCountry": "GB"})
     expect(page.locator("[data-cmp=objection]")).to_contain_text("you can object")
+    page.screenshot(path=str(screenshots_dir / "uk-notice-and-objection.png"))
     expect(page.locator("#analytics-state")).to_have_text("ran")
     assert cmp_ping(page)["gdprApplies"] is True
     assert page.evaluate("() => __cmp.consent().categories.advertisement") is False
