@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from privacy_signals.gpp import decode
-from sites.jurisdictions import Experience, experience_for
+from privacy_signals.gpp import SECTION_IDS, decode
+from sites.gpp_signals import section_layouts, us_gpp_string
+from sites.jurisdictions import US_STATE_LAWS, Experience, experience_for
 from sites.models import JurisdictionRule
 
 
@@ -146,3 +147,18 @@ def test_the_admin_shows_the_rules_and_the_shipped_ones(admin_client, site):
     assert "other_regions_experience" in page
     assert "uk_notice_objection" in page
     assert "ePrivacy Directive" in page, "the shipped rules are listed with their legal source"
+
+
+@pytest.mark.parametrize("state", sorted(US_STATE_LAWS))
+def test_every_state_with_a_law_gets_a_gpp_string_of_its_own_section(state):
+    jurisdiction = experience_for(f"US-{state}", [], Experience.OPT_IN)
+    section = US_STATE_LAWS[state][0]
+    assert jurisdiction.gpp_sections == ("usnat", section)
+    for opted_out in (False, True):
+        model = decode(
+            us_gpp_string(jurisdiction.gpp_sections, opted_out=opted_out, limited=False, gpc=False)
+        )
+        assert model.section_ids == (7, SECTION_IDS[section])
+        assert model[section]["SaleOptOut"] == model["usnat"]["SaleOptOut"] == (1 if opted_out else 2)
+        assert model[section]["SaleOptOutNotice"] == 1
+    assert set(section_layouts(jurisdiction.gpp_sections)) == {"usnat", section}
