@@ -4,6 +4,8 @@ Measured, each raw and gzip-compressed at levels 1, 6 and 9 (Python's zlib, as a
 
 * `static/consent/cmp.js`: the script every page loads, CSS inlined, minified by build.mjs;
 * `static/consent/stub.js`: the inline stub;
+* `static/consent/gpp.js`: the GPP part (`__gpp`, the US and notice experiences), which cmp.js
+  loads only where such an experience applies;
 * the reference, measured in the same run: the unminified sources `src/cmp.js` + `src/cmp.css`;
 * the two API documents, from a scratch SQLite database with the bundled GVL and the demo site:
   `GET /banner` (first layer and the first two tabs, loaded on every page without consent) and
@@ -48,6 +50,9 @@ def api_documents() -> dict[str, bytes]:
     os.environ.pop("REDIS_URL", None)
     os.environ.setdefault("DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cmp.settings")
+    # The US document is the one a Californian gets behind Cloudflare.
+    os.environ["CMP_LOCATION_COUNTRY_HEADER"] = "CF-IPCountry"
+    os.environ["CMP_LOCATION_REGION_HEADER"] = "CF-Region-Code"
     import django
 
     django.setup()
@@ -59,12 +64,14 @@ def api_documents() -> dict[str, bytes]:
     call_command("create_demo_site", verbosity=0)
     client = Client(HTTP_HOST="localhost")
     documents = {}
-    for name, path in (
-        ("GET /banner?lang=en", "/api/v1/sites/demo/banner?lang=en"),
-        ("GET /banner?lang=fr", "/api/v1/sites/demo/banner?lang=fr"),
-        ("GET /vendors?lang=en (on opening the preferences)", "/api/v1/sites/demo/vendors?lang=en"),
+    california = {"HTTP_CF_IPCOUNTRY": "US", "HTTP_CF_REGION_CODE": "CA"}
+    for name, path, headers in (
+        ("GET /banner?lang=en", "/api/v1/sites/demo/banner?lang=en", {}),
+        ("GET /banner?lang=fr", "/api/v1/sites/demo/banner?lang=fr", {}),
+        ("GET /banner?lang=en (US-CA visitor)", "/api/v1/sites/demo/banner?lang=en", california),
+        ("GET /vendors?lang=en (on opening the preferences)", "/api/v1/sites/demo/vendors?lang=en", {}),
     ):
-        response = client.get(path)
+        response = client.get(path, **headers)
         if response.status_code != 200:
             raise SystemExit(f"{path} answered {response.status_code}: {response.content[:200]!r}")
         documents[name] = response.content
@@ -82,18 +89,29 @@ def main() -> None:
 
     script = (CONSENT_STATIC / "cmp.js").read_bytes()
     stub = (CONSENT_STATIC / "stub.js").read_bytes()
+    gpp = (CONSENT_STATIC / "gpp.js").read_bytes()
     source = (CONSENT_STATIC / "src" / "cmp.js").read_bytes() + (
         CONSENT_STATIC / "src" / "cmp.css"
     ).read_bytes()
     rows = [
         ("`cmp.js` (JS + inlined CSS, minified)", sizes(script)),
         ("`stub.js` (inline in the page)", sizes(stub)),
+        ("`gpp.js` (GPP part: US and notice experiences only)", sizes(gpp)),
         ("Reference: `src/cmp.js` + `src/cmp.css`, unminified", sizes(source)),
     ]
-    rows += [(f"API `{name}`", sizes(body)) for name, body in api_documents().items()]
+
+    documents = api_documents()
+    rows += [(f"API `{name}`", sizes(body)) for name, body in documents.items()]
 
     script_gz = rows[0][1]["gzip-6"]
-    source_gz = rows[2][1]["gzip-6"]
+    gpp_gz = rows[2][1]["gzip-6"]
+    source_gz = rows[3][1]["gzip-6"]
+    first_load = {
+        "opt-in banner (EEA, UK, CH, unknown)": script_gz + sizes(documents["GET /banner?lang=en"])["gzip-6"],
+        "US opt-out notice (US-CA)": script_gz
+        + gpp_gz
+        + sizes(documents["GET /banner?lang=en (US-CA visitor)"])["gzip-6"],
+    }
     lines = [
         "`bench/banner_size.py`: bytes of the banner script, the stub, and the API documents the banner "
         "loads (demo site, bundled GVL v106, 902 vendors + 632 Google ATPs), raw and gzip-compressed "
@@ -119,6 +137,10 @@ def main() -> None:
         "- A first visit without consent loads the stub (inline), `cmp.js` and `GET /banner`; the vendor "
         "list (`GET /vendors`) is fetched only when the visitor opens the preferences. A return visit with "
         "a current consent needs `cmp.js` and `GET /banner` (cached by ETag).",
+        "- First load per experience (gzip -6, stub aside): "
+        + "; ".join(f"{name}: {kb(total)}" for name, total in first_load.items())
+        + " (cmp.js + gpp.js + the US document). The opt-in banner loads no GPP part unless a GPP "
+        "reader already called `__gpp`.",
     ]
     body = "\n".join(lines)
     print(body)

@@ -312,6 +312,12 @@ CMP_SEAL_GRACE_SECONDS = env_int("CMP_SEAL_GRACE_SECONDS", 120, 0)
 CMP_PURGE_BATCH_SIZE = env_int("CMP_PURGE_BATCH_SIZE", 10000, 1)
 # How long browsers and proxies may reuse a banner configuration (the ETag revalidates it after).
 CMP_BANNER_MAX_AGE = env_int("CMP_BANNER_MAX_AGE", 300, 0)
+# Where the visitor is: the request headers the deployment's CDN or proxy sets with the visitor's
+# country (ISO 3166-1) and subdivision (ISO 3166-2, e.g. CA for California). Empty: unknown, every
+# visitor gets the opt-in banner. Name only headers your proxy sets and overwrites: a header the
+# client could send itself would let it choose its own law (docs/BANNER.md, "Where the visitor is").
+CMP_LOCATION_COUNTRY_HEADER = env_str("CMP_LOCATION_COUNTRY_HEADER", "")
+CMP_LOCATION_REGION_HEADER = env_str("CMP_LOCATION_REGION_HEADER", "")
 CMP_GVL_URL = env_url(
     "CMP_GVL_URL", "https://vendor-list.consensu.org/v3/vendor-list.json", {"http", "https"}
 )

@@ -43,6 +43,29 @@ CATEGORIES = inline_serializer(
 # Media type -> schema. text/plain too: the banner sends it so that no CORS preflight is needed.
 CONSENT_REQUEST = {media: CHOICE_BODY.openapi_schema() for media in ("application/json", "text/plain")}
 
+
+def jurisdiction_fields() -> dict[str, serializers.Field]:
+    """Fresh field instances each time (see record_fields)."""
+    return {
+        "experience": serializers.ChoiceField(
+            choices=["opt_in", "us_opt_out", "notice", "none"],
+            help_text="The experience that applied where the visitor was (docs/BANNER.md).",
+        ),
+        "region": serializers.CharField(
+            help_text="ISO 3166-1 country or 3166-2 subdivision (US-CA) from the trusted location headers; "
+            "empty when unknown. The IP address is never stored."
+        ),
+        "gpc": serializers.BooleanField(help_text="Whether the browser sent Global Privacy Control."),
+        "us_opt_outs": serializers.ListField(
+            child=serializers.ChoiceField(choices=["sale_sharing", "sensitive_data"]),
+            help_text="US experience: what the visitor opted out of (GPC counts as sale_sharing).",
+        ),
+        "gpp_string": serializers.CharField(
+            help_text="US experience: the IAB GPP string (usnat and the state's section)."
+        ),
+    }
+
+
 CONSENT_CREATED = inline_serializer(
     "ConsentRecorded",
     {
@@ -52,6 +75,7 @@ CONSENT_CREATED = inline_serializer(
         "ac_string": serializers.CharField(),
         "consent_mode": CONSENT_MODE,
         "categories": CATEGORIES,
+        **jurisdiction_fields(),
         "created_at": serializers.DateTimeField(),
         "expires_at": serializers.DateTimeField(),
     },
@@ -66,7 +90,7 @@ def record_fields() -> dict[str, serializers.Field]:
         "consent_id": serializers.UUIDField(),
         "user_id": serializers.CharField(),
         "action": serializers.ChoiceField(
-            choices=["accept_all", "reject_all", "custom", "withdraw", "erase"]
+            choices=["accept_all", "reject_all", "custom", "withdraw", "opt_out", "erase"]
         ),
         "language": serializers.CharField(),
         "categories": CATEGORIES,
@@ -83,6 +107,7 @@ def record_fields() -> dict[str, serializers.Field]:
         "tc_string": serializers.CharField(),
         "ac_string": serializers.CharField(),
         "consent_mode": CONSENT_MODE,
+        **jurisdiction_fields(),
         "created_at": serializers.DateTimeField(),
         "expires_at": serializers.DateTimeField(),
     }
@@ -112,7 +137,9 @@ CHECK = inline_serializer(
     "ConsentCheck",
     {
         "allowed": serializers.BooleanField(),
-        "legal_basis": serializers.ChoiceField(choices=["consent", "legitimate_interest"], allow_null=True),
+        "legal_basis": serializers.ChoiceField(
+            choices=["consent", "legitimate_interest", "no_opt_out"], allow_null=True
+        ),
         "reason": serializers.CharField(),
     },
 )
@@ -196,6 +223,13 @@ CHECK_PARAMETERS = [
     OpenApiParameter("purpose", int, description="TCF purpose id."),
     OpenApiParameter("category", str, enum=list(CATEGORY_SLUGS), description="Cookie category slug."),
     OpenApiParameter("atp", int, description="Google Ad Tech Provider id."),
+    OpenApiParameter(
+        "us",
+        str,
+        enum=["sale", "sharing", "targeted_advertising", "sensitive_data"],
+        description="A US question: may the user's data be sold, shared, used for targeted ads, or "
+        "their sensitive data used (legal_basis no_opt_out: notified, no opt-out).",
+    ),
 ]
 
 

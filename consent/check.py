@@ -23,10 +23,33 @@ from vendors.models import GvlVersion
 
 CONSENT = "consent"
 LEGITIMATE_INTEREST = "legitimate_interest"
+#: The basis of what US opt-out laws allow until the user opts out.
+NO_OPT_OUT = "no_opt_out"
+#: The US questions: may this user's personal information be sold, shared (cross-context
+#: behavioural advertising), used for targeted advertising, or their sensitive data used?
+US_QUESTIONS = ("sale", "sharing", "targeted_advertising", "sensitive_data")
 
 
 def _answer(allowed: bool, basis: str | None, reason: str) -> dict[str, Any]:
     return {"allowed": allowed, "legal_basis": basis if allowed else None, "reason": reason}
+
+
+def _us_answer(question: str, record: dict[str, Any]) -> dict[str, Any]:
+    """Under the US notice, an opt-out (GPC included) stops it; elsewhere selling, sharing and
+    targeted advertising follow the consent to the advertisement category, and sensitive data is
+    never used without a consent this banner does not collect."""
+    if record["experience"] != "us_opt_out":
+        if question != "sensitive_data" and record["categories"].get("advertisement"):
+            return _answer(True, CONSENT, "The user allowed the 'advertisement' category.")
+        return _answer(False, None, f"The user did not allow {question.replace('_', ' ')} (no consent).")
+    opt_outs = set(record["us_opt_outs"])
+    wanted = "sensitive_data" if question == "sensitive_data" else "sale_sharing"
+    if wanted in opt_outs:
+        how = " through Global Privacy Control" if record["gpc"] and wanted == "sale_sharing" else ""
+        return _answer(False, None, f"The user opted out of {question.replace('_', ' ')}{how}.")
+    return _answer(
+        True, NO_OPT_OUT, f"The user was notified and did not opt out of {question.replace('_', ' ')}."
+    )
 
 
 def check_processing(site: Site, user_id: str, params: QueryDict) -> tuple[int | None, dict[str, Any]]:
@@ -35,28 +58,35 @@ def check_processing(site: Site, user_id: str, params: QueryDict) -> tuple[int |
     purpose_id = int_param(params, "purpose")
     atp_id = int_param(params, "atp")
     category = str_param(params, "category")
+    us = str_param(params, "us")
     asked = [
         name
         for name, value in (
             ("vendor/purpose", vendor_id or purpose_id),
             ("category", category),
             ("atp", atp_id),
+            ("us", us),
         )
         if value is not None
     ]
     if len(asked) != 1:
         raise bad_request(
-            "Ask about exactly one of: vendor (optionally with purpose), purpose, category, atp.",
+            "Ask about exactly one of: vendor (optionally with purpose), purpose, category, atp, us.",
             code="invalid_question",
         )
     if category is not None and category not in CATEGORY_SLUGS:
         raise bad_request(f"Unknown category {category!r}; known: {', '.join(CATEGORY_SLUGS)}.", "category")
+
+    if us is not None and us not in US_QUESTIONS:
+        raise bad_request(f"Unknown US question {us!r}; known: {', '.join(US_QUESTIONS)}.", "us")
 
     # Only the columns the question needs: a vendor or purpose question never reads the vendor lists.
     if category is not None:
         needed: tuple[str, ...] = ("categories",)
     elif atp_id is not None:
         needed = ("atp_consents",)
+    elif us is not None:
+        needed = ("experience", "us_opt_outs", "gpc", "categories")
     else:
         needed = ("tc_string", "gvl_version")
     current = services.current_fields(site, user_id, needed)
@@ -75,6 +105,9 @@ def check_processing(site: Site, user_id: str, params: QueryDict) -> tuple[int |
             if record["categories"].get(category):
                 return _answer(True, CONSENT, f"The user allowed the '{category}' category.")
             return _answer(False, None, f"The user did not allow the '{category}' category.")
+
+        if us is not None:
+            return _us_answer(us, record)
 
         if atp_id is not None:
             if atp_id in record["atp_consents"]:

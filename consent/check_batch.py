@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import QueryDict
 
-from consent.check import check_processing
+from consent.check import US_QUESTIONS, check_processing
 from consent.choices import USER_ID_DESCRIPTION, USER_ID_PATTERN
 from infra.body import Body, BodyField
 from infra.config import cache
@@ -22,6 +22,7 @@ QUESTION_FIELDS: dict[str, dict[str, Any]] = {
     "purpose": {"type": "integer", "minimum": 1},
     "category": {"type": "string", "enum": list(CATEGORY_SLUGS)},
     "atp": {"type": "integer", "minimum": 1},
+    "us": {"type": "string", "enum": list(US_QUESTIONS)},
 }
 
 
@@ -37,7 +38,7 @@ CHECK_BATCH_BODY = Body(
     BodyField(
         "questions",
         "Each question: a user id and what the single check takes (vendor, optionally with purpose; "
-        "purpose; category; atp).",
+        "purpose; category; atp; us).",
         {
             "type": "array",
             "minItems": 1,

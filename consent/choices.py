@@ -26,7 +26,12 @@ PUBLIC_ACTIONS = (
     ConsentAction.REJECT_ALL,
     ConsentAction.CUSTOM,
     ConsentAction.WITHDRAW,
+    ConsentAction.OPT_OUT,
 )
+#: What the US notice lets a visitor opt out of: sale, sharing and targeted advertising together
+#: ("Do Not Sell or Share My Personal Information"), and the use of sensitive data ("Limit the Use
+#: of My Sensitive Personal Information").
+US_OPT_OUTS = ("sale_sharing", "sensitive_data")
 USER_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 USER_ID_DESCRIPTION = "16-64 characters of A-Z, a-z, 0-9, '-' and '_'"
 LANGUAGE_PATTERN = re.compile(r"[a-zA-Z]{2}")
@@ -45,6 +50,24 @@ class ChoiceRequest:
     vendors: frozenset[int] = frozenset()
     vendor_li_objections: frozenset[int] = frozenset()
     atps: frozenset[int] = frozenset()
+    opt_outs: frozenset[str] = frozenset()
+    gpc: bool = False
+
+
+def _parse_opt_outs(name: str, value: Any) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    if not isinstance(value, list) or not all(isinstance(x, str) and x in US_OPT_OUTS for x in value):
+        raise bad_request(f"'{name}' must be a list of {', '.join(US_OPT_OUTS)}.", name)
+    return frozenset(value)
+
+
+def _parse_flag(name: str, value: Any) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise bad_request(f"'{name}' must be true or false.", name)
+    return value
 
 
 def _parse_action(name: str, value: Any) -> str:
@@ -160,6 +183,22 @@ CHOICE_BODY = Body(
     _ids("vendors", 65535, "GVL vendors consented to."),
     _ids("vendor_li_objections", 65535, "GVL vendors whose legitimate interest the visitor objected to."),
     _ids("atps", 1_000_000, "Google Ad Tech Providers consented to."),
+    BodyField(
+        "opt_outs",
+        "With action opt_out (the US notice): sale_sharing (Do Not Sell or Share My Personal "
+        "Information, which covers targeted advertising) and/or sensitive_data (Limit the Use of My "
+        "Sensitive Personal Information); empty: the notice was acknowledged without an opt-out.",
+        {"type": "array", "items": {"type": "string", "enum": list(US_OPT_OUTS)}, "uniqueItems": True},
+        _parse_opt_outs,
+    ),
+    BodyField(
+        "gpc",
+        "navigator.globalPrivacyControl as the banner read it (the Sec-GPC header counts too). In a "
+        "US experience it is an opt-out of sale, sharing and targeted advertising; elsewhere it is "
+        "recorded and changes nothing the visitor did not choose.",
+        {"type": "boolean"},
+        _parse_flag,
+    ),
 )
 
 

@@ -60,9 +60,19 @@ def _per_record_content(record: Any) -> dict[str, str]:
     }
 
 
+# What a record from before jurisdictions says of them: the opt-in banner, region unknown, no GPC.
+_UNKNOWN_LOCATION_OPT_IN = {
+    "experience": "opt_in",
+    "region": "",
+    "gpc": False,
+    "us_opt_outs": [],
+    "gpp_string": "",
+}
+
+
 def record_content(record: Any) -> dict[str, Any]:
     """Everything a consent record asserts, in a stable form (the MAC input)."""
-    return {
+    content = {
         "kind": "consent-record",
         **_per_record_content(record),
         "site_id": record.site_id,
@@ -83,6 +93,14 @@ def record_content(record: Any) -> dict[str, Any]:
         "ac_string": record.ac_string,
         "consent_mode": {str(k): str(v) for k, v in sorted(record.consent_mode.items())},
     }
+    # Records from before jurisdictions keep the MAC they were signed with: the block is there only
+    # when one of its values says something (and a migration's historical model has none of them).
+    jurisdiction = {name: getattr(record, name, empty) for name, empty in _UNKNOWN_LOCATION_OPT_IN.items()}
+    jurisdiction["gpc"] = bool(jurisdiction["gpc"])
+    jurisdiction["us_opt_outs"] = sorted(jurisdiction["us_opt_outs"])
+    if jurisdiction != _UNKNOWN_LOCATION_OPT_IN:
+        content["jurisdiction"] = jurisdiction
+    return content
 
 
 def record_mac(record: Any) -> str:

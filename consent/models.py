@@ -40,6 +40,8 @@ class ConsentAction(models.TextChoices):
     REJECT_ALL = "reject_all"
     CUSTOM = "custom"
     WITHDRAW = "withdraw"
+    # The US notice's choice: which opt-outs the visitor (or their browser's GPC) asked for.
+    OPT_OUT = "opt_out"
     # Written by a data-subject erasure: the evidence that the user's earlier records were erased.
     ERASE = "erase"
 
@@ -77,6 +79,14 @@ class RecordedChoice(models.Model):
     tc_string = models.TextField(blank=True)
     ac_string = models.TextField(blank=True)
     consent_mode = models.JSONField(default=dict)
+    # Where the visitor was and what applied there (sites/jurisdictions.py): the region, never the IP.
+    experience = models.CharField(max_length=16, default="opt_in")
+    region = models.CharField(max_length=8, blank=True)
+    # Global Privacy Control: the browser's Sec-GPC header or navigator.globalPrivacyControl.
+    gpc = models.BooleanField(default=False)
+    # US experience: the opt-outs chosen ("sale_sharing", "sensitive_data") and the GPP string.
+    us_opt_outs = models.JSONField(default=list)
+    gpp_string = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -104,6 +114,11 @@ CHOICE_FIELDS = (
     "tc_string",
     "ac_string",
     "consent_mode",
+    "experience",
+    "region",
+    "gpc",
+    "us_opt_outs",
+    "gpp_string",
 )
 
 
@@ -158,6 +173,11 @@ class ConsentRecord(models.Model):
     tc_string = _from_choice("tc_string")
     ac_string = _from_choice("ac_string")
     consent_mode = _from_choice("consent_mode")
+    experience = _from_choice("experience")
+    region = _from_choice("region")
+    gpc = _from_choice("gpc")
+    us_opt_outs = _from_choice("us_opt_outs")
+    gpp_string = _from_choice("gpp_string")
 
     class Meta:
         ordering = ["-id"]

@@ -97,6 +97,11 @@ def choice_values(
         "tc_string": signals.tc_string,
         "ac_string": signals.ac_string,
         "consent_mode": dict(signals.consent_mode),
+        "experience": str(choice.jurisdiction.experience),
+        "region": choice.jurisdiction.region,
+        "gpc": choice.gpc,
+        "us_opt_outs": sorted(choice.us_opt_outs),
+        "gpp_string": signals.gpp_string,
     }
 
 

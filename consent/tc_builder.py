@@ -12,7 +12,7 @@ Rules (tcf-spec.md §1.3, §1.9-1.11, §4):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.conf import settings
@@ -24,6 +24,8 @@ from privacy_signals.ac_string import encode_ac_string
 from privacy_signals.consent_mode import consent_mode_signals
 from privacy_signals.tcf import TCModel, day_deciseconds, encode
 from sites.disclosure import SiteCatalogue
+from sites.gpp_signals import us_gpp_string
+from sites.jurisdictions import UNKNOWN_LOCATION, Experience, Jurisdiction
 from sites.models import Site
 
 # ConsentScreen is ours to number: 1 = the first layer's buttons, 2 = the preferences dialog.
@@ -44,14 +46,20 @@ class ResolvedChoice:
     vendor_consents: frozenset[int]
     vendor_li_objections: frozenset[int]
     atp_consents: frozenset[int]
+    # The US notice's opt-outs (action opt_out), GPC included as an opt-out of sale and sharing.
+    us_opt_outs: frozenset[str] = frozenset()
+    # What applied where the visitor was (sites/jurisdictions.py), and their browser's GPC.
+    jurisdiction: Jurisdiction = UNKNOWN_LOCATION
+    gpc: bool = False
 
 
 @dataclass(frozen=True)
 class Signals:
-    tc_model: TCModel
+    tc_model: TCModel | None
     tc_string: str
     ac_string: str
     consent_mode: dict[str, str]
+    gpp_string: str = ""
 
 
 def _check_vendors(ids: frozenset[int], field: str, catalogue: SiteCatalogue) -> None:
@@ -81,7 +89,27 @@ def _check_ids(ids: frozenset[int], known: frozenset[int], field: str, what: str
 
 
 def resolve_choice(
-    request: ChoiceRequest, site: Site, category_slugs: list[str], catalogue: SiteCatalogue, language: str
+    request: ChoiceRequest,
+    site: Site,
+    category_slugs: list[str],
+    catalogue: SiteCatalogue,
+    language: str,
+    jurisdiction: Jurisdiction = UNKNOWN_LOCATION,
+) -> ResolvedChoice:
+    return replace(
+        _resolve(request, site, category_slugs, catalogue, language, jurisdiction),
+        jurisdiction=jurisdiction,
+        gpc=request.gpc,
+    )
+
+
+def _resolve(
+    request: ChoiceRequest,
+    site: Site,
+    category_slugs: list[str],
+    catalogue: SiteCatalogue,
+    language: str,
+    jurisdiction: Jurisdiction,
 ) -> ResolvedChoice:
     # Validation applies to every action: a list sent with a shortcut action must still make sense.
     _check_vendors(request.vendors, "vendors", catalogue)
@@ -107,6 +135,32 @@ def resolve_choice(
 
     everything = dict.fromkeys(category_slugs, True)
     nothing = {slug: slug == "necessary" for slug in category_slugs}
+    if request.action == ConsentAction.OPT_OUT:
+        if jurisdiction.experience != Experience.US_OPT_OUT:
+            raise bad_request(
+                "'opt_out' answers the US opt-out notice; where this visitor is, the site shows "
+                f"the {jurisdiction.experience.label}.",
+                "action",
+                code="opt_out_not_offered",
+            )
+        # Opt-out law: everything is allowed until the visitor opts out; selling and sharing their
+        # data is what advertising cookies and tags do, so that opt-out switches them off.
+        opt_outs = request.opt_outs | ({"sale_sharing"} if request.gpc else set())
+        categories = dict(everything)
+        if "sale_sharing" in opt_outs and "advertisement" in categories:
+            categories["advertisement"] = False
+        return ResolvedChoice(
+            action=request.action,
+            language=language,
+            categories=categories,
+            purpose_consents=frozenset(),
+            purpose_li_objections=frozenset(),
+            special_feature_optins=frozenset(),
+            vendor_consents=frozenset(),
+            vendor_li_objections=frozenset(),
+            atp_consents=frozenset(),
+            us_opt_outs=frozenset(opt_outs),
+        )
     if request.action == ConsentAction.ACCEPT_ALL:
         return ResolvedChoice(
             action=request.action,
@@ -168,6 +222,25 @@ def _subset(ids: frozenset[int], allowed: frozenset[int]) -> frozenset[int]:
 
 
 def build_signals(choice: ResolvedChoice, site: Site, catalogue: SiteCatalogue, now: datetime) -> Signals:
+    if choice.action == ConsentAction.OPT_OUT:
+        # No TCF outside GDPR regions: the GPP string carries the choice (consent/services/recording.py).
+        # Google's tags read Consent Mode: advertising storage follows the sale/sharing opt-out.
+        return Signals(
+            tc_model=None,
+            tc_string="",
+            ac_string="",
+            consent_mode=consent_mode_signals(
+                choice.categories,
+                {1, 3, 4, 7} if choice.categories.get("advertisement") else set(),
+                set(),
+            ),
+            gpp_string=us_gpp_string(
+                choice.jurisdiction.gpp_sections,
+                opted_out="sale_sharing" in choice.us_opt_outs,
+                limited="sensitive_data" in choice.us_opt_outs,
+                gpc=choice.gpc,
+            ),
+        )
     day = day_deciseconds(now)
     purpose_consents = choice.purpose_consents & catalogue.purpose_ids
     if site.purpose_one_treatment:

@@ -25,7 +25,7 @@ from consent.subject_requests.models import RequestChannel
 from consent.subject_requests.service import EXPORT_FORMATS, key_actor
 from infra.config import UNSEEN, cache
 from infra.errors import ApiError, bad_request
-from infra.http import client_address
+from infra.http import client_address, gpc_signalled, visitor_region
 from infra.middleware import OWN
 from infra.params import datetime_param, int_param, only, str_param
 from infra.views import ApiKeyRequired, ApiView, json_response
@@ -87,6 +87,8 @@ class ConsentsView(ApiView):
             choice,
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:1000],
             ip_address=client_address(request),
+            region=visitor_region(request),
+            gpc_header=gpc_signalled(request),
         )
         body = {
             "consent_id": str(record.consent_id),
@@ -95,6 +97,11 @@ class ConsentsView(ApiView):
             "ac_string": record.ac_string,
             "consent_mode": record.consent_mode,
             "categories": record.categories,
+            "experience": record.experience,
+            "region": record.region,
+            "gpc": record.gpc,
+            "us_opt_outs": record.us_opt_outs,
+            "gpp_string": record.gpp_string,
             "created_at": record.created_at.isoformat(),
             "expires_at": record.expires_at.isoformat(),
         }

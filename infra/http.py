@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -15,3 +17,40 @@ def client_address(request: HttpRequest) -> str:
         if len(forwarded) >= hops:
             return forwarded[-hops]
     return request.META.get("REMOTE_ADDR", "")
+
+
+_COUNTRY = re.compile(r"[A-Z]{2}")
+_SUBDIVISION = re.compile(r"[A-Z0-9]{1,3}")
+# What CDNs send when they do not know: Cloudflare's XX (unknown) and T1 (Tor), ISO's reserved codes.
+_UNKNOWN_COUNTRIES = frozenset({"XX", "T1", "ZZ", "AA"})
+
+
+def _header(request: HttpRequest, name: str) -> str:
+    if not name:
+        return ""
+    return request.META.get("HTTP_" + name.upper().replace("-", "_"), "").strip().upper()
+
+
+def visitor_region(request: HttpRequest) -> str:
+    """The visitor's region, "DE" or "US-CA", from the headers the deployment's CDN or proxy sets
+    (CMP_LOCATION_COUNTRY_HEADER, CMP_LOCATION_REGION_HEADER); "" when unknown or not configured.
+    Nothing the page's script sends is believed, and the address is not looked at."""
+    country = _header(request, settings.CMP_LOCATION_COUNTRY_HEADER)
+    if not _COUNTRY.fullmatch(country) or country in _UNKNOWN_COUNTRIES:
+        return ""
+    subdivision = _header(request, settings.CMP_LOCATION_REGION_HEADER)
+    # CloudFront and Vercel send the ISO 3166-2 code without its country; some proxies send it whole.
+    subdivision = subdivision.removeprefix(country + "-")
+    return f"{country}-{subdivision}" if _SUBDIVISION.fullmatch(subdivision) else country
+
+
+def location_headers() -> tuple[str, ...]:
+    """The request headers a response that depends on the visitor's region varies by."""
+    return tuple(
+        name for name in (settings.CMP_LOCATION_COUNTRY_HEADER, settings.CMP_LOCATION_REGION_HEADER) if name
+    )
+
+
+def gpc_signalled(request: HttpRequest) -> bool:
+    """Whether the browser sent Global Privacy Control (`Sec-GPC: 1`, GPC specification section 3.1)."""
+    return request.META.get("HTTP_SEC_GPC", "").strip() == "1"

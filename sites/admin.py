@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db import models
 
-from sites.models import CookieCategory, CookieDeclaration, Site, SiteText
+from sites.jurisdictions import SHIPPED_RULES
+from sites.models import CookieCategory, CookieDeclaration, JurisdictionRule, Site, SiteText
 
 
 class CookieCategoryInline(admin.TabularInline):
@@ -13,6 +14,17 @@ class CookieCategoryInline(admin.TabularInline):
     extra = 0
     fields = ("slug", "name", "description", "position")
     show_change_link = True
+
+
+class JurisdictionRuleInline(admin.TabularInline):
+    model = JurisdictionRule
+    extra = 0
+    fields = ("position", "region", "experience")
+    verbose_name_plural = (
+        "jurisdiction rules (tried in order, before the shipped rules: "
+        + "; ".join(f"{rule.region} -> {rule.experience.label} ({rule.source})" for rule in SHIPPED_RULES)
+        + ")"
+    )
 
 
 class SiteTextInline(admin.StackedInline):
@@ -33,7 +45,7 @@ class SiteAdmin(admin.ModelAdmin):
     search_fields = ("key", "name")
     filter_horizontal = ("vendors", "google_atps")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    inlines = [CookieCategoryInline, SiteTextInline]
+    inlines = [CookieCategoryInline, JurisdictionRuleInline, SiteTextInline]
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("key", "name", "domains", "allowed_origins", "cookie_domain", "languages")}),
@@ -48,6 +60,7 @@ class SiteAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        ("Jurisdictions", {"fields": ("other_regions_experience", "uk_notice_objection")}),
         (
             "Controller (named in consent records and receipts)",
             {"fields": ("controller_name", "controller_address", "controller_email")},

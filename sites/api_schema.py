@@ -18,6 +18,36 @@ BANNER = inline_serializer(
                 "vendors_hash": serializers.CharField(),
             },
         ),
+        "jurisdiction": inline_serializer(
+            "Jurisdiction",
+            {
+                "experience": serializers.ChoiceField(
+                    choices=["opt_in", "us_opt_out", "notice", "none"],
+                    help_text="Which banner applies where the visitor is (docs/BANNER.md, Experiences).",
+                ),
+                "gdpr_applies": serializers.BooleanField(help_text="gdprApplies in __tcfapi."),
+                "gpp_sections": serializers.ListField(
+                    child=serializers.CharField(), help_text="GPP sections of the visitor's US law."
+                ),
+                "gpc_required": serializers.BooleanField(
+                    help_text="Whether the visitor's law makes Global Privacy Control an opt-out."
+                ),
+                "objection_categories": serializers.ListField(
+                    child=serializers.CharField(),
+                    help_text="UK notice + objection: categories allowed before a choice.",
+                ),
+                "gpp_string": serializers.CharField(
+                    required=False, help_text="US experience: the GPP string before any choice."
+                ),
+                "gpp_supported_apis": serializers.ListField(
+                    child=serializers.CharField(), help_text="supportedAPIs of __gpp('ping')."
+                ),
+                "gpp_layouts": serializers.DictField(
+                    required=False,
+                    help_text="US experience: the field layout of each GPP section, for getField.",
+                ),
+            },
+        ),
         "texts": serializers.DictField(child=serializers.CharField()),
         "categories": serializers.ListField(child=serializers.DictField()),
         "purposes": serializers.ListField(child=serializers.DictField()),
@@ -30,6 +60,10 @@ BANNER = inline_serializer(
         "vendors_url": serializers.CharField(),
         "consents_url": serializers.CharField(),
     },
+)
+
+GPC_SUPPORT = inline_serializer(
+    "GpcSupport", {"gpc": serializers.BooleanField(), "lastUpdate": serializers.DateField()}
 )
 
 VENDORS = inline_serializer(

@@ -17,6 +17,8 @@ from django.urls import reverse
 from infra.config import cache
 from infra.json import render_json
 from sites.disclosure import NO_LI_PURPOSES, SiteCatalogue, current_snapshot, site_catalogue
+from sites.gpp_signals import SUPPORTED_APIS, section_layouts, us_gpp_string
+from sites.jurisdictions import UNKNOWN_LOCATION, Experience, Jurisdiction
 from sites.models import Site
 from sites.texts import DEFAULT_CATEGORIES, texts_for
 from vendors.catalogue import GvlSnapshot, stack_json, taxon_json, vendor_counts
@@ -78,9 +80,30 @@ def _categories(site: Site, language: str) -> list[dict[str, Any]]:
     return result
 
 
+def jurisdiction_payload(jurisdiction: Jurisdiction) -> dict[str, Any]:
+    """What the banner needs to know of the visitor's law. The region itself is left out: documents
+    are shared by every region with the same experience (the consent POST finds the region again)."""
+    payload = jurisdiction.as_json()
+    del payload["region"]
+    payload["gpp_supported_apis"] = list(SUPPORTED_APIS)
+    if jurisdiction.experience == Experience.US_OPT_OUT:
+        payload["gpp_layouts"] = section_layouts(jurisdiction.gpp_sections)
+        # The string before any choice: notices given, nothing opted out. GPC is applied by the
+        # banner's opt-out, which the server records (consent/services/recording.py).
+        payload["gpp_string"] = us_gpp_string(
+            jurisdiction.gpp_sections, opted_out=False, limited=False, gpc=False
+        )
+    return payload
+
+
 def banner_payload(
-    site: Site, snapshot: GvlSnapshot, catalogue: SiteCatalogue, language: str
+    site: Site,
+    snapshot: GvlSnapshot,
+    catalogue: SiteCatalogue,
+    language: str,
+    jurisdiction: Jurisdiction | None = None,
 ) -> dict[str, Any]:
+    jurisdiction = jurisdiction or UNKNOWN_LOCATION
     disclosed = catalogue.disclosed_vendor_ids
     counts = vendor_counts(snapshot, disclosed)
     special_purpose_counts = dict.fromkeys(snapshot.special_purposes, 0)
@@ -119,7 +142,7 @@ def banner_payload(
             "cmp_version": settings.CMP_VERSION,
             "gvl_version": snapshot.vendor_list_version,
             "tcf_policy_version": snapshot.tcf_policy_version,
-            "gdpr_applies": True,
+            "gdpr_applies": jurisdiction.gdpr_applies,
             "publisher_cc": site.publisher_country_code,
             "purpose_one_treatment": site.purpose_one_treatment,
         },
@@ -128,6 +151,7 @@ def banner_payload(
             "tcf_policy_version": snapshot.tcf_policy_version,
             "vendors_hash": catalogue.vendors_hash,
         },
+        "jurisdiction": jurisdiction_payload(jurisdiction),
         "texts": _texts(site, language),
         "categories": _categories(site, language),
         "purposes": purposes,
@@ -176,16 +200,19 @@ def vendors_payload(
     }
 
 
-def _cached(kind: str, site: Site, language: str, builder: Any) -> Document:
+def _cached(kind: str, site: Site, language: str, builder: Any, *extra: Any) -> Document:
     def build() -> Document:
         snapshot = current_snapshot(language)
-        return _document(builder(site, snapshot, site_catalogue(site, snapshot), language))
+        return _document(builder(site, snapshot, site_catalogue(site, snapshot), language, *extra))
 
-    return cache.get(f"banner-{kind}", (site.pk, language), build)
+    return cache.get(f"banner-{kind}", (site.pk, language, *extra), build)
 
 
-def banner_document(site: Site, language: str) -> Document:
-    return _cached("banner", site, language, banner_payload)
+def banner_document(site: Site, language: str, jurisdiction: Jurisdiction | None = None) -> Document:
+    """The first document for a visitor under `jurisdiction` (its region aside: see
+    jurisdiction_payload); without one, the opt-in banner of a visitor whose region is unknown."""
+    jurisdiction = jurisdiction or UNKNOWN_LOCATION
+    return _cached("banner", site, language, banner_payload, jurisdiction.without_region())
 
 
 def vendors_document(site: Site, language: str) -> Document:

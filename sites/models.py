@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 
+from sites.jurisdictions import Experience, covers_opt_in_only, validate_region
 from sites.texts import SUPPORTED_TEXT_LANGUAGES
 
 CATEGORY_SLUGS = ("necessary", "functional", "analytics", "performance", "advertisement", "uncategorised")
@@ -109,6 +110,19 @@ class Site(models.Model):
         help_text="Set only where the publisher's jurisdiction needs no consent for storage (purpose 1).",
     )
     block_page_until_choice = models.BooleanField(default=False)
+    other_regions_experience = models.CharField(
+        max_length=16,
+        choices=Experience.choices,
+        default=Experience.OPT_IN,
+        help_text="For visitors from a region that neither the site's jurisdiction rules nor the shipped "
+        "rules (EEA, UK, Switzerland: opt-in; US states with a privacy law: opt-out notice) name.",
+    )
+    uk_notice_objection = models.BooleanField(
+        default=False,
+        help_text="UK visitors only (never the EEA): functional, analytics and performance cookies run "
+        "before a choice, with notice and a right to object, as the Data (Use and Access) Act 2025 "
+        "allows (PECR reg. 6 as amended). Advertising still needs consent.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -239,6 +253,35 @@ class SiteText(SiteChild):
         merged = {k: str(v) for k, v in (self.extra or {}).items() if isinstance(v, str) and v}
         merged.update({k: v for k, v in fields.items() if v})
         return merged
+
+
+class JurisdictionRule(SiteChild):
+    """One of a site's ordered rules: visitors from `region` get `experience`. They are tried before
+    the shipped rules (sites/jurisdictions.py), so a site can, say, show the US notice to the whole
+    US or the opt-in banner in Brazil; none may weaken the opt-in banner for the EEA."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="jurisdiction_rules")
+    position = models.PositiveSmallIntegerField(default=0)
+    region = models.CharField(
+        max_length=24,
+        validators=[validate_region],
+        help_text="A country (BR), a subdivision (US-CA), EEA, US-STATES-WITH-LAW or * for every region.",
+    )
+    experience = models.CharField(max_length=16, choices=Experience.choices)
+
+    class Meta:
+        ordering = ["site", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.site.key}: {self.region} -> {self.experience}"
+
+    def clean(self) -> None:
+        if self.experience != Experience.OPT_IN and covers_opt_in_only(self.region):
+            message = f"{self.region} includes EEA or UK visitors: only the opt-in banner is lawful there."
+            raise ValidationError({"experience": message})
+
+    def owning_site(self) -> Site:
+        return self.site
 
 
 class SiteRole(models.TextChoices):

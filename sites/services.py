@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from infra.config import cache
 from infra.errors import ApiError
+from sites.jurisdictions import Jurisdiction, experience_for
 from sites.models import Site
 
 
@@ -19,4 +20,19 @@ def category_slugs(site: Site) -> list[str]:
         "category-slugs",
         site.pk,
         lambda: list(site.categories.order_by("position", "id").values_list("slug", flat=True)),
+    )
+
+
+def jurisdiction_for(site: Site, region: str) -> Jurisdiction:
+    """What applies on `site` to a visitor from `region` ("" when unknown)."""
+    rules = cache.get(
+        "jurisdiction-rules",
+        site.pk,
+        lambda: list(site.jurisdiction_rules.order_by("position", "id").values_list("region", "experience")),
+    )
+    return cache.get(
+        "jurisdictions",
+        (site.pk, region),
+        lambda: experience_for(region, rules, site.other_regions_experience, site.uk_notice_objection),
+        max_entries=4096,
     )

@@ -12,4 +12,5 @@ urlpatterns = [
     path(f"{SITE}/banner", views.BannerView.as_view(), name="banner"),
     path(f"{SITE}/vendors", views.VendorsView.as_view(), name="vendors"),
     path("demo/", views.demo_page, name="demo"),
+    path(".well-known/gpc.json", views.GpcSupportView.as_view(), name="gpc-support"),
 ]

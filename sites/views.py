@@ -10,22 +10,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from drf_spectacular.utils import extend_schema
 
+from infra.http import location_headers, visitor_region
 from infra.params import str_param
 from infra.schema import NOT_MODIFIED, errors
-from infra.views import ApiView, conditional_response
+from infra.views import ApiView, conditional_response, json_response
 from sites import api_schema as schema
 from sites.banner import Document, banner_document, choose_language, vendors_document
 from sites.models import Site
-from sites.services import get_site
+from sites.services import get_site, jurisdiction_for
 
 
-def _document_response(request: HttpRequest, document: Document) -> HttpResponse:
+def _document_response(request: HttpRequest, document: Document, vary: tuple[str, ...] = ()) -> HttpResponse:
     return conditional_response(
         request,
         document.body,
         document.etag,
         cache_control=f"public, max-age={settings.CMP_BANNER_MAX_AGE}",
-        vary=("Origin",),
+        vary=("Origin", *vary),
     )
 
 
@@ -39,9 +40,10 @@ class BannerView(ApiView):
     )
     def get(self, request: HttpRequest, site_key: str) -> HttpResponse:
         site = get_site(site_key)
-        return _document_response(
-            request, banner_document(site, choose_language(site, str_param(request.GET, "lang")))
-        )
+        jurisdiction = jurisdiction_for(site, visitor_region(request))
+        document = banner_document(site, choose_language(site, str_param(request.GET, "lang")), jurisdiction)
+        # A CDN must keep one copy per location, since the experience follows it.
+        return _document_response(request, document, vary=location_headers())
 
 
 class VendorsView(ApiView):
@@ -56,6 +58,24 @@ class VendorsView(ApiView):
         site = get_site(site_key)
         return _document_response(
             request, vendors_document(site, choose_language(site, str_param(request.GET, "lang")))
+        )
+
+
+#: When this service's answer to GPC last changed (the GPC specification's `lastUpdate`).
+GPC_SUPPORT_SINCE = "2026-12-03"
+
+
+class GpcSupportView(ApiView):
+    @extend_schema(
+        operation_id="gpc_support",
+        summary="Global Privacy Control support resource (/.well-known/gpc.json, GPC spec section 3.3)",
+        responses={200: schema.GPC_SUPPORT},
+        tags=["banner"],
+    )
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return json_response(
+            {"gpc": True, "lastUpdate": GPC_SUPPORT_SINCE},
+            cache_control=f"public, max-age={settings.CMP_BANNER_MAX_AGE}",
         )
 
 

@@ -188,6 +188,11 @@ def serialise_record(record: ConsentRecord) -> dict[str, object]:
         "tc_string": record.tc_string,
         "ac_string": record.ac_string,
         "consent_mode": record.consent_mode,
+        "experience": record.experience,
+        "region": record.region,
+        "gpc": record.gpc,
+        "us_opt_outs": record.us_opt_outs,
+        "gpp_string": record.gpp_string,
         "created_at": record.created_at.isoformat(),
         "expires_at": record.expires_at.isoformat(),
     }

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -35,8 +36,9 @@ from infra.config import UNSEEN, cache
 from infra.errors import ApiError
 from privacy_signals.tcf import day_deciseconds
 from sites.disclosure import SiteCatalogue, current_snapshot, site_catalogue
+from sites.jurisdictions import Jurisdiction
 from sites.models import Site
-from sites.services import category_slugs, get_site
+from sites.services import category_slugs, get_site, jurisdiction_for
 
 #: Record templates kept per process (one per choice shape and day).
 TEMPLATES = 512
@@ -57,11 +59,21 @@ def _language_for(site: Site, requested: str | None) -> str:
 
 
 def record_consent(
-    site: Site, request: ChoiceRequest, *, user_agent: str = "", ip_address: str = ""
+    site: Site,
+    request: ChoiceRequest,
+    *,
+    user_agent: str = "",
+    ip_address: str = "",
+    region: str = "",
+    gpc_header: bool = False,
 ) -> ConsentRecord:
     """Validates the choice against the site's catalogue, builds the signals and stores the record
     under the configuration it was validated against (another process may change it meanwhile:
-    then the record is built again under the new one)."""
+    then the record is built again under the new one). `region` is where the visitor is ("" when
+    unknown: sites/jurisdictions.py); `gpc_header` whether their browser sent Sec-GPC: 1, which
+    counts as the banner's `gpc`."""
+    if gpc_header and not request.gpc:
+        request = replace(request, gpc=True)
     if cache.observed_version is UNSEEN:
         cache.refresh()
     for _ in range(ATTEMPTS):
@@ -69,7 +81,7 @@ def record_consent(
         language = _language_for(site, request.language)
         catalogue = site_catalogue(site, current_snapshot(language))
         now = clock.now()
-        template = _template(request, site, catalogue, language, now)
+        template = _template(request, site, catalogue, language, now, jurisdiction_for(site, region))
         record = template.new_record(
             consent_id=uuid.uuid4(),
             user_id=request.user_id or new_user_id(),
@@ -93,13 +105,18 @@ def record_consent(
 
 
 def _template(
-    request: ChoiceRequest, site: Site, catalogue: SiteCatalogue, language: str, now: datetime
+    request: ChoiceRequest,
+    site: Site,
+    catalogue: SiteCatalogue,
+    language: str,
+    now: datetime,
+    jurisdiction: Jurisdiction,
 ) -> RecordTemplate:
     """The template of records of this request's choice on `now`'s (UTC) day under the site's
     configuration, built when the configuration cache holds none."""
 
     def build() -> RecordTemplate:
-        choice = resolve_choice(request, site, category_slugs(site), catalogue, language)
+        choice = resolve_choice(request, site, category_slugs(site), catalogue, language, jurisdiction)
         signals = build_signals(choice, site, catalogue, now)
         recorded = store_choice(site, utc_day(now), choice_values(choice, site, catalogue, signals))
         return RecordTemplate.build(choice.action, recorded, now)
@@ -118,6 +135,9 @@ def _template(
         request.vendors,
         request.vendor_li_objections,
         request.atps,
+        request.opt_outs,
+        request.gpc,
+        jurisdiction,
     )
     return cache.get("record-templates", key, build, max_entries=TEMPLATES)
 

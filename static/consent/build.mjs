@@ -27,12 +27,22 @@ const css = readFileSync(join(here, "src/cmp.css"), "utf8")
 const source = readFileSync(join(here, "src/cmp.js"), "utf8");
 if (!source.includes('"/*CSS*/"')) throw new Error("src/cmp.js lost its /*CSS*/ placeholder");
 const withCss = source.replace('"/*CSS*/"', () => JSON.stringify(css));
-const result = await minify(withCss, {
+const options = (preamble) => ({
   ecma: 2017,
   compress: { passes: 2 },
   mangle: true,
   // ASCII only: a publisher page without a charset would otherwise decode the texts wrongly.
-  format: { ascii_only: true, comments: false, preamble: "/* Consent banner: built from static/consent/src by build.mjs; see docs/BANNER.md */" },
+  format: { ascii_only: true, comments: false, preamble },
 });
+const result = await minify(withCss, options("/* Consent banner: built from static/consent/src by build.mjs; see docs/BANNER.md */"));
+// gpp.js: __gpp and the non-opt-in experiences, loaded by cmp.js only where they apply.
+const gpp = await minify(
+  readFileSync(join(here, "src/gpp.js"), "utf8"),
+  options("/* Consent banner GPP part: built from static/consent/src/gpp.js by build.mjs; see docs/BANNER.md */")
+);
 if (process.argv.includes("--stdout")) process.stdout.write(result.code + "\n");
-else writeFileSync(join(here, "cmp.js"), result.code + "\n");
+else if (process.argv.includes("--stdout-gpp")) process.stdout.write(gpp.code + "\n");
+else {
+  writeFileSync(join(here, "cmp.js"), result.code + "\n");
+  writeFileSync(join(here, "gpp.js"), gpp.code + "\n");
+}

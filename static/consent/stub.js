@@ -104,3 +104,104 @@
     false
   );
 })(window, document);
+
+/* IAB GPP CMP API v1.1 stub: window.__gpp answers "ping" at once and queues the rest (listeners
+ * with their ids, as the specification's stub does) for static/consent/gpp.js, which cmp.js loads
+ * where a GPP section applies or something already called __gpp (`asked`). Elsewhere cmp.js sets
+ * `na` (its CMP id): no section applies, and the stub answers so itself. It also proxies __gppCall
+ * postMessages from iframes and publishes the __gppLocator frame. */
+(function (w, d) {
+  "use strict";
+  var frame = w;
+  while (frame) {
+    try {
+      if (frame.frames.__gppLocator) return; // a CMP higher up the frame tree is in charge
+    } catch (e) {
+      /* cross-origin ancestor: keep walking */
+    }
+    if (frame === w.top) break;
+    frame = frame.parent;
+  }
+  (function addLocator() {
+    if (w.frames.__gppLocator) return;
+    if (!d.body) return setTimeout(addLocator, 5);
+    var iframe = d.createElement("iframe");
+    iframe.style.display = "none";
+    iframe.name = "__gppLocator";
+    iframe.title = "GPP API locator";
+    iframe.setAttribute("aria-hidden", "true");
+    iframe.tabIndex = -1;
+    d.body.appendChild(iframe);
+  })();
+  var queue = [];
+  var events = [];
+  var lastId = 0;
+  var gpp;
+  function ping() {
+    return {
+      gppVersion: "1.1",
+      cmpStatus: gpp.na ? "loaded" : "stub",
+      cmpDisplayStatus: "hidden",
+      signalStatus: gpp.na ? "ready" : "not ready",
+      supportedAPIs: [],
+      cmpId: gpp.na || 0,
+      sectionList: [],
+      applicableSections: gpp.na ? [-1] : [],
+      gppString: gpp.na ? "DBAA" : "",
+      parsedSections: {},
+    };
+  }
+  gpp = w.__gpp = function (command, callback, parameter, version) {
+    if (!arguments.length) return queue;
+    if (command === "events") return events;
+    gpp.asked = true;
+    if (typeof callback !== "function") return;
+    if (command === "ping") return callback(ping(), true);
+    if (command === "addEventListener") {
+      var id = ++lastId;
+      events.push({ id: id, callback: callback, parameter: parameter });
+      return callback({ eventName: "listenerRegistered", listenerId: id, data: true, pingData: ping() }, true);
+    }
+    if (command === "removeEventListener") {
+      var found = false;
+      for (var i = 0; i < events.length; i++) {
+        if (events[i].id === parameter) {
+          events.splice(i, 1);
+          found = true;
+          break;
+        }
+      }
+      return callback({ eventName: "listenerRemoved", listenerId: parameter, data: found, pingData: ping() }, true);
+    }
+    if (gpp.na) return command === "hasSection" ? callback(false, true) : callback(null, false);
+    queue.push([command, callback, parameter, version]);
+  };
+  w.addEventListener(
+    "message",
+    function (event) {
+      var isString = typeof event.data === "string";
+      var message = event.data;
+      if (isString) {
+        try {
+          message = JSON.parse(event.data);
+        } catch (e) {
+          return;
+        }
+      }
+      var call = message && typeof message === "object" && message.__gppCall;
+      if (!call || typeof w.__gpp !== "function") return;
+      w.__gpp(
+        call.command,
+        function (returnValue, success) {
+          var reply = { __gppReturn: { returnValue: returnValue, success: success, callId: call.callId } };
+          if (event.source && event.source.postMessage) {
+            event.source.postMessage(isString ? JSON.stringify(reply) : reply, "*");
+          }
+        },
+        call.parameter,
+        call.version
+      );
+    },
+    false
+  );
+})(window, document);

@@ -217,3 +217,35 @@ def stub_source() -> str:
     source = (REPO_ROOT / "static" / "consent" / "stub.js").read_text()
     assert "</script" not in source
     return source
+
+
+GPP_READY = (
+    "() => { let p; __gpp('ping', x => (p = x)); "
+    "return p.cmpStatus === 'loaded' && p.signalStatus === 'ready'; }"
+)
+
+
+@pytest.fixture
+def gpp_ready():
+    """`gpp_ready(page)` waits until __gpp says loaded and ready (it answers synchronously, and
+    wait_for_function needs a plain value), then returns its ping."""
+
+    def wait(page) -> dict[str, Any]:
+        page.wait_for_function(GPP_READY)
+        return page.evaluate("() => { let p; __gpp('ping', x => (p = x)); return p; }")
+
+    return wait
+
+
+@pytest.fixture
+def gpc_on():
+    """`gpc_on(page)`: the page's navigator.globalPrivacyControl is true, as in a browser with
+    Global Privacy Control switched on (Chromium has no such setting; the Sec-GPC header is sent
+    with the context's extra headers)."""
+
+    def switch(page) -> None:
+        page.add_init_script(
+            "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true})"
+        )
+
+    return switch

@@ -130,6 +130,11 @@ def test_answer_carries_ids_categories_and_expiry(api, site, catalogue):
         "ac_string",
         "consent_mode",
         "categories",
+        "experience",
+        "region",
+        "gpc",
+        "us_opt_outs",
+        "gpp_string",
         "created_at",
         "expires_at",
     }

@@ -76,7 +76,8 @@ def route_as_openapi(route: str) -> str:
 
 
 def urlconf_operations() -> set[tuple[str, str]]:
-    """(method, path) of every view under /api/ in the URLconf, the schema's own pages left out."""
+    """(method, path) of every view under /api/ and /.well-known/ in the URLconf, the schema's own
+    pages left out."""
 
     def walk(patterns: list[Any], prefix: str) -> Iterator[tuple[str, Any]]:
         for pattern in patterns:
@@ -87,7 +88,7 @@ def urlconf_operations() -> set[tuple[str, str]]:
 
     found: set[tuple[str, str]] = set()
     for path, callback in walk(get_resolver().url_patterns, ""):
-        if not path.startswith(API_PREFIX):
+        if not path.startswith((API_PREFIX, "/.well-known/")):
             continue
         view = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
         if view in (SpectacularAPIView, SpectacularRedocView):
@@ -390,6 +391,8 @@ def test_every_operation_answers_as_its_schema_says(
         check.call("get", template, 404, path={"site_key": "no-such-site"}, refused="beyond the schema")
         rate_limited(settings, check, "get", template, first_status=200, path=alpha)
 
+    check.call("get", "/.well-known/gpc.json", 200)
+
     receipt = "/api/v1/sites/{site_key}/users/{user_id}/receipt"
     check.call("get", receipt, 200, path={**alpha, "user_id": user})
     check.call("get", receipt, 400, path={**alpha, "user_id": "not a user"}, refused="parameter")
@@ -441,6 +444,7 @@ def test_every_operation_answers_as_its_schema_says(
         {"category": "analytics"},
         {"category": "necessary"},
         {"atp": "89"},
+        {"us": "sale"},
     ):
         check.call("get", single, 200, path=who, query=question, key=key)
     check.call("get", single, 200, path={**alpha, "user_id": nobody}, query={"purpose": "1"}, key=key)

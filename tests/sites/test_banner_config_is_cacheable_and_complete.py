@@ -15,6 +15,7 @@ def test_banner_has_what_the_first_layer_needs(api, site, catalogue):
         "site",
         "cmp",
         "consent_requirements",
+        "jurisdiction",
         "texts",
         "categories",
         "purposes",

@@ -40,6 +40,9 @@
   var EXTRA = {
     en: {
       withdraw: "Withdraw consent",
+      objection:
+        "Statistics and preference cookies are on (Data (Use and Access) Act 2025); you can object to " +
+        "them with Reject All or under Customise.",
       given: "Your current choice was saved on {date}.",
       show: "Show purposes",
       preferences_intro:
@@ -74,6 +77,7 @@
   var choice = null; // in-progress selection in the preferences
   var retryDelay = 5000;
   var retryTimer;
+  var ext = null; // src/gpp.js once loaded: __gpp and the experiences other than the opt-in banner
 
   /* ---------- small helpers ---------- */
   function h(tag, props, kids) {
@@ -246,6 +250,13 @@
   }
 
   /* ---------- CMP API ---------- */
+  // Which banner the visitor's region gets (sites/jurisdictions.py): opt_in, us_opt_out, notice, none.
+  function experience() {
+    return (cfg && cfg.jurisdiction && cfg.jurisdiction.experience) || "opt_in";
+  }
+  function objectionCategories() {
+    return (cfg && cfg.jurisdiction && cfg.jurisdiction.objection_categories) || [];
+  }
   function gdprApplies() {
     return cfg ? !!cfg.cmp.gdpr_applies : undefined;
   }
@@ -386,10 +397,22 @@
   function categoriesNow() {
     var pending = getPending();
     if (pending && pending.categories) return pending.categories;
-    return (meta && meta.categories) || null;
+    if (meta && meta.categories) return meta.categories;
+    // UK notice + objection: statistics and preference cookies run until the visitor objects.
+    var objection = objectionCategories();
+    if (objection.length) return localCategories({ action: "custom", categories: setOf(objection) });
+    // Opt-out and notice regions: allowed until the visitor refuses; GPC refuses advertising at once.
+    if (cfg && experience() !== "opt_in") {
+      var all = localCategories({ action: "accept_all" });
+      if (experience() === "us_opt_out" && navigator.globalPrivacyControl === true) all.advertisement = false;
+      return all;
+    }
+    return null;
   }
+  // Outside the opt-in banner there are no TCF purposes: the categories alone decide (as the server's
+  // opt_out signals do).
   function purposeConsented(p) {
-    return !!(model && model.purposeConsents[p]);
+    return experience() !== "opt_in" || !!(model && model.purposeConsents[p]);
   }
   // Same mapping as consent/consent_mode.py: the categories give the storage signals, and for ads
   // the TCF purposes Google reads from the TC string must agree too.
@@ -478,9 +501,21 @@
     setCookie("cmp_consent", JSON.stringify(meta), left);
   }
   function needsPrompt() {
-    if (!tc || !meta || !(consentLeft() > 0)) return true;
+    var x = experience();
     var req = cfg.consent_requirements || {};
+    if (x === "none") return false;
+    if (x !== "opt_in")
+      return (
+        !meta ||
+        meta.experience !== x ||
+        !(consentLeft() > 0) ||
+        meta.policy_version !== req.policy_version ||
+        // GPC switched on since the last choice: the opt-out it asks for is recorded first.
+        (x === "us_opt_out" && navigator.globalPrivacyControl === true && !meta.gpc)
+      );
+    if (!tc || !meta || !(consentLeft() > 0)) return true;
     return (
+      (meta.experience && meta.experience !== "opt_in") ||
       meta.policy_version !== req.policy_version ||
       !(meta.tcf_policy_version >= req.tcf_policy_version) ||
       meta.vendors_hash !== req.vendors_hash
@@ -537,6 +572,10 @@
       tcf_policy_version: req.tcf_policy_version,
       vendors_hash: req.vendors_hash,
       created_at: answer.created_at,
+      experience: answer.experience,
+      gpc: answer.gpc,
+      us_opt_outs: answer.us_opt_outs,
+      gpp: answer.gpp_string,
     };
     setCookie("euconsent-v2", answer.tc_string, days);
     setCookie("addtl_consent", answer.ac_string || "", days);
@@ -550,6 +589,7 @@
       function (answer) {
         setPending(null);
         store(answer);
+        if (ext && ext.recorded) ext.recorded(answer);
         setEvent("useractioncomplete", "hidden");
         pushConsentMode(answer.consent_mode || consentMode(answer.categories), "cmp_consent_update");
         runScripts();
@@ -621,6 +661,7 @@
   }
   function showBanner() {
     hideRevisit();
+    if (experience() !== "opt_in") return ext && ext.prompt();
     if (ui.bar) ui.bar.remove();
     var purposeList = h("ul", { class: "cmp-list", id: "cmp-purpose-list", hidden: true });
     (cfg.purposes || []).concat(cfg.special_features || []).forEach(function (p) {
@@ -656,6 +697,7 @@
             t("body", { partners: partners() }) + " ",
             policy && h("a", { href: policy, target: "_blank", rel: "noopener", text: t("privacy_policy") }),
           ]),
+          objectionCategories().length ? h("p", { "data-cmp": "objection", text: t("objection") }) : null,
           more,
           purposeList,
         ]),
@@ -705,8 +747,8 @@
       {
         type: "button",
         class: "cmp-rv",
-        "aria-label": t("reopen"),
-        title: t("reopen"),
+        "aria-label": (ext && ext.revisitLabel) || t("reopen"),
+        title: (ext && ext.revisitLabel) || t("reopen"),
         "data-cmp": "revisit",
         onclick: function () {
           openPreferences(ui.revisit);
@@ -959,6 +1001,7 @@
   var TABS = [["categories", "tab_categories"], ["purposes", "tab_purposes"], ["vendors", "tab_vendors"]];
   function openPreferences(opener) {
     if (!cfg) return;
+    if (ext && ext.open) return ext.open(opener);
     closePreferences(true);
     ui.opener = opener || d.activeElement;
     choice = initialChoice();
@@ -1132,28 +1175,38 @@
     getJSON(API + "/banner?lang=" + encodeURIComponent(chooseLanguage())).then(
       function (data) {
         cfg = data;
-        cmpStatus = "loaded";
-        if (getPending()) {
-          applyConsent("cmp_consent_pending");
-          showRevisit();
-          retryPending();
-          eventStatus = tc ? "tcloaded" : undefined;
-        } else if (needsPrompt()) {
-          if (tc) applyConsent("cmp_consent_loaded");
-          showBanner();
-        } else {
-          eventStatus = "tcloaded";
-          displayStatus = "disabled";
-          refreshCookies();
-          applyConsent("cmp_consent_loaded");
-          showRevisit();
+        // The GPP part loads only where it is needed: another experience, or a GPP reader that
+        // already called the stub's __gpp; otherwise the stub answers that no section applies.
+        var g = w.__gpp;
+        if (experience() === "opt_in" && !(g && g.asked)) {
+          if (g) g.na = cfg.cmp.cmp_id;
+          return proceed();
         }
-        var calls = waiting;
-        waiting = [];
-        calls.forEach(function (call) {
-          api.apply(null, call);
-        });
-        emit("ready", { tcString: tc, categories: categoriesNow() });
+        w.__cmpModule = function (factory) {
+          ext = factory({
+            cfg: cfg,
+            h: h,
+            t: t,
+            root: root,
+            button: button,
+            decide: decide,
+            readJSON: readJSON,
+            showRevisit: showRevisit,
+            hideRevisit: hideRevisit,
+            openPreferences: function () {
+              var open = ext.open;
+              ext.open = null;
+              openPreferences();
+              ext.open = open;
+            },
+            meta: function () {
+              return meta;
+            },
+          });
+        };
+        var el = h("script", { src: new URL("gpp.js", script.src).href, async: true });
+        el.onload = el.onerror = proceed;
+        d.head.appendChild(el);
       },
       function (err) {
         cmpStatus = "error";
@@ -1161,6 +1214,31 @@
         if (w.console) console.error("CMP: could not load the banner configuration", err);
       }
     );
+  }
+  function proceed() {
+    cmpStatus = "loaded";
+    if (getPending()) {
+      applyConsent("cmp_consent_pending");
+      showRevisit();
+      retryPending();
+      eventStatus = tc ? "tcloaded" : undefined;
+    } else if (needsPrompt()) {
+      // Opt-out, notice and UK objection regions run the allowed scripts while the notice shows.
+      if (tc || experience() !== "opt_in" || objectionCategories().length) applyConsent("cmp_consent_loaded");
+      showBanner();
+    } else {
+      eventStatus = "tcloaded";
+      displayStatus = "disabled";
+      if (meta) refreshCookies();
+      applyConsent("cmp_consent_loaded");
+      if (experience() !== "none") showRevisit();
+    }
+    var calls = waiting;
+    waiting = [];
+    calls.forEach(function (call) {
+      api.apply(null, call);
+    });
+    emit("ready", { tcString: tc, categories: categoriesNow() });
   }
   d.addEventListener("click", function (e) {
     var target = e.target && e.target.closest && e.target.closest("[data-cmp-open]");

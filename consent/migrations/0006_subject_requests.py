@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("consent", "0004_webhooks"),
+        ("consent", "0005_recordedchoice_experience_recordedchoice_gpc_and_more"),
         ("sites", "0003_controller_contact"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("consent", "0005_subject_requests"),
+        ("consent", "0006_subject_requests"),
         ("sites", "0003_controller_contact"),
     ]
 
