@@ -33,7 +33,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from bench.perf_doc import machine_line, replace_section  # noqa: E402
-from bench.scratch_db import database_url, drop_database, recreate_database  # noqa: E402
+from bench.scratch_db import add_admin_url, database_url, drop_database, recreate_database  # noqa: E402
 
 MIX = (("accept_all", 45), ("reject_all", 45), ("custom", 10))
 
@@ -379,10 +379,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument(
-        "--admin-url",
-        default=os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
-    )
+    add_admin_url(parser)
     parser.add_argument("--database", default="hardening_bench_storage")
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--expired", type=int, default=1_000_000)

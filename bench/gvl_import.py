@@ -149,7 +149,7 @@ def run_child(database_url: str, runs: int) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--admin-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    scratch_db.add_admin_url(parser)
     parser.add_argument(
         "--no-write", action="store_true", help="Print the figures, leave PERFORMANCE.md alone."
     )

@@ -4,7 +4,7 @@ What it does:
 
 1. creates a scratch PostgreSQL database (default `hardening_bench_http`), migrates it and runs
    `manage.py bootstrap` (bundled GVL v106 + demo site with every vendor enabled), creates a
-   downstream API key (`manage.py create_api_key`), and empties Redis db 5;
+   downstream API key (`manage.py create_api_key`), and empties its Redis db (`--redis-url`, default db 5);
 2. starts gunicorn (sync workers, `--workers`, default 2 x cores: the views wait on PostgreSQL
    and Redis, so one extra worker per core keeps the CPUs busy) with DEBUG off, Redis as cache and
    rate-limit store (limits raised far above the offered load, so they are counted on every request
@@ -13,13 +13,18 @@ What it does:
 3. drives every endpoint with `wrk` (one thread, `--connections` keep-alive connections,
    `--duration` seconds, `--latency`), endpoints interleaved, `--runs` times; reports the median
    requests/s, p50 and p99 of the runs and the ratio of the median to the bare view's median;
-4. approximates "the load that gives 80% of peak": wrk is closed-loop (each connection sends its
+4. measures, over the same interleaved runs, the CPU time (user + system) per request of the web
+   worker (the gunicorn master and its workers) and of PostgreSQL (the backends connected to the
+   bench database, from pg_stat_activity: the server is shared, so its whole process tree would
+   count other databases' work), with psutil, and reports both against the bare view's: on two
+   cores shared by wrk, gunicorn and PostgreSQL they move far less than throughput;
+5. approximates "the load that gives 80% of peak": wrk is closed-loop (each connection sends its
    next request when the previous one is answered), so the offered load is set by the number of
    connections. For each endpoint it runs 1, 2, 3, ... connections and takes the first count whose
    throughput reaches 80% of that endpoint's peak, and reports the p99 there;
-5. stops gunicorn, drops the database, and writes the "HTTP load" section of docs/PERFORMANCE.md.
+6. stops gunicorn, drops the database, and writes the "HTTP load" section of docs/PERFORMANCE.md.
 
-Usage: .venv/bin/python bench/http_load.py [--duration 10] [--runs 3] [--no-write]
+Usage: .venv/bin/python bench/http_load.py [--duration 10] [--runs 3] [--no-write] [--note TEXT]
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from bench.perf_doc import machine_line, replace_section  # noqa: E402
-from bench.scratch_db import database_url, drop_database, recreate_database  # noqa: E402
+from bench.scratch_db import add_admin_url, database_url, drop_database, recreate_database  # noqa: E402
 
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
@@ -79,6 +84,53 @@ class WrkResult:
     p99_ms: float
     requests: int
     errors: int  # non-2xx/3xx answers plus socket errors
+    worker_cpu_us: float = 0.0  # CPU time per request: the gunicorn tree
+    postgres_cpu_us: float = 0.0  # CPU time per request: the bench database's backends
+
+
+class CpuMeter:
+    """CPU seconds (user + system) used by the gunicorn tree and by the PostgreSQL backends of the
+    bench database, per process id, so that a run's share is the difference of two samples."""
+
+    def __init__(self, gunicorn: subprocess.Popen, admin_url: str, database: str) -> None:
+        import psutil
+        import psycopg
+
+        self.psutil = psutil
+        self.master = psutil.Process(gunicorn.pid)
+        self.database = database
+        self.connection = psycopg.connect(admin_url, autocommit=True)
+
+    def _times(self, processes: list) -> dict[int, float]:
+        times = {}
+        for process in processes:
+            try:
+                cpu = process.cpu_times()
+            except self.psutil.NoSuchProcess:
+                continue
+            times[process.pid] = cpu.user + cpu.system
+        return times
+
+    def sample(self) -> tuple[dict[int, float], dict[int, float]]:
+        rows = self.connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND backend_type = 'client backend'",
+            (self.database,),
+        ).fetchall()
+        backends = []
+        for (pid,) in rows:
+            try:
+                backends.append(self.psutil.Process(pid))
+            except self.psutil.NoSuchProcess:
+                continue
+        return self._times([self.master, *self.master.children(recursive=True)]), self._times(backends)
+
+    @staticmethod
+    def used(before: dict[int, float], after: dict[int, float]) -> float:
+        """Seconds used between the samples; a process that started meanwhile counts from zero."""
+        return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+    def close(self) -> None:
+        self.connection.close()
 
 
 def free_port() -> int:
@@ -271,10 +323,16 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
         for endpoint in endpoints:  # warm every worker's caches and connections
             run_wrk(base_url, endpoint, args.connections, 2, workdir)
         load_start = os.getloadavg()
+        meter = CpuMeter(process, args.admin_url, args.database)
         peaks: dict[str, list[WrkResult]] = {e.name: [] for e in endpoints}
         for run in range(args.runs):
             for endpoint in endpoints:
+                workers_before, postgres_before = meter.sample()
                 result = run_wrk(base_url, endpoint, args.connections, args.duration, workdir)
+                workers_after, postgres_after = meter.sample()
+                answered = max(result.requests, 1)
+                result.worker_cpu_us = CpuMeter.used(workers_before, workers_after) / answered * 1e6
+                result.postgres_cpu_us = CpuMeter.used(postgres_before, postgres_after) / answered * 1e6
                 peaks[endpoint.name].append(result)
                 print(f"run {run + 1} {endpoint.name}: {result}", flush=True)
         sweeps: dict[str, list[WrkResult]] = {}
@@ -288,6 +346,7 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
                 if result.rps >= 0.8 * peak:
                     break
             sweeps[endpoint.name] = sweep
+        meter.close()
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(30)
@@ -314,6 +373,21 @@ def render(result: dict[str, object], args: argparse.Namespace) -> str:
             f"| {at80.connections} | {at80.rps:,.0f} ({at80.rps / rps:.0%}) | {at80.p99_ms:.1f} | {errors} |"
         )
     table = "\n".join(rows)
+    cpu = {
+        e.name: (
+            statistics.median(r.worker_cpu_us for r in peaks[e.name]),
+            statistics.median(r.postgres_cpu_us for r in peaks[e.name]),
+        )
+        for e in endpoints
+    }
+    bare_cpu = sum(cpu["bare"])
+    # As the throughput ratio: the bare view's CPU per request over the endpoint's (100% = as cheap).
+    cpu_ratio = {name: bare_cpu / max(sum(times), 1e-9) for name, times in cpu.items()}
+    cpu_rows = "\n".join(
+        f"| {e.name} | {cpu[e.name][0]:,.0f} | {cpu[e.name][1]:,.0f} | {sum(cpu[e.name]):,.0f} "
+        f"| {cpu[e.name][0] / max(cpu['bare'][0], 1e-9):.2f}x | **{cpu_ratio[e.name]:.0%}** |"
+        for e in endpoints
+    )
     ratio = {e.name: statistics.median(r.rps for r in peaks[e.name]) / bare for e in endpoints}
     p99_at80 = {e.name: sweeps[e.name][-1].p99_ms for e in endpoints}
     verdicts = [
@@ -321,16 +395,22 @@ def render(result: dict[str, object], args: argparse.Namespace) -> str:
         f"{'met' if ratio['consent_get'] >= 0.6 else 'MISSED'}",
         f"consent POST at {ratio['consent_post']:.0%} (target >= 35%): "
         f"{'met' if ratio['consent_post'] >= 0.35 else 'MISSED'}",
+        f"by CPU time per request (worker + PostgreSQL), downstream consent GET at "
+        f"{cpu_ratio['consent_get']:.0%} of the bare view's (target >= 60%): "
+        f"{'met' if cpu_ratio['consent_get'] >= 0.6 else 'MISSED'}; consent POST at "
+        f"{cpu_ratio['consent_post']:.0%} (target >= 35%): "
+        f"{'met' if cpu_ratio['consent_post'] >= 0.35 else 'MISSED'}",
         f"p99 at ~80% of peak: consent GET {p99_at80['consent_get']:.1f} ms, consent POST "
         f"{p99_at80['consent_post']:.1f} ms (target < 50 ms): "
         f"{'met' if max(p99_at80['consent_get'], p99_at80['consent_post']) < 50 else 'MISSED'}",
     ]
     verdict_lines = "\n".join(f"- {line}" for line in verdicts)
     load_start, load_end = (", ".join(f"{x:.1f}" for x in load) for load in result["load"])
+    note = f"\n{args.note}" if args.note else ""
     return f"""Measured by `bench/http_load.py` on {machine_line()}: gunicorn {args.workers} sync workers
 (DEBUG off), PostgreSQL 15 on this machine (scratch database, migrated, bundled GVL v106 and the demo
-site with every vendor enabled), Redis db 5 as cache and rate-limit store (limits counted on every
-request and sent to Redis in batches, set high enough never to refuse). Load generator:
+site with every vendor enabled), Redis ({args.redis_url}) as cache and rate-limit store (limits
+counted on every request and sent to Redis in batches, set high enough never to refuse). Load generator:
 `wrk -t1 -c{args.connections} -d{args.duration}s --latency` on the same 2 cores (gunicorn's sync
 workers close every connection after its answer, so wrk connects anew for each request, to every
 endpoint alike), endpoints interleaved, {args.runs} runs;
@@ -340,6 +420,17 @@ the table shows the median of the runs. The reference is a bare Django view (`/b
 | endpoint | req/s | p50 ms | p99 ms | ratio to bare | conns at ~80% | req/s there | p99 ms there | errors |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|
 {table}
+
+CPU time per request over the same runs (median of the runs, microseconds of user + system time):
+the web worker is the gunicorn master and its workers, PostgreSQL the backends connected to the
+bench database (`pg_stat_activity`; the server is shared with other databases, and its background
+writers are left out), both read with psutil before and after each wrk run and divided by the
+requests wrk counted. The last column compares as the throughput ratio does: the bare view's CPU per
+request over the endpoint's. It moves far less with the machine's other load than throughput.
+
+| endpoint | worker us/req | PostgreSQL us/req | total us/req | worker vs bare | bare's CPU / endpoint's |
+|---|---:|---:|---:|---:|---:|
+{cpu_rows}
 
 "~80% of peak": wrk is closed-loop and wrk2 is not in Debian, so the offered load is set by the
 number of connections. After the peak runs the script tries 1, 2, 3, ... connections
@@ -355,7 +446,7 @@ latest record with an API key.
 The machine is shared: load average (1, 5, 15 min) was {load_start} when the runs started and
 {load_end} at the end of the sweeps, against 2 cores, so other processes took part of the CPU during
 the runs and the figures move by tens of percent from one run of the script to the next. The ratios
-compare endpoints measured interleaved in the same run, which cancels most, not all, of that.
+compare endpoints measured interleaved in the same run, which cancels most, not all, of that.{note}
 
 Acceptance:
 {verdict_lines}
@@ -443,10 +534,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument(
-        "--admin-url",
-        default=os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
-    )
+    add_admin_url(parser)
     parser.add_argument("--database", default="hardening_bench_http")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/5")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
@@ -456,6 +544,7 @@ def main() -> None:
     parser.add_argument("--sweep-duration", type=int, default=5)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-write", action="store_true", help="print, do not edit docs/PERFORMANCE.md")
+    parser.add_argument("--note", help="a sentence about this run for the doc (what else ran)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian package wrk; `make system-deps`).")

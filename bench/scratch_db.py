@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import argparse
+import os
 from urllib.parse import urlparse, urlunparse
 
 import psycopg
+
+
+def add_admin_url(parser: argparse.ArgumentParser) -> None:
+    """`--admin-url`: the maintenance database of the server the scratch databases go on."""
+    parser.add_argument(
+        "--admin-url",
+        default=os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+        help="maintenance database URL of the PostgreSQL server (env BENCH_PG_ADMIN_URL)",
+    )
 
 
 def database_url(admin_url: str, name: str) -> str:

@@ -82,6 +82,15 @@ CONSENT_CREATED = inline_serializer(
 )
 
 
+def one_of(component_name: str, *choices: serializers.Serializer) -> serializers.Field:
+    """A field whose value is an object of one of these shapes (`oneOf` in the schema, without a
+    discriminator: their required fields tell them apart)."""
+    proxy = PolymorphicProxySerializer(
+        component_name=component_name, serializers=list(choices), resource_type_field_name=None
+    )
+    return extend_schema_field(proxy)(type(f"{component_name}Field", (serializers.JSONField,), {}))()
+
+
 def record_fields() -> dict[str, serializers.Field]:
     """A record's public form (consent/services/current.py `serialise_record`). A fresh dict each
     time: `inline_serializer` builds its class from the dict it is given and takes the fields out
@@ -160,17 +169,6 @@ RECEIPT_27560 = inline_serializer(
 )
 
 
-@extend_schema_field(
-    PolymorphicProxySerializer(
-        component_name="ExportedRecord",
-        serializers=[RECORD, DOCUMENT_27560],
-        resource_type_field_name=None,
-    )
-)
-class ExportedRecordField(serializers.JSONField):
-    """A record in its public form (format=json) or as a 27560 document (format=27560)."""
-
-
 ERASURE_ENTRY = inline_serializer(
     "FeedErasure",
     {
@@ -182,21 +180,13 @@ ERASURE_ENTRY = inline_serializer(
 )
 
 
-@extend_schema_field(
-    PolymorphicProxySerializer(
-        component_name="FeedRecord", serializers=[RECORD, ERASURE_ENTRY], resource_type_field_name=None
-    )
-)
-class FeedRecordField(serializers.JSONField):
-    """A record's public form, or for an erasure only what says it happened."""
-
-
 EXPORT = inline_serializer(
     "ConsentExport",
     {
         "site": serializers.CharField(),
         "user_id": serializers.CharField(),
-        "records": serializers.ListField(child=ExportedRecordField()),
+        # format=json: a record's public form; format=27560: its ISO/IEC TS 27560 document.
+        "records": serializers.ListField(child=one_of("ExportedRecord", RECORD, DOCUMENT_27560)),
     },
 )
 
@@ -281,7 +271,7 @@ FEED = inline_serializer(
     "ConsentFeedPage",
     {
         "records": serializers.ListField(
-            child=FeedRecordField(),
+            child=one_of("FeedRecord", RECORD, ERASURE_ENTRY),
             help_text="Records in the order written: a record's public form (as in the export), or for an "
             "erasure only consent_id, user_id, action ('erase') and created_at.",
         ),
@@ -293,20 +283,11 @@ FEED = inline_serializer(
 )
 
 
-@extend_schema_field(
-    PolymorphicProxySerializer(
-        component_name="CheckAnswer", serializers=[CHECK, ERROR], resource_type_field_name=None
-    )
-)
-class CheckAnswerField(serializers.JSONField):
-    """A check's answer, or the error of a malformed question."""
-
-
 CHECK_BATCH = inline_serializer(
     "ConsentCheckBatch",
     {
         "answers": serializers.ListField(
-            child=CheckAnswerField(),
+            child=one_of("CheckAnswer", CHECK, ERROR),
             help_text='One per question, in order: a check answer, or {"error": {...}} for a malformed '
             "question.",
         )
