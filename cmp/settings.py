@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "vendors.apps.VendorsConfig",
     "sites.apps.SitesConfig",
     "consent.apps.ConsentConfig",
+    "console.apps.ConsoleConfig",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,13 @@
+"""Routes of the publisher's console: the landing page and each site's pages."""
+
+from django.urls import path
+
+from console import views
+
+app_name = "console"
+
+SITE = "console/sites/<str:site_key>"
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+]
