@@ -10,4 +10,5 @@ SITE = "console/sites/<str:site_key>"
 
 urlpatterns = [
     path("", views.landing, name="landing"),
+    path(f"{SITE}/vendors", views.vendors, name="vendors"),
 ]

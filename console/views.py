@@ -5,14 +5,22 @@ sites/access.py; the landing page lists `visible_sites` only."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from console.access import site_view
 from console.status import site_status
+from sites import vendor_selection
 from sites.access import has_right, visible_sites
+from sites.disclosure import current_snapshot
+from sites.models import Site
 
 #: The console's pages of one site, in the order of its navigation (URL name, label).
-SITE_PAGES: list[tuple[str, str]] = []
+SITE_PAGES: list[tuple[str, str]] = [("console:vendors", "Vendors")]
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -31,4 +39,81 @@ def landing(request: HttpRequest) -> HttpResponse:
             "editable": {s.pk for s in sites if has_right(user, s, "edit")},
             "site_pages": SITE_PAGES,
         },
+    )
+
+
+def _site_context(site: Site, current: str, **extra: Any) -> dict[str, Any]:
+    return {"site": site, "site_pages": SITE_PAGES, "current": current, **extra}
+
+
+def _draft_ids(request: HttpRequest, site: Site) -> tuple[bool, list[int], list[str]]:
+    """The selection being edited: carried in the page's links until it is saved."""
+    errors: list[str] = []
+    params = request.POST if request.method == "POST" else request.GET
+    if "sel" in params:
+        try:
+            ids = vendor_selection.parse_ids(params.get("sel", ""))
+        except ValidationError as error:
+            ids, errors = [], list(error.messages)
+        all_vendors = params.get("mode") == "all"
+    else:
+        ids = sorted(site.vendors.values_list("id", flat=True))
+        all_vendors = site.enable_all_vendors
+    if request.method == "GET":
+        if params.get("mode") in ("all", "listed"):
+            all_vendors = params["mode"] == "all"
+        if params.get("add", "").isdigit():
+            ids.append(int(params["add"]))
+        if params.get("remove", "").isdigit():
+            ids = [v for v in ids if v != int(params["remove"])]
+        if params.get("paste"):
+            try:
+                ids.extend(vendor_selection.parse_ids(params["paste"]))
+            except ValidationError as error:
+                errors.extend(error.messages)
+    return all_vendors, sorted(set(ids)), errors
+
+
+@site_view("view")
+def vendors(request: HttpRequest, site: Site) -> HttpResponse:
+    """Search the GVL by name or id, paste ids, or take every vendor; the consequences are shown
+    before anything is saved."""
+    all_vendors, ids, errors = _draft_ids(request, site)
+    snapshot = current_snapshot()
+    change = None
+    try:
+        change = vendor_selection.plan_change(site, all_vendors=all_vendors, vendor_ids=ids)
+    except ValidationError as error:
+        errors.extend(error.messages)
+    can_edit = has_right(request.user, site, "edit")
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404("No such site.")
+        if change is not None and not errors:
+            vendor_selection.apply_change(site, change)
+            messages.success(request, f"Saved: {len(change.after)} vendors disclosed.")
+            return redirect("console:vendors", site.key)
+    query = request.GET.get("q", "")
+    names = {v: snapshot.vendors[v].name for v in ids if v in snapshot.vendors}
+    return render(
+        request,
+        "console/vendors.html",
+        _site_context(
+            site,
+            "console:vendors",
+            snapshot=snapshot,
+            all_vendors=all_vendors,
+            selected=[(v, names.get(v, "(not in this GVL)")) for v in ids],
+            sel=",".join(map(str, ids)),
+            query=query,
+            results=[v for v in vendor_selection.search(snapshot, query) if v.id not in set(ids)],
+            change=change,
+            added=sorted(names.get(v, str(v)) for v in change.added) if change and not all_vendors else [],
+            removed=[snapshot.vendors[v].name for v in sorted(change.removed)] if change else [],
+            active_count=len(snapshot.active_vendor_ids()),
+            errors=errors,
+            can_edit=can_edit,
+            saved=sorted(site.vendors.values_list("id", flat=True)) == ids
+            and site.enable_all_vendors == all_vendors,
+        ),
     )

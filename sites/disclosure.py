@@ -80,14 +80,17 @@ def snapshot_for(vendor_list_version: int, language: str = "en") -> GvlSnapshot:
     )
 
 
-def _ids_for_site(site: Site, snapshot: GvlSnapshot) -> tuple[frozenset[int], frozenset[int]]:
+def disclosed_vendor_ids(snapshot: GvlSnapshot, all_vendors: bool, chosen: frozenset[int]) -> frozenset[int]:
+    """The vendors disclosed under `snapshot` by a site that lists `chosen` or takes them all."""
     active = frozenset(snapshot.active_vendor_ids())
-    if site.enable_all_vendors:
-        chosen = active
-    else:
-        chosen = frozenset(site.vendors.values_list("id", flat=True)) & active
+    picked = active if all_vendors else chosen & active
     disabled = frozenset(Vendor.objects.filter(enabled=False).values_list("id", flat=True))
-    vendor_ids = chosen - disabled
+    return picked - disabled
+
+
+def _ids_for_site(site: Site, snapshot: GvlSnapshot) -> tuple[frozenset[int], frozenset[int]]:
+    chosen = frozenset() if site.enable_all_vendors else frozenset(site.vendors.values_list("id", flat=True))
+    vendor_ids = disclosed_vendor_ids(snapshot, site.enable_all_vendors, chosen)
     atps = catalogue.enabled_atps()
     if not site.enable_all_atps:
         atps = atps.filter(pk__in=site.google_atps.values("pk"))

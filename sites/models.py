@@ -94,14 +94,17 @@ class Site(models.Model):
         default="1",
         help_text="Change it when the privacy policy changes: every visitor is asked again.",
     )
+    # New sites disclose no one until the publisher picks its partners (the console's vendor page):
+    # "every vendor" both overstates who receives data and re-prompts every visitor whenever a GVL
+    # adds a vendor. Sites created before this default keep what they had (migration 0004).
     enable_all_vendors = models.BooleanField(
-        default=True,
-        help_text="Disclose every active GVL vendor (new GVL vendors included). "
-        "Off: only the vendors listed.",
+        default=False,
+        help_text="Disclose every active GVL vendor, new GVL vendors included: each GVL that adds one "
+        "asks every visitor again. Off: only the vendors listed.",
     )
     vendors = models.ManyToManyField("vendors.Vendor", blank=True, related_name="sites")
     enable_all_atps = models.BooleanField(
-        default=True, help_text="Disclose every enabled Google Ad Tech Provider. Off: only those listed."
+        default=False, help_text="Disclose every enabled Google Ad Tech Provider. Off: only those listed."
     )
     google_atps = models.ManyToManyField("vendors.GoogleAtp", blank=True, related_name="sites")
     purpose_one_treatment = models.BooleanField(

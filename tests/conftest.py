@@ -153,6 +153,9 @@ def _make_site(key: str, origins: list[str]):
         publisher_country_code="FR",
         languages=["en", "fr"],
         privacy_policy_url=f"https://www.{key}.example/privacy",
+        # The consent tests count on a site disclosing the whole catalogue.
+        enable_all_vendors=True,
+        enable_all_atps=True,
     )
     ensure_default_categories(site)
     return site
