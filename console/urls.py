@@ -11,4 +11,5 @@ SITE = "console/sites/<str:site_key>"
 urlpatterns = [
     path("", views.landing, name="landing"),
     path(f"{SITE}/vendors", views.vendors, name="vendors"),
+    path(f"{SITE}/restrictions", views.restrictions_page, name="restrictions"),
 ]

@@ -14,13 +14,16 @@ from django.shortcuts import redirect, render
 
 from console.access import site_view
 from console.status import site_status
-from sites import vendor_selection
+from sites import restrictions, vendor_selection
 from sites.access import has_right, visible_sites
-from sites.disclosure import current_snapshot
-from sites.models import Site
+from sites.disclosure import NO_LI_PURPOSES, current_snapshot, site_catalogue
+from sites.models import LegalBasis, RestrictionType, Site
 
 #: The console's pages of one site, in the order of its navigation (URL name, label).
-SITE_PAGES: list[tuple[str, str]] = [("console:vendors", "Vendors")]
+SITE_PAGES: list[tuple[str, str]] = [
+    ("console:vendors", "Vendors"),
+    ("console:restrictions", "Restrictions"),
+]
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -115,5 +118,91 @@ def vendors(request: HttpRequest, site: Site) -> HttpResponse:
             can_edit=can_edit,
             saved=sorted(site.vendors.values_list("id", flat=True)) == ids
             and site.enable_all_vendors == all_vendors,
+        ),
+    )
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _restrictions_post(request: HttpRequest, site: Site) -> str:
+    """Applies one change of the restrictions page; returns what to tell the user."""
+    snapshot = current_snapshot()
+    form = request.POST
+    action = form.get("action")
+    if action == "add_restriction":
+        vendor_id, purpose_id, kind = (
+            _int(form.get("vendor")),
+            _int(form.get("purpose")),
+            _int(form.get("type")),
+        )
+        if vendor_id is None or purpose_id is None or kind is None:
+            raise ValidationError("Choose a vendor, a purpose and a restriction.")
+        restrictions.set_restriction(site, snapshot, vendor_id, purpose_id, kind)
+        return "Restriction saved."
+    if action == "remove_restriction":
+        site.restrictions.filter(pk=_int(form.get("id"))).delete()
+        return "Restriction removed."
+    if action == "publisher_purposes":
+        consent = [int(v) for v in form.getlist("consent") if v.isdigit()]
+        li = [int(v) for v in form.getlist("li") if v.isdigit()]
+        restrictions.set_publisher_purposes(site, snapshot, consent, li)
+        return "Your own purposes are saved."
+    if action == "add_custom":
+        purpose = restrictions.add_custom_purpose(
+            site, form.get("name", ""), form.get("description", ""), form.get("basis", "")
+        )
+        return f"Custom purpose {purpose.number} added."
+    if action == "remove_custom":
+        site.custom_purposes.filter(pk=_int(form.get("id"))).delete()
+        return "Custom purpose removed."
+    raise ValidationError("Unknown action.")
+
+
+@site_view("view")
+def restrictions_page(request: HttpRequest, site: Site) -> HttpResponse:
+    """Publisher restrictions per vendor and purpose, and the publisher's own and custom purposes."""
+    can_edit = has_right(request.user, site, "edit")
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404("No such site.")
+        try:
+            messages.success(request, _restrictions_post(request, site))
+            return redirect("console:restrictions", site.key)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    snapshot = current_snapshot()
+    disclosed = site_catalogue(site, snapshot).disclosed_vendor_ids
+    return render(
+        request,
+        "console/restrictions.html",
+        _site_context(
+            site,
+            "console:restrictions",
+            restrictions=[
+                (
+                    r,
+                    snapshot.vendors[r.vendor_id].name if r.vendor_id in snapshot.vendors else r.vendor_id,
+                    snapshot.purposes.get(r.purpose_id),
+                    r.vendor_id in disclosed,
+                )
+                for r in site.restrictions.all()
+            ],
+            vendors=sorted(((v, snapshot.vendors[v].name) for v in disclosed), key=lambda x: x[1].casefold()),
+            purposes=[
+                (
+                    pid,
+                    t.name,
+                    pid in site.publisher_consent_purposes,
+                    pid in site.publisher_li_purposes,
+                    pid not in NO_LI_PURPOSES,
+                )
+                for pid, t in sorted(snapshot.purposes.items())
+            ],
+            types=RestrictionType.choices,
+            bases=LegalBasis.choices,
+            custom=site.custom_purposes.all(),
+            can_edit=can_edit,
         ),
     )

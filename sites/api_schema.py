@@ -29,6 +29,14 @@ BANNER = inline_serializer(
         "atp_count": serializers.IntegerField(),
         "vendors_url": serializers.CharField(),
         "consents_url": serializers.CharField(),
+        "publisher": inline_serializer(
+            "PublisherPurposes",
+            {
+                "consent_purposes": serializers.ListField(child=serializers.IntegerField()),
+                "li_purposes": serializers.ListField(child=serializers.IntegerField()),
+                "custom_purposes": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
     },
 )
 

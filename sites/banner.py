@@ -148,6 +148,15 @@ def banner_payload(
         "atp_count": len(catalogue.atp_ids),
         "vendors_url": reverse("sites:vendors", args=[site.key]) + f"?lang={language}",
         "consents_url": reverse("consent:consents", args=[site.key]),
+        # What the publisher itself pursues (PublisherTC), so that the banner can name it.
+        "publisher": {
+            "consent_purposes": sorted(catalogue.publisher_consent_purposes),
+            "li_purposes": sorted(catalogue.publisher_li_purposes),
+            "custom_purposes": [
+                {"id": c.number, "name": c.name, "description": c.description, "legal_basis": c.legal_basis}
+                for c in site.custom_purposes.all()
+            ],
+        },
     }
 
 

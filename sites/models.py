@@ -112,6 +112,15 @@ class Site(models.Model):
         help_text="Set only where the publisher's jurisdiction needs no consent for storage (purpose 1).",
     )
     block_page_until_choice = models.BooleanField(default=False)
+    # PublisherTC: the IAB purposes the publisher itself pursues, under each legal basis.
+    publisher_consent_purposes = models.JSONField(
+        default=list, blank=True, help_text="IAB purposes the publisher itself pursues with consent."
+    )
+    publisher_li_purposes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="IAB purposes the publisher itself pursues under legitimate interest.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -265,3 +274,63 @@ class SiteMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.site.key}: {self.role}"
+
+
+class RestrictionType(models.IntegerChoices):
+    """TCF PubRestrictionType (tcf-spec.md, core segment)."""
+
+    NOT_ALLOWED = 0, "Purpose not allowed"
+    REQUIRE_CONSENT = 1, "Require consent"
+    REQUIRE_LI = 2, "Require legitimate interest"
+
+
+class PublisherRestriction(SiteChild):
+    """The publisher limits how one vendor may use one purpose on this site; encoded in every TC
+    string's core segment and applied by the check endpoint."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="restrictions")
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.CASCADE, related_name="+")
+    purpose_id = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    restriction_type = models.PositiveSmallIntegerField(choices=RestrictionType.choices)
+
+    class Meta:
+        ordering = ["site", "purpose_id", "vendor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "vendor", "purpose_id"], name="one_restriction_per_vendor_and_purpose"
+            )
+        ]
+
+    def __str__(self) -> str:
+        kind = self.get_restriction_type_display()
+        return f"{self.site.key}: vendor {self.vendor_id}, purpose {self.purpose_id}: {kind}"
+
+    def owning_site(self) -> Site:
+        return self.site
+
+
+class LegalBasis(models.TextChoices):
+    CONSENT = "consent", "Consent"
+    LEGITIMATE_INTEREST = "legitimate_interest", "Legitimate interest"
+
+
+class CustomPurpose(SiteChild):
+    """A purpose of the publisher's own that the IAB list lacks (PublisherTC custom purposes)."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="custom_purposes")
+    number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(64)])
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    legal_basis = models.CharField(max_length=20, choices=LegalBasis.choices, default=LegalBasis.CONSENT)
+
+    class Meta:
+        ordering = ["site", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "number"], name="one_custom_purpose_per_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site.key}: custom purpose {self.number} ({self.name})"
+
+    def owning_site(self) -> Site:
+        return self.site

@@ -30,6 +30,25 @@ def _fresh_configuration_cache() -> None:
 
 
 @pytest.fixture(scope="session")
+def reference_tcdata():
+    """`reference_tcdata([tc, ...])` -> TCData fields per string, from @iabtechlabtcf/core."""
+
+    def decode(tc_strings: list[str]) -> list[dict[str, Any]]:
+        done = subprocess.run(
+            ["node", str(REPO_ROOT / "tests" / "banner" / "tcdata_reference.cjs")],
+            cwd=REPO_ROOT,
+            input=json.dumps(tc_strings),
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+        return json.loads(done.stdout)
+
+    return decode
+
+
+@pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO_ROOT
 
