@@ -11,18 +11,26 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from console import preview
 from console.access import site_view
+from console.forms import ThemeForm
 from console.status import site_status
 from sites import restrictions, vendor_selection
 from sites.access import has_right, visible_sites
+from sites.banner import theme_of, theme_payload
 from sites.disclosure import NO_LI_PURPOSES, current_snapshot, site_catalogue
 from sites.models import LegalBasis, RestrictionType, Site
+from sites.views import stub_source
 
 #: The console's pages of one site, in the order of its navigation (URL name, label).
 SITE_PAGES: list[tuple[str, str]] = [
     ("console:vendors", "Vendors"),
     ("console:restrictions", "Restrictions"),
+    ("console:appearance", "Appearance"),
 ]
 
 
@@ -205,4 +213,69 @@ def restrictions_page(request: HttpRequest, site: Site) -> HttpResponse:
             custom=site.custom_purposes.all(),
             can_edit=can_edit,
         ),
+    )
+
+
+PREVIEW_WIDTHS = (("Desktop", 1280, 760), ("Phone", 390, 760))
+
+
+@site_view("view")
+def appearance(request: HttpRequest, site: Site) -> HttpResponse:
+    """Theme settings with the preview beside them: "Preview" shows unsaved values, "Save" keeps them."""
+    theme = theme_of(site)
+    can_edit = has_right(request.user, site, "edit")
+    draft = None
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404("No such site.")
+        form = ThemeForm(request.POST, request.FILES, instance=theme)
+        if form.is_valid():
+            if "preview" in request.POST:
+                draft = form.draft()
+            else:
+                form.save()
+                messages.success(request, "Appearance saved: the banner uses it now.")
+                return redirect("console:appearance", site.key)
+    else:
+        form = ThemeForm(instance=theme)
+    language = request.GET.get("lang") or site.default_language
+    token = preview.make_token(site, draft)
+    frame = (
+        reverse("console:preview-frame", args=[site.key]) + "?" + urlencode({"t": token, "lang": language})
+    )
+    return render(
+        request,
+        "console/appearance.html",
+        _site_context(
+            site,
+            "console:appearance",
+            form=form,
+            can_edit=can_edit,
+            draft=draft is not None,
+            frame=frame,
+            widths=PREVIEW_WIDTHS,
+            languages=site.languages,
+            language=language,
+            logo_url=theme_payload(site, theme)["logo_url"],
+        ),
+    )
+
+
+@xframe_options_sameorigin
+@site_view("view")
+def preview_frame(request: HttpRequest, site: Site) -> HttpResponse:
+    """A stand-in publisher page with the site's real banner script, configured from the preview routes."""
+    token = request.GET.get("t", "")
+    preview.check_token(token, site.key)
+    return render(
+        request,
+        "console/preview_frame.html",
+        {
+            "site": site,
+            "api": reverse("console:preview-banner", args=[token, site.key]).removesuffix(
+                f"/api/v1/sites/{site.key}/banner"
+            ),
+            "language": request.GET.get("lang") or site.default_language,
+            "stub_js": stub_source(),
+        },
     )

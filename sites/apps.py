@@ -10,6 +10,7 @@ class SitesConfig(AppConfig):
         from infra import config
         from sites import cors  # noqa: F401  (connects the CORS receiver)
         from sites.models import (
+            BannerTheme,
             CookieCategory,
             CookieDeclaration,
             CustomPurpose,
@@ -19,5 +20,11 @@ class SitesConfig(AppConfig):
         )
 
         config.register(
-            Site, CookieCategory, CookieDeclaration, SiteText, PublisherRestriction, CustomPurpose
+            Site,
+            CookieCategory,
+            CookieDeclaration,
+            SiteText,
+            PublisherRestriction,
+            CustomPurpose,
+            BannerTheme,
         )

@@ -17,8 +17,9 @@ from django.urls import reverse
 from infra.config import cache
 from infra.json import render_json
 from sites.disclosure import NO_LI_PURPOSES, SiteCatalogue, current_snapshot, site_catalogue
-from sites.models import Site
+from sites.models import BannerTheme, Site
 from sites.texts import DEFAULT_CATEGORIES, texts_for
+from sites.theme import logo_version, theme_css
 from vendors.catalogue import GvlSnapshot, stack_json, taxon_json, vendor_counts
 from vendors.models import GoogleAtp
 
@@ -76,6 +77,21 @@ def _categories(site: Site, language: str) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+def theme_of(site: Site) -> BannerTheme:
+    """The site's theme, or the defaults for a site that never chose one."""
+    return BannerTheme.objects.filter(site=site).first() or BannerTheme(site=site)
+
+
+def theme_payload(site: Site, theme: BannerTheme) -> dict[str, Any]:
+    logo = bytes(theme.logo or b"")
+    return {
+        "css": theme_css(theme),
+        "position": theme.position,
+        "color_scheme": theme.color_scheme,
+        "logo_url": reverse("sites:logo", args=[site.key]) + f"?v={logo_version(logo)}" if logo else "",
+    }
 
 
 def banner_payload(
@@ -148,6 +164,7 @@ def banner_payload(
         "atp_count": len(catalogue.atp_ids),
         "vendors_url": reverse("sites:vendors", args=[site.key]) + f"?lang={language}",
         "consents_url": reverse("consent:consents", args=[site.key]),
+        "theme": theme_payload(site, theme_of(site)),
         # What the publisher itself pursues (PublisherTC), so that the banner can name it.
         "publisher": {
             "consent_purposes": sorted(catalogue.publisher_consent_purposes),

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from sites.texts import SUPPORTED_TEXT_LANGUAGES
+from sites.theme import FONTS, check_colour, contrast_problems
 
 CATEGORY_SLUGS = ("necessary", "functional", "analytics", "performance", "advertisement", "uncategorised")
 
@@ -334,3 +335,56 @@ class CustomPurpose(SiteChild):
 
     def owning_site(self) -> Site:
         return self.site
+
+
+class BannerTheme(SiteChild):
+    """How the site's banner looks (sites/theme.py builds its stylesheet). Colour pairs below WCAG
+    AA are refused."""
+
+    site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="theme")
+    accent = models.CharField(max_length=7, default="#1863dc", help_text="Buttons, links, switches.")
+    accent_text = models.CharField(max_length=7, default="#ffffff", help_text="Text on accent buttons.")
+    text = models.CharField(max_length=7, default="#1f2937")
+    background = models.CharField(max_length=7, default="#ffffff")
+    dark_accent = models.CharField(
+        max_length=7, default="#8ab4f8", help_text="The accent in the dark scheme (on a dark background)."
+    )
+    font = models.CharField(max_length=12, choices=[(k, v[0]) for k, v in FONTS.items()], default="system")
+    radius = models.PositiveSmallIntegerField(
+        default=14, validators=[MaxValueValidator(28)], help_text="Corner radius in pixels (0-28)."
+    )
+    position = models.CharField(
+        max_length=8,
+        choices=[("bar", "Bar along the bottom"), ("box", "Box in the corner"), ("popup", "Centred popup")],
+        default="bar",
+    )
+    layout = models.CharField(
+        max_length=8,
+        choices=[("inline", "Text and buttons side by side"), ("stacked", "Buttons under the text")],
+        default="inline",
+    )
+    color_scheme = models.CharField(
+        max_length=5,
+        choices=[("light", "Light"), ("dark", "Dark"), ("auto", "Follow the visitor's system setting")],
+        default="light",
+    )
+    logo = models.BinaryField(blank=True, default=b"", editable=False)
+    logo_type = models.CharField(max_length=20, blank=True, editable=False)
+
+    def __str__(self) -> str:
+        return f"{self.site.key}: theme"
+
+    def owning_site(self) -> Site:
+        return self.site
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        for name in ("accent", "accent_text", "text", "background", "dark_accent"):
+            try:
+                check_colour(getattr(self, name))
+            except ValidationError as error:
+                errors[name] = error.messages[0]
+        if not errors:
+            errors.update(contrast_problems(self))
+        if errors:
+            raise ValidationError(errors)
