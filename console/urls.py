@@ -15,6 +15,7 @@ urlpatterns = [
     path(f"{SITE}/restrictions", views.restrictions_page, name="restrictions"),
     path(f"{SITE}/appearance", views.appearance, name="appearance"),
     path(f"{SITE}/preview", views.preview_frame, name="preview-frame"),
+    path(f"{SITE}/embed", views.embed, name="embed"),
     # What the banner in the preview frame asks for (its data-api is the preview base).
     path(f"{PREVIEW}/banner", preview.banner, name="preview-banner"),
     path(f"{PREVIEW}/vendors", preview.vendors, name="preview-vendors"),

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -18,6 +19,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from console import preview
 from console.access import site_view
 from console.forms import ThemeForm
+from console.install_check import check_page
 from console.status import site_status
 from sites import restrictions, vendor_selection
 from sites.access import has_right, visible_sites
@@ -31,6 +33,7 @@ SITE_PAGES: list[tuple[str, str]] = [
     ("console:vendors", "Vendors"),
     ("console:restrictions", "Restrictions"),
     ("console:appearance", "Appearance"),
+    ("console:embed", "Embed"),
 ]
 
 
@@ -278,4 +281,22 @@ def preview_frame(request: HttpRequest, site: Site) -> HttpResponse:
             "language": request.GET.get("lang") or site.default_language,
             "stub_js": stub_source(),
         },
+    )
+
+
+@site_view("view")
+def embed(request: HttpRequest, site: Site) -> HttpResponse:
+    """The exact snippet for the site, and a check that a page of the site loads it."""
+    script = request.build_absolute_uri(static("consent/cmp.js"))
+    snippet = (
+        f'<script>{stub_source()}</script>\n<script src="{script}" data-site="{site.key}" async></script>'
+    )
+    report = None
+    url = request.GET.get("url", "").strip()
+    if url:
+        report = check_page(url, site.key)
+    return render(
+        request,
+        "console/embed.html",
+        _site_context(site, "console:embed", snippet=snippet, report=report, url=url),
     )
