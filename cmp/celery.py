@@ -36,6 +36,11 @@ app.conf.beat_schedule = {
         "task": "consent.tasks.dispatch_webhooks",
         "schedule": float(settings.CMP_WEBHOOK_DISPATCH_SECONDS),
     },
+    # The dashboard's daily choice counts, recounted from the records for today and yesterday.
+    "aggregate-consent-stats": {
+        "task": "consent.tasks.aggregate_consent_stats",
+        "schedule": crontab(minute="*/15"),
+    },
     "seal-consent-log-hourly": {
         "task": "consent.tasks.seal_consent_log",
         "schedule": crontab(minute=5),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from consent.models import ConsentRecord
+from consent.models import ConsentRecord, DailyConsentStats
 from consent.services import clock
 from consent.services.current import reprompt_reasons
 from infra.errors import ApiError
@@ -49,9 +49,11 @@ def site_status(site: Site) -> SiteStatus:
     except ApiError:  # no GVL imported yet
         snapshot = None
     last_seen = latest.created_at if latest else None
+    recently = clock.now() - LIVE_WINDOW
+    shown = DailyConsentStats.objects.filter(site=site, day__gte=recently.date(), shown__gt=0).exists()
     return SiteStatus(
         site=site,
-        live=last_seen is not None and clock.now() - last_seen <= LIVE_WINDOW,
+        live=shown or (last_seen is not None and last_seen >= recently),
         last_consent=last_seen,
         gvl_version=snapshot.vendor_list_version if snapshot else None,
         vendor_count=len(site_catalogue(site, snapshot).disclosed_vendor_ids) if snapshot else 0,

@@ -11,6 +11,7 @@ PREVIEW = "console/preview/<str:token>/api/v1/sites/<str:site_key>"
 
 urlpatterns = [
     path("", views.landing, name="landing"),
+    path(f"{SITE}/dashboard", views.dashboard, name="dashboard"),
     path(f"{SITE}/vendors", views.vendors, name="vendors"),
     path(f"{SITE}/restrictions", views.restrictions_page, name="restrictions"),
     path(f"{SITE}/appearance", views.appearance, name="appearance"),

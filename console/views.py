@@ -5,6 +5,8 @@ sites/access.py; the landing page lists `visible_sites` only."""
 
 from __future__ import annotations
 
+import csv
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +18,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from consent.services import clock, stats
 from console import preview
 from console.access import site_view
 from console.forms import ThemeForm
@@ -30,6 +33,7 @@ from sites.views import stub_source
 
 #: The console's pages of one site, in the order of its navigation (URL name, label).
 SITE_PAGES: list[tuple[str, str]] = [
+    ("console:dashboard", "Dashboard"),
     ("console:vendors", "Vendors"),
     ("console:restrictions", "Restrictions"),
     ("console:appearance", "Appearance"),
@@ -299,4 +303,79 @@ def embed(request: HttpRequest, site: Site) -> HttpResponse:
         request,
         "console/embed.html",
         _site_context(site, "console:embed", snippet=snippet, report=report, url=url),
+    )
+
+
+SERIES = (
+    ("accept_all", "Accepted all", "#15803d"),
+    ("reject_all", "Rejected all", "#b91c1c"),
+    ("custom", "Customised", "#1d4ed8"),
+    ("no_choice", "No choice", "#9ca3af"),
+)
+CHART_HEIGHT = 180
+
+
+def _date(value: str | None, default: date) -> date:
+    try:
+        return date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+@site_view("view")
+def dashboard(request: HttpRequest, site: Site) -> HttpResponse:
+    """Consent rates per day and language from the daily aggregate table (consent.services.stats)."""
+    today = clock.now().date()
+    last = _date(request.GET.get("to"), today)
+    first = _date(request.GET.get("from"), last - timedelta(days=29))
+    if first > last or (last - first).days > 366:
+        first = last - timedelta(days=29)
+    language = request.GET.get("lang") if request.GET.get("lang") in site.languages else None
+    days, languages = stats.rates(site, first, last, language)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{site.key}-consent-rates-{first}-{last}.csv"'
+        )
+        writer = csv.writer(response)
+        writer.writerow(["day", "shown", "accept_all", "reject_all", "custom", "no_choice"])
+        for d in days:
+            writer.writerow([d.day.isoformat(), d.shown, d.accept_all, d.reject_all, d.custom, d.no_choice])
+        return response
+    total = stats.DayRates(
+        last,
+        *(sum(getattr(d, name) for d in days) for name in ("shown", "accept_all", "reject_all", "custom")),
+    )
+    peak = max([max(d.shown, d.choices) for d in days] + [1])
+    width = max(6, min(24, 720 // max(len(days), 1) - 4))
+    bars = []
+    for i, d in enumerate(days):
+        y = CHART_HEIGHT
+        segments = []
+        for name, label, colour in SERIES:
+            value = getattr(d, name)
+            height = round(value / peak * CHART_HEIGHT)
+            y -= height
+            segments.append({"y": y, "height": height, "colour": colour, "label": label, "value": value})
+        bars.append({"x": 40 + i * (width + 4), "day": d.day, "segments": segments})
+    return render(
+        request,
+        "console/dashboard.html",
+        _site_context(
+            site,
+            "console:dashboard",
+            days=days,
+            languages=languages,
+            total=total,
+            series=SERIES,
+            bars=bars,
+            bar_width=width,
+            chart_width=40 + len(days) * (width + 4),
+            chart_height=CHART_HEIGHT,
+            peak=peak,
+            first=first,
+            last=last,
+            language=language,
+            csv_query=urlencode({"from": first, "to": last, "lang": language or "", "format": "csv"}),
+        ),
     )

@@ -38,6 +38,12 @@ def test_staff_sees_only_their_sites_with_a_status_line(client, site, other_site
     assert "last consent 20" in status
 
 
+def test_a_banner_display_makes_the_site_live(client, site, member):
+    client.force_login(member(site))
+    assert client.post(f"/api/v1/sites/{site.key}/shown").status_code == 204
+    assert STATUS.search(client.get("/").content.decode()).group(1).startswith("Banner live")
+
+
 def test_a_policy_change_shows_as_a_reprompt_reason(client, site, member):
     client.force_login(member(site))
     record_consent(site, ChoiceRequest(action="reject_all"))

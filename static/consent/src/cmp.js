@@ -681,6 +681,8 @@
       ui.bar.querySelector("button").focus();
     } else r.appendChild(ui.bar);
     setEvent("cmpuishown", "visible");
+    // Counted for the publisher's consent rates: one beacon per page view, no identifier.
+    if (!ui.counted && navigator.sendBeacon) ui.counted = navigator.sendBeacon(API + "/shown?lang=" + lang());
   }
   function hideBanner() {
     if (ui.blocker) ui.blocker.remove();
