@@ -1,4 +1,4 @@
-"""The preview of a site's banner, against unsaved theme changes too, recording nothing.
+"""The preview of a site's banner, against unsaved theme changes too; it records nothing, counts nothing.
 
 The preview frame loads the real banner script with `data-api` pointing under
 /console/preview/<token>/, so the banner asks these routes for its configuration. The token is
@@ -70,6 +70,13 @@ def vendors(request: HttpRequest, token: str, site_key: str) -> HttpResponse:
 def logo(request: HttpRequest, token: str, site_key: str) -> HttpResponse:
     _read(token, site_key)
     return LogoView.as_view()(request, site_key=site_key)
+
+
+@csrf_exempt
+def shown(request: HttpRequest, token: str, site_key: str) -> HttpResponse:
+    """The preview's display beacon: answered, never counted in the site's rates."""
+    _read(token, site_key)
+    return HttpResponse(status=204)
 
 
 @csrf_exempt

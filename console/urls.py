@@ -22,4 +22,5 @@ urlpatterns = [
     path(f"{PREVIEW}/vendors", preview.vendors, name="preview-vendors"),
     path(f"{PREVIEW}/logo", preview.logo, name="preview-logo"),
     path(f"{PREVIEW}/consents", preview.consents, name="preview-consents"),
+    path(f"{PREVIEW}/shown", preview.shown, name="preview-shown"),
 ]

@@ -141,9 +141,10 @@ def _palette(accent: str, accent_text: str, text: str, bg: str) -> str:
 POSITIONS = {
     "bar": "",
     "box": "#cmp-root .cmp-bar{left:auto;right:16px;max-width:440px;"
-    "flex-direction:column;align-items:stretch}",
+    "flex-direction:column;align-items:stretch}#cmp-root .cmp-btns .cmp-btn{flex:1 1 auto}",
     "popup": "#cmp-root .cmp-bar{top:50%;bottom:auto;left:50%;right:auto;width:min(560px,calc(100% - 16px));"
-    "transform:translate(-50%,-50%);flex-direction:column;align-items:stretch}",
+    "transform:translate(-50%,-50%);flex-direction:column;align-items:stretch;"
+    "box-shadow:0 0 0 100vmax rgba(17,24,39,.45)}#cmp-root .cmp-btns .cmp-btn{flex:1 1 auto}",
 }
 LAYOUTS = {
     "inline": "",
