@@ -84,6 +84,9 @@ def _draft_ids(request: HttpRequest, site: Site) -> tuple[bool, list[int], list[
             ids.append(int(params["add"]))
         if params.get("remove", "").isdigit():
             ids = [v for v in ids if v != int(params["remove"])]
+        preset = vendor_selection.presets().get(params.get("preset", ""))
+        if preset is not None:
+            ids.extend(preset.vendor_ids)
         if params.get("paste"):
             try:
                 ids.extend(vendor_selection.parse_ids(params["paste"]))
@@ -129,6 +132,7 @@ def vendors(request: HttpRequest, site: Site) -> HttpResponse:
             added=sorted(names.get(v, str(v)) for v in change.added) if change and not all_vendors else [],
             removed=[snapshot.vendors[v].name for v in sorted(change.removed)] if change else [],
             active_count=len(snapshot.active_vendor_ids()),
+            presets=vendor_selection.presets().values(),
             errors=errors,
             can_edit=can_edit,
             saved=sorted(site.vendors.values_list("id", flat=True)) == ids

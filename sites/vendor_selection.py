@@ -5,9 +5,11 @@ The console and any script call these; the admin's vendor field writes the same 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +20,23 @@ from vendors.catalogue import GvlSnapshot
 from vendors.gvl_format import GvlVendor
 
 SEARCH_LIMIT = 30
+PRESETS_FILE = Path(__file__).resolve().parent / "data" / "vendor-presets.json"
+
+
+@dataclass(frozen=True)
+class Preset:
+    key: str
+    name: str
+    vendor_ids: tuple[int, ...]
+
+
+def presets() -> dict[str, Preset]:
+    """Named starting selections shipped in sites/data/vendor-presets.json (provenance beside it)."""
+    data = json.loads(PRESETS_FILE.read_text(encoding="utf-8"))
+    return {
+        key: Preset(key, entry["name"], tuple(sorted(set(entry["modules"].values()))))
+        for key, entry in data.items()
+    }
 
 
 @dataclass(frozen=True)

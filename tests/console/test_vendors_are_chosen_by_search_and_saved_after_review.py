@@ -89,3 +89,13 @@ def test_all_vendors_stays_possible_with_a_warning(client, catalogue, member):
     site.refresh_from_db()
     assert site.enable_all_vendors
     assert banner(client, "fresh")["vendor_count"] == len(catalogue.active_vendor_ids())
+
+
+def test_a_preset_adds_its_vendors(client, catalogue, member):
+    site = Site.objects.create(key="fresh", name="Fresh")
+    client.force_login(member(site, "editor"))
+    page = client.get(
+        "/console/sites/fresh/vendors", {"sel": "25", "mode": "listed", "preset": "prebid-sample"}
+    )
+    sel = re.search(r'name="sel" value="([\d,]*)"', page.content.decode()).group(1)
+    assert sorted(map(int, sel.split(","))) == [10, 25, 42, 91, 131, 755]
