@@ -11,7 +11,7 @@ from django.http import HttpRequest
 
 from sites.access import has_right, visible_sites
 from sites.forms import SiteForm
-from sites.models import CookieCategory, CookieDeclaration, Site, SiteMember, SiteRole, SiteText
+from sites.models import BannerTheme, CookieCategory, CookieDeclaration, Site, SiteMember, SiteRole, SiteText
 
 
 class CookieCategoryInline(admin.TabularInline):
@@ -19,6 +19,17 @@ class CookieCategoryInline(admin.TabularInline):
     extra = 0
     fields = ("slug", "name", "description", "position")
     show_change_link = True
+
+
+class BannerThemeInline(admin.StackedInline):
+    """The theme's colours and layout (contrast checked by the model); the logo and the preview are
+    on the console's Appearance page."""
+
+    model = BannerTheme
+    extra = 0
+    max_num = 1
+    can_delete = True
+    verbose_name = "banner theme"
 
 
 class SiteTextInline(admin.StackedInline):
@@ -40,7 +51,7 @@ class SiteAdmin(admin.ModelAdmin):
     search_fields = ("key", "name")
     filter_horizontal = ("vendors", "google_atps")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    inlines = [CookieCategoryInline, SiteTextInline]
+    inlines = [CookieCategoryInline, SiteTextInline, BannerThemeInline]
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
         (

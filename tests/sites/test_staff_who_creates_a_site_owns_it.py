@@ -10,7 +10,7 @@ from sites.models import Site, SiteMember
 
 INLINES = {
     f"{prefix}-{name}": value
-    for prefix in ("categories", "texts")
+    for prefix in ("categories", "texts", "theme")
     for name, value in (
         ("TOTAL_FORMS", "0"),
         ("INITIAL_FORMS", "0"),
