@@ -71,6 +71,34 @@ def png():
     return make_png
 
 
+class Migrator:
+    """Moves the test database's schema to a migration state and back (for migration tests)."""
+
+    @staticmethod
+    def migrate(targets: list[tuple[str, str]]) -> Any:
+        """Migrates to `targets`; returns the app registry of that state (its historical models)."""
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(targets)
+        return executor.loader.project_state(targets).apps
+
+    def migrate_to_latest(self) -> None:
+        """Every app at its newest migration: later migrations (of sites, say) that were rolled back
+        with an earlier one come back too, so the current models match the tables."""
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        self.migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.fixture
+def migrator() -> Migrator:
+    return Migrator()
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO_ROOT

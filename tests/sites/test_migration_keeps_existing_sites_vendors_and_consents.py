@@ -5,8 +5,6 @@ unchanged and none of its visitors is asked again."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from consent.choices import ChoiceRequest
 from consent.services import record_consent
@@ -17,29 +15,17 @@ from sites.models import Site
 BEFORE = [("sites", "0003_controller_contact")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def migrate_to_latest():
-    executor = MigrationExecutor(connection)
-    migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
-def test_a_site_made_before_keeps_its_vendors_and_its_visitors_consents(catalogue):
+def test_a_site_made_before_keeps_its_vendors_and_its_visitors_consents(catalogue, migrator):
     from infra.config import cache
 
-    old_apps = migrate(BEFORE)
+    old_apps = migrator.migrate(BEFORE)
     try:
         OldSite = old_apps.get_model("sites", "Site")
         # Made as the old code made it: nothing said about vendors, so the old default applies.
         OldSite.objects.create(key="legacy", name="Legacy", languages=["en"], allowed_origins=[])
     finally:
-        migrate_to_latest()
+        migrator.migrate_to_latest()
     cache.clear()
     site = Site.objects.get(key="legacy")
     assert site.enable_all_vendors
@@ -50,8 +36,8 @@ def test_a_site_made_before_keeps_its_vendors_and_its_visitors_consents(catalogu
     record = record_consent(site, ChoiceRequest(action="accept_all"))
 
     # Back across the migration and forward again: the record's visitor is not asked again.
-    migrate(BEFORE)
-    migrate_to_latest()
+    migrator.migrate(BEFORE)
+    migrator.migrate_to_latest()
     cache.clear()
     site = Site.objects.get(key="legacy")
     after = site_catalogue(site, current_snapshot())
