@@ -18,6 +18,7 @@ from infra.config import cache
 from infra.json import render_json
 from sites.disclosure import NO_LI_PURPOSES, SiteCatalogue, current_snapshot, site_catalogue
 from sites.models import BannerTheme, Site
+from sites.restrictions import restrictions_by_vendor, with_restrictions
 from sites.texts import DEFAULT_CATEGORIES, texts_for
 from sites.theme import logo_version, theme_css
 from vendors.catalogue import GvlSnapshot, stack_json, taxon_json, vendor_counts
@@ -181,12 +182,13 @@ def vendors_payload(
     site: Site, snapshot: GvlSnapshot, catalogue: SiteCatalogue, language: str
 ) -> dict[str, Any]:
     vendors = []
+    restricted = restrictions_by_vendor(catalogue.restrictions)
     for vendor_id in sorted(catalogue.disclosed_vendor_ids):
         vendor = snapshot.vendors[vendor_id]
         urls = vendor.urls_for(language)
         vendors.append(
             {
-                **vendor.declarations_json(),
+                **with_restrictions(vendor.declarations_json(), restricted.get(vendor_id, {})),
                 "privacy_url": urls.get("privacy", ""),
                 "legint_claim_url": urls.get("legIntClaim", ""),
             }

@@ -13,6 +13,7 @@ TCF rules applied (tcf-spec.md, "Publisher restrictions"; TCF policy Appendix A)
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -118,3 +119,38 @@ def custom_purpose_ids(site: Site) -> tuple[frozenset[int], frozenset[int]]:
     for number, basis in site.custom_purposes.values_list("number", "legal_basis"):
         (consent if basis == LegalBasis.CONSENT else li).add(number)
     return frozenset(consent), frozenset(li)
+
+
+def restrictions_by_vendor(restrictions: tuple[TCRestriction, ...]) -> dict[int, dict[int, int]]:
+    """{vendor id: {purpose id: restriction type}}."""
+    out: dict[int, dict[int, int]] = {}
+    for r in restrictions:
+        for vendor_id in r.vendor_ids:
+            out.setdefault(vendor_id, {})[r.purpose_id] = r.restriction_type
+    return out
+
+
+def with_restrictions(declarations: dict[str, Any], restricted: dict[int, int]) -> dict[str, Any]:
+    """A vendor's declarations (vendors.gvl_format JSON) as the visitor must be shown them on this
+    site: a purpose not allowed is gone, a flexible purpose moved to the basis the publisher requires."""
+    if not restricted:
+        return declarations
+    consent, li = set(declarations["purposes"]), set(declarations["leg_int_purposes"])
+    flexible = set(declarations.get("flexible_purposes", ()))
+    for purpose_id, kind in restricted.items():
+        if kind == RestrictionType.NOT_ALLOWED:
+            consent.discard(purpose_id)
+            li.discard(purpose_id)
+            flexible.discard(purpose_id)
+        elif purpose_id in flexible and kind == RestrictionType.REQUIRE_CONSENT and purpose_id in li:
+            li.discard(purpose_id)
+            consent.add(purpose_id)
+        elif purpose_id in flexible and kind == RestrictionType.REQUIRE_LI and purpose_id in consent:
+            consent.discard(purpose_id)
+            li.add(purpose_id)
+    return {
+        **declarations,
+        "purposes": sorted(consent),
+        "leg_int_purposes": sorted(li),
+        "flexible_purposes": sorted(flexible),
+    }

@@ -93,3 +93,15 @@ def test_without_publisher_purposes_there_is_no_publisher_tc_segment(api, site, 
     tc = api.consent(site.key, {"action": "accept_all"}).json()["tc_string"]
     assert tc.count(".") == 1, "core and DisclosedVendors only"
     assert reference_tcdata([tc])[0]["publisher"]["restrictions"] == {}
+
+
+def test_vendor_list_shows_the_legal_bases_the_restrictions_leave(api, configured):
+    vendors = {v["id"]: v for v in api.get(f"/api/v1/sites/{configured.key}/vendors").json()["vendors"]}
+    google, index, criteo = vendors[755], vendors[10], vendors[91]
+    assert 2 in google["purposes"]
+    assert 2 not in google["leg_int_purposes"]
+    assert 2 in index["leg_int_purposes"]
+    assert 2 not in index["purposes"]
+    assert 7 not in criteo["purposes"]
+    assert 7 not in criteo["leg_int_purposes"]
+    assert vendors[25]["purposes"] == list(range(1, 12)), "unrestricted vendors are shown as declared"
