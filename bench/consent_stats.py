@@ -71,7 +71,8 @@ def run(records: int, runs: int) -> dict[str, object]:
 
 def render(result: dict[str, object]) -> str:
     runs = ", ".join(f"{t:.2f}" for t in result["runs"])  # type: ignore[attr-defined]
-    return f"""Measured by `bench/consent_stats.py` on {machine_line()}, PostgreSQL.
+    return f"""Measured by `bench/consent_stats.py` on {machine_line()}, PostgreSQL, with a load
+average of {result["load"]:.1f} on the machine at the end of the run.
 
 The dashboard reads `consent_dailyconsentstats` (one row per site, day and language); the Celery
 task `aggregate_consent_stats` recounts today and yesterday from the records every 15 minutes.
