@@ -66,6 +66,8 @@ def run(records: int, runs: int) -> dict[str, object]:
         "copy_seconds": copy_seconds,
         "best": min(timings),
         "runs": timings,
+        # Other work on the machine slows the figure down; say how much there was.
+        "load": os.getloadavg()[0],
     }
 
 

@@ -335,7 +335,7 @@ def dashboard(request: HttpRequest, site: Site) -> HttpResponse:
     if first > last or (last - first).days > 366:
         first = last - timedelta(days=29)
     language = request.GET.get("lang") if request.GET.get("lang") in site.languages else None
-    days, languages = stats.rates(site, first, last, language)
+    days, languages, versions = stats.rates(site, first, last, language)
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
@@ -370,6 +370,7 @@ def dashboard(request: HttpRequest, site: Site) -> HttpResponse:
             "console:dashboard",
             days=days,
             languages=languages,
+            versions=versions,
             total=total,
             series=SERIES,
             bars=bars,

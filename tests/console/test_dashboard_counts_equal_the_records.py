@@ -34,6 +34,9 @@ MIX = {
 def test_dashboard_numbers_equal_counts_from_the_records(api, client, site, member, monkeypatch):
     for moment, languages in MIX.items():
         monkeypatch.setattr(clock, "now", lambda moment=moment: moment)
+        if moment == DAY2:  # a new privacy policy: day 2's displays and choices are under version 2
+            site.policy_version = "2"
+            site.save()
         for language, plan in languages.items():
             for _ in range(plan["shown"]):
                 assert client.post(f"/api/v1/sites/{site.key}/shown?lang={language}").status_code == 204
@@ -79,6 +82,12 @@ def test_dashboard_numbers_equal_counts_from_the_records(api, client, site, memb
     french = re.search(r'<tr data-language="fr">(.*?)</tr>', page).group(1)
     assert re.findall(r'<td class="num">(\d+)</td>', french) == ["3", "1", "0", "0", "2"]
 
+    by_version = {
+        version: re.findall(r'<td class="num">(\d+)</td>', row)
+        for version, row in re.findall(r'<tr data-policy-version="(\w+)">(.*?)</tr>', page)
+    }
+    assert by_version == {"1": ["9", "3", "1", "1", "4"], "2": ["4", "2", "1", "0", "1"]}
+
     only_fr = client.get(f"/console/sites/{site.key}/dashboard", {**query, "lang": "fr"}).content.decode()
     assert 'data-kpi="shown">3<' in only_fr
 
@@ -89,6 +98,7 @@ def test_dashboard_numbers_equal_counts_from_the_records(api, client, site, memb
         "site",
         "day",
         "language",
+        "policy_version",
         "shown",
         "accept_all",
         "reject_all",
