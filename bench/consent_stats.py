@@ -77,7 +77,8 @@ def render(result: dict[str, object]) -> str:
 average of {result["load"]:.1f} on the machine at the end of the run.
 
 The dashboard reads `consent_dailyconsentstats` (one row per site, day, language and policy
-version); the Celery task `aggregate_consent_stats` recounts today and yesterday from the records every 15 minutes.
+version); the Celery task `aggregate_consent_stats` recounts today and yesterday from the records
+every 15 minutes.
 
 | records on the day | recount of the day (best of {len(result["runs"])}) | runs (s) |
 |---|---|---|
