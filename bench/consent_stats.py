@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from bench.consent_storage import bulk_copy, setup_django, template_records, vacuum  # noqa: E402
 from bench.perf_doc import machine_line, replace_section  # noqa: E402
-from bench.scratch_db import database_url, drop_database, recreate_database  # noqa: E402
+from bench.scratch_db import in_scratch_database  # noqa: E402
 
 
 def run(records: int, runs: int) -> dict[str, object]:
@@ -104,15 +104,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-write", action="store_true", help="print, do not edit docs/PERFORMANCE.md")
     args = parser.parse_args()
-    recreate_database(args.admin_url, args.database)
-    try:
-        setup_django(database_url(args.admin_url, args.database))
-        result = run(args.records, args.runs)
-        from django.db import connections
-
-        connections.close_all()
-    finally:
-        drop_database(args.admin_url, args.database)
+    result = in_scratch_database(
+        args.admin_url, args.database, setup_django, lambda: run(args.records, args.runs)
+    )
     text = render(result)
     print(text)
     if not args.no_write:
