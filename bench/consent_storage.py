@@ -33,7 +33,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from bench.perf_doc import machine_line, replace_section  # noqa: E402
-from bench.scratch_db import add_admin_url, database_url, drop_database, recreate_database  # noqa: E402
+from bench.scratch_db import (  # noqa: E402
+    add_admin_url,
+    in_scratch_database,
+)
 
 MIX = (("accept_all", 45), ("reject_all", 45), ("custom", 10))
 
@@ -387,15 +390,9 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print, do not edit docs/PERFORMANCE.md")
     args = parser.parse_args()
 
-    recreate_database(args.admin_url, args.database)
-    try:
-        setup_django(database_url(args.admin_url, args.database))
-        result = run(args.records, args.expired, args.runs)
-        from django.db import connections
-
-        connections.close_all()
-    finally:
-        drop_database(args.admin_url, args.database)
+    result = in_scratch_database(
+        args.admin_url, args.database, setup_django, lambda: run(args.records, args.expired, args.runs)
+    )
     text = render(result, args.admin_url)
     print(text)
     if not args.no_write:

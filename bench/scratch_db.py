@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlparse, urlunparse
 
 import psycopg
+
+T = TypeVar("T")
 
 
 def add_admin_url(parser: argparse.ArgumentParser) -> None:
@@ -33,3 +37,18 @@ def recreate_database(admin_url: str, name: str) -> None:
     drop_database(admin_url, name)
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def in_scratch_database(admin_url: str, name: str, setup: Callable[[str], None], run: Callable[[], T]) -> T:
+    """`setup(url)` (Django on database `name`, created fresh), then `run()`; the database is dropped
+    afterwards whatever happens."""
+    recreate_database(admin_url, name)
+    try:
+        setup(database_url(admin_url, name))
+        result = run()
+        from django.db import connections
+
+        connections.close_all()
+        return result
+    finally:
+        drop_database(admin_url, name)

@@ -41,6 +41,11 @@ app.conf.beat_schedule = {
         "task": "scanner.tasks.scan_due_sites",
         "schedule": crontab(hour=4, minute=30),
     },
+    # The dashboard's daily choice counts, recounted from the records for today and yesterday.
+    "aggregate-consent-stats": {
+        "task": "consent.tasks.aggregate_consent_stats",
+        "schedule": crontab(minute="*/15"),
+    },
     "seal-consent-log-hourly": {
         "task": "consent.tasks.seal_consent_log",
         "schedule": crontab(minute=5),

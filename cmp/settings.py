@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "sites.apps.SitesConfig",
     "consent.apps.ConsentConfig",
     "scanner.apps.ScannerConfig",
+    "console.apps.ConsoleConfig",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/gvl/", include("vendors.urls")),
+    # The console last: its landing page is the site root, and the admin's "View site" points there.
+    path("", include("console.urls")),
 ]
 
 if settings.CMP_BENCH_BARE_VIEW:

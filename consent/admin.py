@@ -60,7 +60,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(ConsentRecord)
 class ConsentRecordAdmin(ReadOnlyAdmin):
     list_display = ("consent_id", "site", "user_id", "action", "created_at", "expires_at")
-    list_filter = ("site", "action", "created_at")
+    list_filter = ("site", "action", "created_at", ("choice__policy_version", admin.AllValuesFieldListFilter))
     date_hierarchy = "created_at"
     search_fields = ("=user_id", "=consent_id")
     search_help_text = "Exact user id or consent id."

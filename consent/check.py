@@ -1,10 +1,11 @@
 """`.../consent/check`: may this processing happen for this user, and on which legal basis?
 
 The answer reads the user's current record with the GVL version it was given under, as a vendor
-reading the TC string would (tcf-spec.md §1.5 without publisher restrictions, which we never emit):
-a purpose the vendor declares for consent needs the purpose consent and the vendor consent; a
-purpose it declares under legitimate interest needs the purpose LI and vendor LI bits (no
-objection).
+reading the TC string would (tcf-spec.md §1.5): a purpose the vendor declares for consent needs the
+purpose consent and the vendor consent; a purpose it declares under legitimate interest needs the
+purpose LI and vendor LI bits (no objection). A publisher restriction in the string comes first: "not
+allowed" refuses, "require consent" / "require LI" moves a flexible purpose to that basis and
+refuses a purpose the vendor declared under the other basis only.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sites.disclosure import current_snapshot, snapshot_for
 from sites.models import CATEGORY_SLUGS, Site
 from vendors.models import GvlVersion
 
+NOT_ALLOWED, REQUIRE_CONSENT, REQUIRE_LI = 0, 1, 2
 CONSENT = "consent"
 LEGITIMATE_INTEREST = "legitimate_interest"
 #: The basis of what US opt-out laws allow until the user opts out.
@@ -164,6 +166,34 @@ def check_processing(site: Site, user_id: str, params: QueryDict) -> tuple[int |
             return _answer(False, None, f"Vendor {vendor_id} has neither consent nor legitimate interest.")
 
         if purpose_id in vendor.purposes:
+            basis: str | None = CONSENT
+        elif purpose_id in vendor.leg_int_purposes:
+            basis = LEGITIMATE_INTEREST
+        else:
+            return _answer(False, None, f"Vendor {vendor_id} does not declare purpose {purpose_id}.")
+        restriction = next(
+            (
+                r.restriction_type
+                for r in signal.publisher_restrictions
+                if r.purpose_id == purpose_id and vendor_id in r.vendor_ids
+            ),
+            None,
+        )
+        if restriction is not None:
+            wanted = {NOT_ALLOWED: None, REQUIRE_CONSENT: CONSENT, REQUIRE_LI: LEGITIMATE_INTEREST}[
+                restriction
+            ]
+            # A vendor moves to the required basis only for a purpose it declared flexible.
+            flexible = purpose_id in vendor.flexible_purposes
+            if wanted is None or (wanted != basis and not flexible):
+                return _answer(
+                    False,
+                    None,
+                    f"The publisher's restriction does not let vendor {vendor_id} use purpose {purpose_id}"
+                    + ("." if wanted is None else f" on its declared legal basis ({basis})."),
+                )
+            basis = wanted
+        if basis == CONSENT:
             if purpose_id in signal.purpose_consents and vendor_consent:
                 return _answer(
                     True, CONSENT, f"The user consented to purpose {purpose_id} and to vendor {vendor_id}."
@@ -175,19 +205,17 @@ def check_processing(site: Site, user_id: str, params: QueryDict) -> tuple[int |
                 f"Vendor {vendor_id} needs consent for purpose {purpose_id}; "
                 f"the {missing} consent is missing.",
             )
-        if purpose_id in vendor.leg_int_purposes:
-            if purpose_id in signal.purpose_legitimate_interests and vendor_li:
-                return _answer(
-                    True,
-                    LEGITIMATE_INTEREST,
-                    f"Vendor {vendor_id} relies on legitimate interest for purpose {purpose_id}; "
-                    "the user did not object.",
-                )
+        if purpose_id in signal.purpose_legitimate_interests and vendor_li:
             return _answer(
-                False,
-                None,
-                f"The user objected to legitimate interest for purpose {purpose_id} or vendor {vendor_id}.",
+                True,
+                LEGITIMATE_INTEREST,
+                f"Vendor {vendor_id} relies on legitimate interest for purpose {purpose_id}; "
+                "the user did not object.",
             )
-        return _answer(False, None, f"Vendor {vendor_id} does not declare purpose {purpose_id}.")
+        return _answer(
+            False,
+            None,
+            f"The user objected to legitimate interest for purpose {purpose_id} or vendor {vendor_id}.",
+        )
 
     return current.configuration_version, decide(current.values)

@@ -255,3 +255,38 @@ from consent.webhooks.models import (  # noqa: E402, F401
     WebhookEndpoint,
     WebhookEvent,
 )
+
+
+class DailyConsentStats(models.Model):
+    """Counts of one site's banner on one (UTC) day, language and policy version: how often it was shown (the
+    banner's beacon, counted as it arrives) and the choices recorded (aggregated from the records by
+    `consent.services.stats`). Aggregates only: no visitor, address or identifier is stored."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="daily_stats")
+    day = models.DateField()
+    language = models.CharField(max_length=2)
+    # The site's policy version the banner asked under (displays) or the records were given under.
+    policy_version = models.CharField(max_length=32, default="")
+    shown = models.PositiveBigIntegerField(default=0)
+    accept_all = models.PositiveBigIntegerField(default=0)
+    reject_all = models.PositiveBigIntegerField(default=0)
+    custom = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["site", "day", "language", "policy_version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "day", "language", "policy_version"],
+                name="one_stats_row_per_site_day_version",
+            )
+        ]
+        verbose_name_plural = "daily consent stats"
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.day} {self.language}"
+
+    @property
+    def no_choice(self) -> int:
+        """Displays that ended without a choice (a visitor may choose on a later page view, so this
+        is a lower bound of nothing, not an exact count)."""
+        return max(self.shown - self.accept_all - self.reject_all - self.custom, 0)

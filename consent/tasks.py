@@ -4,6 +4,7 @@ from celery import shared_task
 from django.conf import settings
 
 from consent import services
+from consent.services.stats import aggregate_recent
 
 
 @shared_task(name="consent.tasks.purge_expired_consents")
@@ -35,3 +36,8 @@ def dispatch_webhooks() -> dict[str, object]:
         "failed": report.deliveries.failed,
         "disabled_endpoints": report.deliveries.disabled_endpoints,
     }
+
+
+@shared_task(name="consent.tasks.aggregate_consent_stats")
+def aggregate_consent_stats() -> dict[str, int]:
+    return aggregate_recent()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 
@@ -221,6 +222,31 @@ def _subset(ids: frozenset[int], allowed: frozenset[int]) -> frozenset[int]:
     return ids if ids is allowed or ids <= allowed else ids & allowed
 
 
+def _publisher_tc(choice: ResolvedChoice, catalogue: SiteCatalogue) -> dict[str, Any]:
+    """The PublisherTC segment's fields, when the site declares purposes of its own.
+
+    The publisher's IAB purposes follow the visitor's answer for the same purpose (one switch per
+    purpose in the banner). Custom purposes on consent are granted by "accept all" only: the banner
+    offers no switch of their own, so a customised choice leaves them refused; custom purposes on
+    legitimate interest stand unless the visitor withdrew everything."""
+    if not catalogue.has_publisher_tc:
+        return {}
+    withdrawn = choice.action == ConsentAction.WITHDRAW
+    return {
+        "publisher_consents": catalogue.publisher_consent_purposes & choice.purpose_consents,
+        "publisher_legitimate_interests": frozenset()
+        if withdrawn
+        else catalogue.publisher_li_purposes - choice.purpose_li_objections,
+        "num_custom_purposes": max(
+            catalogue.custom_consent_purposes | catalogue.custom_li_purposes, default=0
+        ),
+        "publisher_custom_consents": catalogue.custom_consent_purposes
+        if choice.action == ConsentAction.ACCEPT_ALL
+        else frozenset(),
+        "publisher_custom_legitimate_interests": frozenset() if withdrawn else catalogue.custom_li_purposes,
+    }
+
+
 def build_signals(choice: ResolvedChoice, site: Site, catalogue: SiteCatalogue, now: datetime) -> Signals:
     if choice.action == ConsentAction.OPT_OUT:
         # No TCF outside GDPR regions: the GPP string carries the choice (consent/services/recording.py).
@@ -273,6 +299,8 @@ def build_signals(choice: ResolvedChoice, site: Site, catalogue: SiteCatalogue, 
             else catalogue.li_vendor_ids
         ),
         vendors_disclosed=catalogue.disclosed_vendor_ids,
+        publisher_restrictions=catalogue.restrictions,
+        **_publisher_tc(choice, catalogue),
     )
     return Signals(
         tc_model=model,

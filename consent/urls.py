@@ -10,6 +10,7 @@ SITE = "api/v1/sites/<str:site_key>"
 
 urlpatterns = [
     path(f"{SITE}/consents", views.ConsentsView.as_view(), name="consents"),
+    path(f"{SITE}/shown", views.ShownView.as_view(), name="shown"),
     path(f"{SITE}/consent-checks", views.ConsentChecksView.as_view(), name="consent-checks"),
     path(f"{SITE}/users/<str:user_id>/consent", views.CurrentConsentView.as_view(), name="current-consent"),
     path(f"{SITE}/users/<str:user_id>/consent/check", views.CheckConsentView.as_view(), name="check-consent"),

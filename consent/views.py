@@ -20,6 +20,7 @@ from consent.choices import USER_ID_DESCRIPTION, USER_ID_PATTERN, choice_request
 from consent.models import ApiKey, ConsentAction
 from consent.receipts import receipt_document
 from consent.services.feed import MAX_PAGE, decode_cursor, feed_page
+from consent.services.stats import count_shown
 from consent.subject_requests import service as subject_requests
 from consent.subject_requests.models import RequestChannel
 from consent.subject_requests.service import EXPORT_FORMATS, key_actor
@@ -30,6 +31,7 @@ from infra.middleware import OWN
 from infra.params import datetime_param, int_param, only, str_param
 from infra.views import ApiKeyRequired, ApiView, json_response
 from privacy_signals.tcf import TCStringError, decode, model_to_canonical, validate_v23
+from sites.api_schema import LANG as LANG_PARAMETER
 from sites.services import get_site
 
 JSON_TYPES = ("application/json", "text/plain")
@@ -334,3 +336,22 @@ class EraseView(DownstreamView):
             },
             cache_control=NO_STORE,
         )
+
+
+class ShownView(ApiView):
+    """The banner's beacon: it was displayed (first time on a page view). Counted on the day's
+    aggregate row; nothing about the visitor is read or kept."""
+
+    @extend_schema(
+        operation_id="banner_shown",
+        summary="Count one display of the banner (a beacon; no identifier, nothing stored per visitor)",
+        parameters=[LANG_PARAMETER],
+        request=None,
+        responses={204: None, **schema.errors(404, 429)},
+        tags=["banner"],
+    )
+    def post(self, request: HttpRequest, site_key: str) -> HttpResponse:
+        site = get_site(site_key)
+        language = str_param(request.GET, "lang") or ""
+        count_shown(site, language if language in site.languages else site.default_language)
+        return HttpResponse(status=204)

@@ -70,13 +70,21 @@ def json_response(data: Any, status: int = 200, *, cache_control: str | None = N
 
 
 def conditional_response(
-    request: HttpRequest, body: bytes, etag: str, *, cache_control: str, vary: tuple[str, ...] = ()
+    request: HttpRequest,
+    body: bytes,
+    etag: str,
+    *,
+    cache_control: str,
+    vary: tuple[str, ...] = (),
+    content_type: str | None = None,
 ) -> HttpResponse:
     """200 with the body, or 304 when If-None-Match names this ETag (weak or strong, or `*`): Django's
     own conditional-GET rules (django.utils.cache.get_conditional_response)."""
     response = get_conditional_response(request, etag=etag)
     if response is None:
-        response = json_response(body)
+        response = (
+            json_response(body) if content_type is None else HttpResponse(body, content_type=content_type)
+        )
     response["ETag"] = etag
     response["Cache-Control"] = cache_control
     if vary:

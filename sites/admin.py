@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.db import models
+from typing import Any
 
+from django.contrib import admin
+from django.db import models, transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from sites.access import has_right, visible_sites
+from sites.forms import SiteForm
 from sites.jurisdictions import SHIPPED_RULES
-from sites.models import CookieCategory, CookieDeclaration, JurisdictionRule, Site, SiteText
+from sites.models import (
+    BannerTheme,
+    CookieCategory,
+    CookieDeclaration,
+    JurisdictionRule,
+    Site,
+    SiteMember,
+    SiteRole,
+    SiteText,
+)
 
 
 class CookieCategoryInline(admin.TabularInline):
@@ -27,6 +42,17 @@ class JurisdictionRuleInline(admin.TabularInline):
     )
 
 
+class BannerThemeInline(admin.StackedInline):
+    """The theme's colours and layout (contrast checked by the model); the logo and the preview are
+    on the console's Appearance page."""
+
+    model = BannerTheme
+    extra = 0
+    max_num = 1
+    can_delete = True
+    verbose_name = "banner theme"
+
+
 class SiteTextInline(admin.StackedInline):
     model = SiteText
     extra = 0
@@ -34,6 +60,7 @@ class SiteTextInline(admin.StackedInline):
 
 @admin.register(Site)
 class SiteAdmin(admin.ModelAdmin):
+    form = SiteForm
     list_display = (
         "key",
         "name",
@@ -45,10 +72,23 @@ class SiteAdmin(admin.ModelAdmin):
     search_fields = ("key", "name")
     filter_horizontal = ("vendors", "google_atps")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    inlines = [CookieCategoryInline, JurisdictionRuleInline, SiteTextInline]
+    inlines = [CookieCategoryInline, JurisdictionRuleInline, SiteTextInline, BannerThemeInline]
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("key", "name", "domains", "allowed_origins", "cookie_domain", "languages")}),
+        (
+            None,
+            {
+                "fields": (
+                    "key",
+                    "name",
+                    "domains",
+                    "allowed_origins",
+                    "cookie_domain",
+                    "default_language",
+                    "languages",
+                )
+            },
+        ),
         (
             "Policy",
             {
@@ -80,6 +120,26 @@ class SiteAdmin(admin.ModelAdmin):
         ),
         ("History", {"fields": ("created_at", "updated_at")}),
     )
+
+    # Staff see and change only their sites (sites/access.py); Django's model permissions still
+    # decide whether they may use this page at all.
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Site]:
+        return super().get_queryset(request).filter(pk__in=visible_sites(request.user).values("pk"))
+
+    def has_change_permission(self, request: HttpRequest, obj: Site | None = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or has_right(request.user, obj, "edit"))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Site | None = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or has_right(request.user, obj, "manage"))
+
+    @transaction.atomic
+    def save_model(self, request: HttpRequest, obj: Site, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change and not request.user.is_superuser:
+            # Whoever creates a site owns it; otherwise they could not see what they just made.
+            SiteMember.objects.get_or_create(site=obj, user=request.user, defaults={"role": SiteRole.OWNER})
 
 
 class CookieDeclarationInline(admin.TabularInline):

@@ -59,6 +59,23 @@ BANNER = inline_serializer(
         "atp_count": serializers.IntegerField(),
         "vendors_url": serializers.CharField(),
         "consents_url": serializers.CharField(),
+        "theme": inline_serializer(
+            "BannerTheme",
+            {
+                "css": serializers.CharField(help_text="Stylesheet appended after the banner's own."),
+                "position": serializers.ChoiceField(choices=["bar", "box", "popup"]),
+                "color_scheme": serializers.ChoiceField(choices=["light", "dark", "auto"]),
+                "logo_url": serializers.CharField(help_text="Path of the logo on this server; empty: none."),
+            },
+        ),
+        "publisher": inline_serializer(
+            "PublisherPurposes",
+            {
+                "consent_purposes": serializers.ListField(child=serializers.IntegerField()),
+                "li_purposes": serializers.ListField(child=serializers.IntegerField()),
+                "custom_purposes": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
     },
 )
 

@@ -9,6 +9,24 @@ class SitesConfig(AppConfig):
     def ready(self) -> None:
         from infra import config
         from sites import cors  # noqa: F401  (connects the CORS receiver)
-        from sites.models import CookieCategory, CookieDeclaration, JurisdictionRule, Site, SiteText
+        from sites.models import (
+            BannerTheme,
+            CookieCategory,
+            CookieDeclaration,
+            CustomPurpose,
+            JurisdictionRule,
+            PublisherRestriction,
+            Site,
+            SiteText,
+        )
 
-        config.register(Site, CookieCategory, CookieDeclaration, SiteText, JurisdictionRule)
+        config.register(
+            Site,
+            CookieCategory,
+            CookieDeclaration,
+            SiteText,
+            PublisherRestriction,
+            CustomPurpose,
+            BannerTheme,
+            JurisdictionRule,
+        )

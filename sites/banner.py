@@ -19,8 +19,10 @@ from infra.json import render_json
 from sites.disclosure import NO_LI_PURPOSES, SiteCatalogue, current_snapshot, site_catalogue
 from sites.gpp_signals import SUPPORTED_APIS, section_layouts, us_gpp_string
 from sites.jurisdictions import UNKNOWN_LOCATION, Experience, Jurisdiction
-from sites.models import Site
+from sites.models import BannerTheme, Site
+from sites.restrictions import restrictions_by_vendor, with_restrictions
 from sites.texts import DEFAULT_CATEGORIES, texts_for
+from sites.theme import logo_version, theme_css
 from vendors.catalogue import GvlSnapshot, stack_json, taxon_json, vendor_counts
 from vendors.models import GoogleAtp
 
@@ -94,6 +96,21 @@ def jurisdiction_payload(jurisdiction: Jurisdiction) -> dict[str, Any]:
             jurisdiction.gpp_sections, opted_out=False, limited=False, gpc=False
         )
     return payload
+
+
+def theme_of(site: Site) -> BannerTheme:
+    """The site's theme, or the defaults for a site that never chose one."""
+    return BannerTheme.objects.filter(site=site).first() or BannerTheme(site=site)
+
+
+def theme_payload(site: Site, theme: BannerTheme) -> dict[str, Any]:
+    logo = bytes(theme.logo or b"")
+    return {
+        "css": theme_css(theme),
+        "position": theme.position,
+        "color_scheme": theme.color_scheme,
+        "logo_url": reverse("sites:logo", args=[site.key]) + f"?v={logo_version(logo)}" if logo else "",
+    }
 
 
 def banner_payload(
@@ -172,6 +189,16 @@ def banner_payload(
         "atp_count": len(catalogue.atp_ids),
         "vendors_url": reverse("sites:vendors", args=[site.key]) + f"?lang={language}",
         "consents_url": reverse("consent:consents", args=[site.key]),
+        "theme": theme_payload(site, theme_of(site)),
+        # What the publisher itself pursues (PublisherTC), so that the banner can name it.
+        "publisher": {
+            "consent_purposes": sorted(catalogue.publisher_consent_purposes),
+            "li_purposes": sorted(catalogue.publisher_li_purposes),
+            "custom_purposes": [
+                {"id": c.number, "name": c.name, "description": c.description, "legal_basis": c.legal_basis}
+                for c in site.custom_purposes.all()
+            ],
+        },
     }
 
 
@@ -179,12 +206,13 @@ def vendors_payload(
     site: Site, snapshot: GvlSnapshot, catalogue: SiteCatalogue, language: str
 ) -> dict[str, Any]:
     vendors = []
+    restricted = restrictions_by_vendor(catalogue.restrictions)
     for vendor_id in sorted(catalogue.disclosed_vendor_ids):
         vendor = snapshot.vendors[vendor_id]
         urls = vendor.urls_for(language)
         vendors.append(
             {
-                **vendor.declarations_json(),
+                **with_restrictions(vendor.declarations_json(), restricted.get(vendor_id, {})),
                 "privacy_url": urls.get("privacy", ""),
                 "legint_claim_url": urls.get("legIntClaim", ""),
             }

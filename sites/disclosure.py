@@ -11,13 +11,17 @@ from dataclasses import dataclass
 
 from infra.config import cache
 from infra.errors import ApiError
-from sites.models import Site
+from privacy_signals.tcf import PublisherRestriction as TCRestriction
+from sites.models import RestrictionType, Site
+from sites.restrictions import custom_purpose_ids, tc_restrictions
 from vendors import catalogue
 from vendors.catalogue import GvlSnapshot
 from vendors.models import Vendor
 
 # Purposes for which TCF v2.2+ allows no legitimate interest (1 is consent-only by policy).
 NO_LI_PURPOSES = frozenset({1, 3, 4, 5, 6})
+REQUIRE_CONSENT = int(RestrictionType.REQUIRE_CONSENT)
+REQUIRE_LI = int(RestrictionType.REQUIRE_LI)
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,22 @@ class SiteCatalogue:
     li_vendor_ids: frozenset[int]
     atp_ids: frozenset[int]
     vendors_hash: str
+    # The publisher's restrictions on disclosed vendors (core segment) and its own purposes
+    # (PublisherTC segment); sites/restrictions.py.
+    restrictions: tuple[TCRestriction, ...] = ()
+    publisher_consent_purposes: frozenset[int] = frozenset()
+    publisher_li_purposes: frozenset[int] = frozenset()
+    custom_consent_purposes: frozenset[int] = frozenset()
+    custom_li_purposes: frozenset[int] = frozenset()
+
+    @property
+    def has_publisher_tc(self) -> bool:
+        return bool(
+            self.publisher_consent_purposes
+            or self.publisher_li_purposes
+            or self.custom_consent_purposes
+            or self.custom_li_purposes
+        )
 
     @property
     def vendor_list_version(self) -> int:
@@ -80,14 +100,17 @@ def snapshot_for(vendor_list_version: int, language: str = "en") -> GvlSnapshot:
     )
 
 
-def _ids_for_site(site: Site, snapshot: GvlSnapshot) -> tuple[frozenset[int], frozenset[int]]:
+def disclosed_vendor_ids(snapshot: GvlSnapshot, all_vendors: bool, chosen: frozenset[int]) -> frozenset[int]:
+    """The vendors disclosed under `snapshot` by a site that lists `chosen` or takes them all."""
     active = frozenset(snapshot.active_vendor_ids())
-    if site.enable_all_vendors:
-        chosen = active
-    else:
-        chosen = frozenset(site.vendors.values_list("id", flat=True)) & active
+    picked = active if all_vendors else chosen & active
     disabled = frozenset(Vendor.objects.filter(enabled=False).values_list("id", flat=True))
-    vendor_ids = chosen - disabled
+    return picked - disabled
+
+
+def _ids_for_site(site: Site, snapshot: GvlSnapshot) -> tuple[frozenset[int], frozenset[int]]:
+    chosen = frozenset() if site.enable_all_vendors else frozenset(site.vendors.values_list("id", flat=True))
+    vendor_ids = disclosed_vendor_ids(snapshot, site.enable_all_vendors, chosen)
     atps = catalogue.enabled_atps()
     if not site.enable_all_atps:
         atps = atps.filter(pk__in=site.google_atps.values("pk"))
@@ -102,14 +125,24 @@ def site_catalogue(site: Site, snapshot: GvlSnapshot) -> SiteCatalogue:
 
 def _build_site_catalogue(site: Site, snapshot: GvlSnapshot) -> SiteCatalogue:
     vendor_ids, atp_ids = _ids_for_site(site, snapshot)
+    restrictions = tc_restrictions(site, vendor_ids)
+    # A restriction can move a flexible purpose to the other legal basis, which that vendor's
+    # consent or LI bit must then be able to carry.
+    required = {
+        (vendor_id, r.restriction_type)
+        for r in restrictions
+        if r.restriction_type in (REQUIRE_CONSENT, REQUIRE_LI)
+        for vendor_id in r.vendor_ids
+    }
     consent_ids = set()
     li_ids = set()
     for vendor_id in vendor_ids:
         vendor = snapshot.vendors[vendor_id]
-        if vendor.purposes:
+        if vendor.purposes or (vendor_id, REQUIRE_CONSENT) in required:
             consent_ids.add(vendor_id)
-        if vendor.leg_int_purposes or vendor.special_purposes:
+        if vendor.leg_int_purposes or vendor.special_purposes or (vendor_id, REQUIRE_LI) in required:
             li_ids.add(vendor_id)
+    custom_consent, custom_li = custom_purpose_ids(site)
     return SiteCatalogue(
         snapshot=snapshot,
         disclosed_vendor_ids=vendor_ids,
@@ -117,4 +150,10 @@ def _build_site_catalogue(site: Site, snapshot: GvlSnapshot) -> SiteCatalogue:
         li_vendor_ids=frozenset(li_ids),
         atp_ids=atp_ids,
         vendors_hash=vendors_hash(vendor_ids),
+        restrictions=restrictions,
+        publisher_consent_purposes=frozenset(site.publisher_consent_purposes) & frozenset(snapshot.purposes),
+        publisher_li_purposes=(frozenset(site.publisher_li_purposes) & frozenset(snapshot.purposes))
+        - NO_LI_PURPOSES,
+        custom_consent_purposes=custom_consent,
+        custom_li_purposes=custom_li,
     )

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from sites.jurisdictions import Experience, covers_opt_in_only, validate_region
 from sites.texts import SUPPORTED_TEXT_LANGUAGES
+from sites.theme import FONTS, check_colour, contrast_problems
 
 CATEGORY_SLUGS = ("necessary", "functional", "analytics", "performance", "advertisement", "uncategorised")
 
@@ -95,14 +96,17 @@ class Site(models.Model):
         default="1",
         help_text="Change it when the privacy policy changes: every visitor is asked again.",
     )
+    # New sites disclose no one until the publisher picks its partners (the console's vendor page):
+    # "every vendor" both overstates who receives data and re-prompts every visitor whenever a GVL
+    # adds a vendor. Sites created before this default keep what they had (migration 0004).
     enable_all_vendors = models.BooleanField(
-        default=True,
-        help_text="Disclose every active GVL vendor (new GVL vendors included). "
-        "Off: only the vendors listed.",
+        default=False,
+        help_text="Disclose every active GVL vendor, new GVL vendors included: each GVL that adds one "
+        "asks every visitor again. Off: only the vendors listed.",
     )
     vendors = models.ManyToManyField("vendors.Vendor", blank=True, related_name="sites")
     enable_all_atps = models.BooleanField(
-        default=True, help_text="Disclose every enabled Google Ad Tech Provider. Off: only those listed."
+        default=False, help_text="Disclose every enabled Google Ad Tech Provider. Off: only those listed."
     )
     google_atps = models.ManyToManyField("vendors.GoogleAtp", blank=True, related_name="sites")
     purpose_one_treatment = models.BooleanField(
@@ -122,6 +126,15 @@ class Site(models.Model):
         help_text="UK visitors only (never the EEA): functional, analytics and performance cookies run "
         "before a choice, with notice and a right to object, as the Data (Use and Access) Act 2025 "
         "allows (PECR reg. 6 as amended). Advertising still needs consent.",
+    )
+    # PublisherTC: the IAB purposes the publisher itself pursues, under each legal basis.
+    publisher_consent_purposes = models.JSONField(
+        default=list, blank=True, help_text="IAB purposes the publisher itself pursues with consent."
+    )
+    publisher_li_purposes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="IAB purposes the publisher itself pursues under legitimate interest.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -305,3 +318,116 @@ class SiteMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.site.key}: {self.role}"
+
+
+class RestrictionType(models.IntegerChoices):
+    """TCF PubRestrictionType (tcf-spec.md, core segment)."""
+
+    NOT_ALLOWED = 0, "Purpose not allowed"
+    REQUIRE_CONSENT = 1, "Require consent"
+    REQUIRE_LI = 2, "Require legitimate interest"
+
+
+class PublisherRestriction(SiteChild):
+    """The publisher limits how one vendor may use one purpose on this site; encoded in every TC
+    string's core segment and applied by the check endpoint."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="restrictions")
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.CASCADE, related_name="+")
+    purpose_id = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    restriction_type = models.PositiveSmallIntegerField(choices=RestrictionType.choices)
+
+    class Meta:
+        ordering = ["site", "purpose_id", "vendor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "vendor", "purpose_id"], name="one_restriction_per_vendor_and_purpose"
+            )
+        ]
+
+    def __str__(self) -> str:
+        kind = self.get_restriction_type_display()
+        return f"{self.site.key}: vendor {self.vendor_id}, purpose {self.purpose_id}: {kind}"
+
+    def owning_site(self) -> Site:
+        return self.site
+
+
+class LegalBasis(models.TextChoices):
+    CONSENT = "consent", "Consent"
+    LEGITIMATE_INTEREST = "legitimate_interest", "Legitimate interest"
+
+
+class CustomPurpose(SiteChild):
+    """A purpose of the publisher's own that the IAB list lacks (PublisherTC custom purposes)."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="custom_purposes")
+    number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(64)])
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    legal_basis = models.CharField(max_length=20, choices=LegalBasis.choices, default=LegalBasis.CONSENT)
+
+    class Meta:
+        ordering = ["site", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "number"], name="one_custom_purpose_per_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site.key}: custom purpose {self.number} ({self.name})"
+
+    def owning_site(self) -> Site:
+        return self.site
+
+
+class BannerTheme(SiteChild):
+    """How the site's banner looks (sites/theme.py builds its stylesheet). Colour pairs below WCAG
+    AA are refused."""
+
+    site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="theme")
+    accent = models.CharField(max_length=7, default="#1863dc", help_text="Buttons, links, switches.")
+    accent_text = models.CharField(max_length=7, default="#ffffff", help_text="Text on accent buttons.")
+    text = models.CharField(max_length=7, default="#1f2937")
+    background = models.CharField(max_length=7, default="#ffffff")
+    dark_accent = models.CharField(
+        max_length=7, default="#8ab4f8", help_text="The accent in the dark scheme (on a dark background)."
+    )
+    font = models.CharField(max_length=12, choices=[(k, v[0]) for k, v in FONTS.items()], default="system")
+    radius = models.PositiveSmallIntegerField(
+        default=14, validators=[MaxValueValidator(28)], help_text="Corner radius in pixels (0-28)."
+    )
+    position = models.CharField(
+        max_length=8,
+        choices=[("bar", "Bar along the bottom"), ("box", "Box in the corner"), ("popup", "Centred popup")],
+        default="bar",
+    )
+    layout = models.CharField(
+        max_length=8,
+        choices=[("inline", "Text and buttons side by side"), ("stacked", "Buttons under the text")],
+        default="inline",
+    )
+    color_scheme = models.CharField(
+        max_length=5,
+        choices=[("light", "Light"), ("dark", "Dark"), ("auto", "Follow the visitor's system setting")],
+        default="light",
+    )
+    logo = models.BinaryField(blank=True, default=b"", editable=False)
+    logo_type = models.CharField(max_length=20, blank=True, editable=False)
+
+    def __str__(self) -> str:
+        return f"{self.site.key}: theme"
+
+    def owning_site(self) -> Site:
+        return self.site
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        for name in ("accent", "accent_text", "text", "background", "dark_accent"):
+            try:
+                check_colour(getattr(self, name))
+            except ValidationError as error:
+                errors[name] = error.messages[0]
+        if not errors:
+            errors.update(contrast_problems(self))
+        if errors:
+            raise ValidationError(errors)

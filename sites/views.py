@@ -10,14 +10,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from drf_spectacular.utils import extend_schema
 
+from infra.errors import ApiError
 from infra.http import location_headers, visitor_region
 from infra.params import str_param
 from infra.schema import NOT_MODIFIED, errors
 from infra.views import ApiView, conditional_response, json_response
 from sites import api_schema as schema
-from sites.banner import Document, banner_document, choose_language, vendors_document
+from sites.banner import Document, banner_document, choose_language, theme_of, vendors_document
 from sites.models import Site
 from sites.services import get_site, jurisdiction_for
+from sites.theme import logo_version
 
 
 def _document_response(request: HttpRequest, document: Document, vary: tuple[str, ...] = ()) -> HttpResponse:
@@ -79,7 +81,35 @@ class GpcSupportView(ApiView):
         )
 
 
-def _stub_source() -> str:
+class LogoView(ApiView):
+    @extend_schema(
+        operation_id="banner_logo",
+        summary="The site's logo as the banner shows it (PNG, JPEG, GIF or WebP)",
+        responses={(200, "image/*"): bytes, 304: NOT_MODIFIED, **errors(404)},
+        tags=["banner"],
+    )
+    def get(self, request: HttpRequest, site_key: str) -> HttpResponse:
+        site = get_site(site_key)
+        theme = theme_of(site)
+        logo = bytes(theme.logo or b"")
+        if not logo:
+            raise ApiError(404, "no_logo", f"Site {site_key!r} has no logo.")
+        return conditional_response(
+            request,
+            logo,
+            f'"{logo_version(logo)}"',
+            # The banner asks for it with its hash in the URL, so any version can be kept long.
+            cache_control="public, max-age=31536000, immutable",
+            content_type=theme.logo_type,
+        )
+
+
+def stub_source() -> str:
+    """The inline stub, ready to go between <script> tags ("</script" inside it would end the element)."""
+    return _stub_file().replace("</script", "<\\/script")
+
+
+def _stub_file() -> str:
     path = finders.find("consent/stub.js")
     return Path(path).read_text(encoding="utf-8") if path else ""
 
@@ -87,6 +117,4 @@ def _stub_source() -> str:
 def demo_page(request: HttpRequest) -> HttpResponse:
     """A publisher page with the inline stub and the banner script of the `demo` site."""
     site = Site.objects.filter(key="demo").first()
-    # "</script" inside the inlined stub would end the element early.
-    stub = _stub_source().replace("</script", "<\\/script")
-    return render(request, "sites/demo.html", {"site": site, "site_key": "demo", "stub_js": stub})
+    return render(request, "sites/demo.html", {"site": site, "site_key": "demo", "stub_js": stub_source()})

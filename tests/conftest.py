@@ -30,6 +30,76 @@ def _fresh_configuration_cache() -> None:
 
 
 @pytest.fixture(scope="session")
+def reference_tcdata():
+    """`reference_tcdata([tc, ...])` -> TCData fields per string, from @iabtechlabtcf/core."""
+
+    def decode(tc_strings: list[str]) -> list[dict[str, Any]]:
+        done = subprocess.run(
+            ["node", str(REPO_ROOT / "tests" / "banner" / "tcdata_reference.cjs")],
+            cwd=REPO_ROOT,
+            input=json.dumps(tc_strings),
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+        return json.loads(done.stdout)
+
+    return decode
+
+
+def make_png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A real PNG of one colour (zlib and CRCs as the format wants), without an imaging library."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\x00" + bytes(rgb) * width
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.fixture
+def png():
+    return make_png
+
+
+class Migrator:
+    """Moves the test database's schema to a migration state and back (for migration tests)."""
+
+    @staticmethod
+    def migrate(targets: list[tuple[str, str]]) -> Any:
+        """Migrates to `targets`; returns the app registry of that state (its historical models)."""
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(targets)
+        return executor.loader.project_state(targets).apps
+
+    def migrate_to_latest(self) -> None:
+        """Every app at its newest migration: later migrations (of sites, say) that were rolled back
+        with an earlier one come back too, so the current models match the tables."""
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        self.migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.fixture
+def migrator() -> Migrator:
+    return Migrator()
+
+
+@pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO_ROOT
 
@@ -157,6 +227,9 @@ def _make_site(key: str, origins: list[str]):
         publisher_country_code="FR",
         languages=["en", "fr"],
         privacy_policy_url=f"https://www.{key}.example/privacy",
+        # The consent tests count on a site disclosing the whole catalogue.
+        enable_all_vendors=True,
+        enable_all_atps=True,
     )
     ensure_default_categories(site)
     return site

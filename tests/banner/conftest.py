@@ -9,7 +9,6 @@ database each time, which takes well under a second.
 from __future__ import annotations
 
 import json
-import subprocess
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -139,25 +138,6 @@ def cookies(context):
         }
 
     return read
-
-
-@pytest.fixture(scope="session")
-def reference_tcdata():
-    """`reference_tcdata([tc, ...])` -> TCData fields per string, from @iabtechlabtcf/core."""
-
-    def decode(tc_strings: list[str]) -> list[dict[str, Any]]:
-        done = subprocess.run(
-            ["node", str(HERE / "tcdata_reference.cjs")],
-            cwd=REPO_ROOT,
-            input=json.dumps(tc_strings),
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=60,
-        )
-        return json.loads(done.stdout)
-
-    return decode
 
 
 @pytest.fixture

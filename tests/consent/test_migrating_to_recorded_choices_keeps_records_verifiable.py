@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from consent import evidence, services
 from consent.models import CHOICE_FIELDS, ConsentRecord, RecordedChoice
@@ -17,20 +15,6 @@ from sites.models import Site
 BEFORE = [("consent", "0001_initial")]
 AFTER = [("consent", "0002_recorded_choices")]
 MOMENT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def migrate_to_latest():
-    """Every app at its newest migration: later migrations (of sites, say) that were rolled back
-    with 0001 come back too, so the current models match the tables."""
-    executor = MigrationExecutor(connection)
-    migrate(executor.loader.graph.leaf_nodes())
 
 
 def legacy_values(action: str) -> dict:
@@ -55,10 +39,10 @@ def legacy_values(action: str) -> dict:
 
 
 @pytest.fixture
-def legacy_log(transactional_db):
+def legacy_log(transactional_db, migrator):
     """Four records written under migration 0001: two identical accept-alls a second apart, a
     reject-all, and an accept-all of the next day."""
-    old = migrate(BEFORE)
+    old = migrator.migrate(BEFORE)
     try:
         site = old.get_model("consent", "Site").objects.create(key="legacy", name="Legacy")
         record_model = old.get_model("consent", "ConsentRecord")
@@ -85,12 +69,12 @@ def legacy_log(transactional_db):
             written.append((str(record.consent_id), action))
         yield written
     finally:
-        migrate_to_latest()  # whatever happened, later tests get the current schema
+        migrator.migrate_to_latest()  # whatever happened, later tests get the current schema
 
 
-def test_legacy_records_verify_and_share_their_choices(legacy_log):
-    migrate(AFTER)
-    migrate_to_latest()
+def test_legacy_records_verify_and_share_their_choices(legacy_log, migrator):
+    migrator.migrate(AFTER)
+    migrator.migrate_to_latest()
     site = Site.objects.get(key="legacy")
     report = services.verify_log(site)
     assert report.ok, report.problems
@@ -115,9 +99,9 @@ def test_legacy_records_verify_and_share_their_choices(legacy_log):
     assert RecordedChoice.objects.filter(site=site).count() == 3
 
 
-def test_migrating_back_restores_the_columns(legacy_log):
-    migrate(AFTER)
-    old = migrate(BEFORE)
+def test_migrating_back_restores_the_columns(legacy_log, migrator):
+    migrator.migrate(AFTER)
+    old = migrator.migrate(BEFORE)
     record_model = old.get_model("consent", "ConsentRecord")
     for consent_id, action in legacy_log:
         record = record_model.objects.get(consent_id=consent_id)

@@ -27,6 +27,8 @@ def test_banner_has_what_the_first_layer_needs(api, site, catalogue):
         "atp_count",
         "vendors_url",
         "consents_url",
+        "publisher",
+        "theme",
     }
     assert config["site"]["key"] == site.key
     assert config["site"]["consent_lifetime_days"] == 730

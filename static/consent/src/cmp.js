@@ -643,7 +643,8 @@
       var style = h("style", { id: "cmp-style" });
       // Pages with a nonce-based CSP give cmp.js a nonce; the stylesheet reuses it.
       if (script && script.nonce) style.nonce = script.nonce;
-      style.textContent = CSS;
+      // The site's theme (colours, font, position) comes with the configuration: no second request.
+      style.textContent = CSS + ((cfg && cfg.theme && cfg.theme.css) || "");
       d.head.appendChild(style);
       ui.root = h("div", { id: "cmp-root", lang: lang() });
       d.body.insertBefore(ui.root, d.body.firstChild);
@@ -692,6 +693,7 @@
       },
       [
         h("div", { class: "cmp-txt" }, [
+          cfg.theme && cfg.theme.logo_url ? h("img", { class: "cmp-logo", src: BASE + cfg.theme.logo_url, alt: cfg.site.name }) : null,
           h("h2", { class: "cmp-h", id: "cmp-title", text: t("title") }),
           h("p", { id: "cmp-desc" }, [
             t("body", { partners: partners() }) + " ",
@@ -721,6 +723,8 @@
       ui.bar.querySelector("button").focus();
     } else r.appendChild(ui.bar);
     setEvent("cmpuishown", "visible");
+    // Counted for the publisher's consent rates: one beacon per page view, no identifier.
+    if (!ui.counted && navigator.sendBeacon) ui.counted = navigator.sendBeacon(API + "/shown?lang=" + lang());
   }
   function hideBanner() {
     if (ui.blocker) ui.blocker.remove();

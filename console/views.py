@@ -1,0 +1,386 @@
+"""The publisher's console: server-rendered pages over the sites a staff user may see.
+
+Every page that concerns one site goes through `console.access.site_view`, which asks
+sites/access.py; the landing page lists `visible_sites` only."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+
+from consent.services import clock, stats
+from console import preview
+from console.access import site_view
+from console.forms import ThemeForm
+from console.install_check import check_page
+from console.status import site_status
+from sites import restrictions, vendor_selection
+from sites.access import has_right, visible_sites
+from sites.banner import theme_of, theme_payload
+from sites.disclosure import NO_LI_PURPOSES, current_snapshot, site_catalogue
+from sites.models import LegalBasis, RestrictionType, Site
+from sites.views import stub_source
+
+#: The console's pages of one site, in the order of its navigation (URL name, label).
+SITE_PAGES: list[tuple[str, str]] = [
+    ("console:dashboard", "Dashboard"),
+    ("console:vendors", "Vendors"),
+    ("console:restrictions", "Restrictions"),
+    ("console:appearance", "Appearance"),
+    ("console:embed", "Embed"),
+]
+
+
+def landing(request: HttpRequest) -> HttpResponse:
+    """Signed-in staff: their sites with a status line each. Anyone else: what the product is."""
+    user = request.user
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return render(request, "console/product.html")
+    sites = list(visible_sites(user).order_by("name", "key"))
+    statuses = [site_status(site) for site in sites]
+    return render(
+        request,
+        "console/landing.html",
+        {
+            "statuses": statuses,
+            "can_add": user.has_perm("sites.add_site"),
+            "editable": {s.pk for s in sites if has_right(user, s, "edit")},
+            "site_pages": SITE_PAGES,
+        },
+    )
+
+
+def _site_context(site: Site, current: str, **extra: Any) -> dict[str, Any]:
+    return {"site": site, "site_pages": SITE_PAGES, "current": current, **extra}
+
+
+def _draft_ids(request: HttpRequest, site: Site) -> tuple[bool, list[int], list[str]]:
+    """The selection being edited: carried in the page's links until it is saved."""
+    errors: list[str] = []
+    params = request.POST if request.method == "POST" else request.GET
+    if "sel" in params:
+        try:
+            ids = vendor_selection.parse_ids(params.get("sel", ""))
+        except ValidationError as error:
+            ids, errors = [], list(error.messages)
+        all_vendors = params.get("mode") == "all"
+    else:
+        ids = sorted(site.vendors.values_list("id", flat=True))
+        all_vendors = site.enable_all_vendors
+    if request.method == "GET":
+        if params.get("mode") in ("all", "listed"):
+            all_vendors = params["mode"] == "all"
+        if params.get("add", "").isdigit():
+            ids.append(int(params["add"]))
+        if params.get("remove", "").isdigit():
+            ids = [v for v in ids if v != int(params["remove"])]
+        preset = vendor_selection.presets().get(params.get("preset", ""))
+        if preset is not None:
+            ids.extend(preset.vendor_ids)
+        if params.get("paste"):
+            try:
+                ids.extend(vendor_selection.parse_ids(params["paste"]))
+            except ValidationError as error:
+                errors.extend(error.messages)
+    return all_vendors, sorted(set(ids)), errors
+
+
+@site_view("view")
+def vendors(request: HttpRequest, site: Site) -> HttpResponse:
+    """Search the GVL by name or id, paste ids, or take every vendor; the consequences are shown
+    before anything is saved."""
+    all_vendors, ids, errors = _draft_ids(request, site)
+    snapshot = current_snapshot()
+    change = None
+    try:
+        change = vendor_selection.plan_change(site, all_vendors=all_vendors, vendor_ids=ids)
+    except ValidationError as error:
+        errors.extend(error.messages)
+    can_edit = has_right(request.user, site, "edit")
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404("No such site.")
+        if change is not None and not errors:
+            vendor_selection.apply_change(site, change)
+            messages.success(request, f"Saved: {len(change.after)} vendors disclosed.")
+            return redirect("console:vendors", site.key)
+    query = request.GET.get("q", "")
+    names = {v: snapshot.vendors[v].name for v in ids if v in snapshot.vendors}
+    return render(
+        request,
+        "console/vendors.html",
+        _site_context(
+            site,
+            "console:vendors",
+            snapshot=snapshot,
+            all_vendors=all_vendors,
+            selected=[(v, names.get(v, "(not in this GVL)")) for v in ids],
+            sel=",".join(map(str, ids)),
+            query=query,
+            results=[v for v in vendor_selection.search(snapshot, query) if v.id not in set(ids)],
+            change=change,
+            added=sorted(names.get(v, str(v)) for v in change.added) if change and not all_vendors else [],
+            removed=[snapshot.vendors[v].name for v in sorted(change.removed)] if change else [],
+            active_count=len(snapshot.active_vendor_ids()),
+            presets=vendor_selection.presets().values(),
+            errors=errors,
+            can_edit=can_edit,
+            saved=sorted(site.vendors.values_list("id", flat=True)) == ids
+            and site.enable_all_vendors == all_vendors,
+        ),
+    )
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _restrictions_post(request: HttpRequest, site: Site) -> str:
+    """Applies one change of the restrictions page; returns what to tell the user."""
+    snapshot = current_snapshot()
+    form = request.POST
+    action = form.get("action")
+    if action == "add_restriction":
+        vendor_id, purpose_id, kind = (
+            _int(form.get("vendor")),
+            _int(form.get("purpose")),
+            _int(form.get("type")),
+        )
+        if vendor_id is None or purpose_id is None or kind is None:
+            raise ValidationError("Choose a vendor, a purpose and a restriction.")
+        restrictions.set_restriction(site, snapshot, vendor_id, purpose_id, kind)
+        return "Restriction saved."
+    if action == "remove_restriction":
+        site.restrictions.filter(pk=_int(form.get("id"))).delete()
+        return "Restriction removed."
+    if action == "publisher_purposes":
+        consent = [int(v) for v in form.getlist("consent") if v.isdigit()]
+        li = [int(v) for v in form.getlist("li") if v.isdigit()]
+        restrictions.set_publisher_purposes(site, snapshot, consent, li)
+        return "Your own purposes are saved."
+    if action == "add_custom":
+        purpose = restrictions.add_custom_purpose(
+            site, form.get("name", ""), form.get("description", ""), form.get("basis", "")
+        )
+        return f"Custom purpose {purpose.number} added."
+    if action == "remove_custom":
+        site.custom_purposes.filter(pk=_int(form.get("id"))).delete()
+        return "Custom purpose removed."
+    raise ValidationError("Unknown action.")
+
+
+@site_view("view")
+def restrictions_page(request: HttpRequest, site: Site) -> HttpResponse:
+    """Publisher restrictions per vendor and purpose, and the publisher's own and custom purposes."""
+    can_edit = has_right(request.user, site, "edit")
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404("No such site.")
+        try:
+            messages.success(request, _restrictions_post(request, site))
+            return redirect("console:restrictions", site.key)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    snapshot = current_snapshot()
+    disclosed = site_catalogue(site, snapshot).disclosed_vendor_ids
+    return render(
+        request,
+        "console/restrictions.html",
+        _site_context(
+            site,
+            "console:restrictions",
+            restrictions=[
+                (
+                    r,
+                    snapshot.vendors[r.vendor_id].name if r.vendor_id in snapshot.vendors else r.vendor_id,
+                    snapshot.purposes.get(r.purpose_id),
+                    r.vendor_id in disclosed,
+                )
+                for r in site.restrictions.all()
+            ],
+            vendors=sorted(((v, snapshot.vendors[v].name) for v in disclosed), key=lambda x: x[1].casefold()),
+            purposes=[
+                (
+                    pid,
+                    t.name,
+                    pid in site.publisher_consent_purposes,
+                    pid in site.publisher_li_purposes,
+                    pid not in NO_LI_PURPOSES,
+                )
+                for pid, t in sorted(snapshot.purposes.items())
+            ],
+            types=RestrictionType.choices,
+            bases=LegalBasis.choices,
+            custom=site.custom_purposes.all(),
+            can_edit=can_edit,
+        ),
+    )
+
+
+PREVIEW_WIDTHS = (("Desktop", 1280, 760), ("Phone", 390, 760))
+
+
+@site_view("view")
+def appearance(request: HttpRequest, site: Site) -> HttpResponse:
+    """Theme settings with the preview beside them: "Preview" shows unsaved values, "Save" keeps them."""
+    theme = theme_of(site)
+    can_edit = has_right(request.user, site, "edit")
+    draft = None
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404("No such site.")
+        form = ThemeForm(request.POST, request.FILES, instance=theme)
+        if form.is_valid():
+            if "preview" in request.POST:
+                draft = form.draft()
+            else:
+                form.save()
+                messages.success(request, "Appearance saved: the banner uses it now.")
+                return redirect("console:appearance", site.key)
+    else:
+        form = ThemeForm(instance=theme)
+    language = request.GET.get("lang") or site.default_language
+    token = preview.make_token(site, draft)
+    frame = (
+        reverse("console:preview-frame", args=[site.key]) + "?" + urlencode({"t": token, "lang": language})
+    )
+    return render(
+        request,
+        "console/appearance.html",
+        _site_context(
+            site,
+            "console:appearance",
+            form=form,
+            can_edit=can_edit,
+            draft=draft is not None,
+            frame=frame,
+            widths=PREVIEW_WIDTHS,
+            languages=site.languages,
+            language=language,
+            logo_url=theme_payload(site, theme)["logo_url"],
+        ),
+    )
+
+
+@xframe_options_sameorigin
+@site_view("view")
+def preview_frame(request: HttpRequest, site: Site) -> HttpResponse:
+    """A stand-in publisher page with the site's real banner script, configured from the preview routes."""
+    token = request.GET.get("t", "")
+    preview.check_token(token, site.key)
+    return render(
+        request,
+        "console/preview_frame.html",
+        {
+            "site": site,
+            "api": reverse("console:preview-banner", args=[token, site.key]).removesuffix(
+                f"/api/v1/sites/{site.key}/banner"
+            ),
+            "language": request.GET.get("lang") or site.default_language,
+            "stub_js": stub_source(),
+        },
+    )
+
+
+@site_view("view")
+def embed(request: HttpRequest, site: Site) -> HttpResponse:
+    """The exact snippet for the site, and a check that a page of the site loads it."""
+    script = request.build_absolute_uri(static("consent/cmp.js"))
+    snippet = (
+        f'<script>{stub_source()}</script>\n<script src="{script}" data-site="{site.key}" async></script>'
+    )
+    report = None
+    url = request.GET.get("url", "").strip()
+    if url:
+        report = check_page(url, site.key)
+    return render(
+        request,
+        "console/embed.html",
+        _site_context(site, "console:embed", snippet=snippet, report=report, url=url),
+    )
+
+
+SERIES = (
+    ("accept_all", "Accepted all", "#15803d"),
+    ("reject_all", "Rejected all", "#b91c1c"),
+    ("custom", "Customised", "#1d4ed8"),
+    ("no_choice", "No choice", "#9ca3af"),
+)
+CHART_HEIGHT = 180
+
+
+def _date(value: str | None, default: date) -> date:
+    try:
+        return date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+@site_view("view")
+def dashboard(request: HttpRequest, site: Site) -> HttpResponse:
+    """Consent rates per day and language from the daily aggregate table (consent.services.stats)."""
+    today = clock.now().date()
+    last = _date(request.GET.get("to"), today)
+    first = _date(request.GET.get("from"), last - timedelta(days=29))
+    if first > last or (last - first).days > 366:
+        first = last - timedelta(days=29)
+    language = request.GET.get("lang") if request.GET.get("lang") in site.languages else None
+    days, languages, versions = stats.rates(site, first, last, language)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{site.key}-consent-rates-{first}-{last}.csv"'
+        )
+        writer = csv.writer(response)
+        writer.writerow(["day", "shown", "accept_all", "reject_all", "custom", "no_choice"])
+        for d in days:
+            writer.writerow([d.day.isoformat(), d.shown, d.accept_all, d.reject_all, d.custom, d.no_choice])
+        return response
+    total = stats.DayRates(
+        last,
+        *(sum(getattr(d, name) for d in days) for name in ("shown", "accept_all", "reject_all", "custom")),
+    )
+    peak = max([max(d.shown, d.choices) for d in days] + [1])
+    width = max(6, min(24, 720 // max(len(days), 1) - 4))
+    bars = []
+    for i, d in enumerate(days):
+        y = CHART_HEIGHT
+        segments = []
+        for name, label, colour in SERIES:
+            value = getattr(d, name)
+            height = round(value / peak * CHART_HEIGHT)
+            y -= height
+            segments.append({"y": y, "height": height, "colour": colour, "label": label, "value": value})
+        bars.append({"x": 40 + i * (width + 4), "day": d.day, "segments": segments})
+    return render(
+        request,
+        "console/dashboard.html",
+        _site_context(
+            site,
+            "console:dashboard",
+            days=days,
+            languages=languages,
+            versions=versions,
+            total=total,
+            series=SERIES,
+            bars=bars,
+            bar_width=width,
+            chart_width=40 + len(days) * (width + 4),
+            chart_height=CHART_HEIGHT,
+            peak=peak,
+            first=first,
+            last=last,
+            language=language,
+            csv_query=urlencode({"from": first, "to": last, "lang": language or "", "format": "csv"}),
+        ),
+    )

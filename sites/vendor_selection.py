@@ -1,0 +1,104 @@
+"""Choosing the vendors a site discloses: search the GVL, plan a change and see what it does before
+it is saved (how many vendors, who is added or removed, whether visitors are asked again), save it.
+
+The console and any script call these; the admin's vendor field writes the same two columns."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from sites.disclosure import current_snapshot, disclosed_vendor_ids, site_catalogue
+from sites.models import Site
+from vendors.catalogue import GvlSnapshot
+from vendors.gvl_format import GvlVendor
+
+SEARCH_LIMIT = 30
+PRESETS_FILE = Path(__file__).resolve().parent / "data" / "vendor-presets.json"
+
+
+@dataclass(frozen=True)
+class Preset:
+    key: str
+    name: str
+    vendor_ids: tuple[int, ...]
+
+
+def presets() -> dict[str, Preset]:
+    """Named starting selections shipped in sites/data/vendor-presets.json (provenance beside it)."""
+    data = json.loads(PRESETS_FILE.read_text(encoding="utf-8"))
+    return {
+        key: Preset(key, entry["name"], tuple(sorted(set(entry["modules"].values()))))
+        for key, entry in data.items()
+    }
+
+
+@dataclass(frozen=True)
+class VendorChange:
+    all_vendors: bool
+    chosen: frozenset[int]  # the listed vendors (ignored while all_vendors is on)
+    before: frozenset[int]  # disclosed now
+    after: frozenset[int]  # disclosed once saved
+
+    @property
+    def added(self) -> frozenset[int]:
+        return self.after - self.before
+
+    @property
+    def removed(self) -> frozenset[int]:
+        return self.before - self.after
+
+    @property
+    def reprompts(self) -> bool:
+        """A visitor is asked again when a vendor they were not shown is disclosed (re-prompt rule)."""
+        return bool(self.added)
+
+
+def search(snapshot: GvlSnapshot, query: str, limit: int = SEARCH_LIMIT) -> list[GvlVendor]:
+    """Active vendors whose id is `query` or whose name contains it (case-insensitive), by name."""
+    query = query.strip()
+    if not query:
+        return []
+    active = [v for v in snapshot.vendors.values() if v.is_active]
+    if query.isdigit():
+        return [v for v in active if v.id == int(query)]
+    needle = query.casefold()
+    found = [v for v in active if needle in v.name.casefold()]
+    found.sort(key=lambda v: (not v.name.casefold().startswith(needle), v.name.casefold(), v.id))
+    return found[:limit]
+
+
+def parse_ids(text: str) -> list[int]:
+    """GVL ids pasted as a list: separated by commas, spaces or new lines."""
+    tokens = [t for t in re.split(r"[\s,;]+", text) if t]
+    bad = [t for t in tokens if not t.isdigit()]
+    if bad:
+        raise ValidationError(f"Not vendor ids: {', '.join(bad[:10])}. Paste GVL ids such as 755, 793.")
+    return [int(t) for t in tokens]
+
+
+def plan_change(site: Site, *, all_vendors: bool, vendor_ids: Iterable[int]) -> VendorChange:
+    snapshot = current_snapshot()
+    chosen = frozenset(vendor_ids)
+    unknown = sorted(v for v in chosen if v not in snapshot.vendors or not snapshot.vendors[v].is_active)
+    if unknown:
+        raise ValidationError(
+            f"Not active in GVL version {snapshot.vendor_list_version}: {', '.join(map(str, unknown[:20]))}."
+        )
+    before = site_catalogue(site, snapshot).disclosed_vendor_ids
+    after = disclosed_vendor_ids(snapshot, all_vendors, chosen)
+    return VendorChange(all_vendors=all_vendors, chosen=chosen, before=before, after=after)
+
+
+@transaction.atomic
+def apply_change(site: Site, change: VendorChange) -> None:
+    site.enable_all_vendors = change.all_vendors
+    site.save(update_fields=["enable_all_vendors", "updated_at"])
+    if not change.all_vendors:
+        site.vendors.set(sorted(change.chosen))
