@@ -9,6 +9,15 @@ class SitesConfig(AppConfig):
     def ready(self) -> None:
         from infra import config
         from sites import cors  # noqa: F401  (connects the CORS receiver)
-        from sites.models import CookieCategory, CookieDeclaration, Site, SiteText
+        from sites.models import (
+            CookieCategory,
+            CookieCategoryText,
+            CookieDeclaration,
+            CookieDeclarationText,
+            Site,
+            SiteText,
+        )
 
-        config.register(Site, CookieCategory, CookieDeclaration, SiteText)
+        config.register(
+            Site, CookieCategory, CookieCategoryText, CookieDeclaration, CookieDeclarationText, SiteText
+        )

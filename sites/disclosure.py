@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from infra.config import cache
 from infra.errors import ApiError
+from sites.languages import iab_code
 from sites.models import Site
 from vendors import catalogue
 from vendors.catalogue import GvlSnapshot
@@ -59,9 +60,16 @@ def vendors_hash(vendor_ids: frozenset[int]) -> str:
     return hashlib.sha256(line.encode()).hexdigest()[:20]
 
 
+def iab_languages() -> frozenset[str]:
+    """The IAB codes of the imported translations (purposes-<code>.json)."""
+    return cache.get("iab-languages", None, catalogue.translated_languages)
+
+
 def current_snapshot(language: str = "en") -> GvlSnapshot:
-    """The newest GVL with texts in `language` (English where no translation was imported)."""
-    latest = cache.get("current-gvl", language, lambda: catalogue.current_gvl(language))
+    """The newest GVL with texts in the site language `language` (the IAB's file for it; English
+    where none was imported)."""
+    code = iab_code(language)
+    latest = cache.get("current-gvl", code, lambda: catalogue.current_gvl(code))
     if latest is None:
         raise ApiError(
             503,
@@ -73,10 +81,11 @@ def current_snapshot(language: str = "en") -> GvlSnapshot:
 
 def snapshot_for(vendor_list_version: int, language: str = "en") -> GvlSnapshot:
     """The GVL version a record was given under. Raises GvlVersion.DoesNotExist if it is gone."""
+    code = iab_code(language)
     return cache.get(
         "gvl-snapshot",
-        (vendor_list_version, language),
-        lambda: catalogue.gvl_snapshot(vendor_list_version, language),
+        (vendor_list_version, code),
+        lambda: catalogue.gvl_snapshot(vendor_list_version, code),
     )
 
 
