@@ -139,6 +139,11 @@ OWN_COOKIES: list[tuple[str, str]] = [
     ("cmp_consent", gettext_noop("Your cookie-category choices and the id of your consent record.")),
 ]
 OWN_COOKIE_DURATION = gettext_noop("{days} days")
+# The built-in wording a site may keep unchanged, so shown in the visitor's language.
+_BUILTIN_MSGIDS = [
+    *(text for _, name, description in DEFAULT_CATEGORIES for text in (name, description)),
+    *(description for _, description in OWN_COOKIES),
+]
 
 
 def translated(msgid: str, language: str) -> str:
@@ -160,13 +165,10 @@ def shipped_languages() -> frozenset[str]:
 def builtin_wording(text: str, language: str, default_language: str) -> str:
     """`text` in `language` if it is one of the built-in msgids untouched (in English or in the
     site's default language); the publisher's own wording is returned as it is."""
-    for msgid in _CATEGORY_MSGIDS:
+    for msgid in _BUILTIN_MSGIDS:
         if text == msgid or text == translated(msgid, default_language):
             return translated(msgid, language)
     return text
-
-
-_CATEGORY_MSGIDS = [text for _, name, description in DEFAULT_CATEGORIES for text in (name, description)]
 
 
 def texts_for(

@@ -54,7 +54,9 @@ def test_a_site_text_can_be_added_for_every_listed_language(catalogue):
 
 def test_german_visitor_gets_the_german_site_text_and_the_iab_german_purposes(api, german_site):
     SiteText.objects.create(site=german_site, language="de", title="Ihre Daten bei der Zeitung")
-    SiteText.objects.create(site=german_site, language="en", title="Your data at Zeitung", body="Our own body.")
+    SiteText.objects.create(
+        site=german_site, language="en", title="Your data at Zeitung", body="Our own body."
+    )
 
     german = banner(api, german_site, "de")
 

@@ -49,7 +49,8 @@ def test_every_bundle_language_lands_with_the_iab_texts(empty_catalogue, v106_by
                     iab.get("illustrations", []),
                 )
     german = GvlTranslation.objects.get(language="de")
-    assert german.vendor_list_version is None and german.provenance == "fideslang CC BY 4.0"
+    assert german.vendor_list_version is None
+    assert german.provenance == "fideslang CC BY 4.0"
     assert Purpose.objects.filter(language="de").count() == 11
     assert not Stack.objects.filter(language="de").exists()
 
