@@ -19,7 +19,7 @@ from infra.json import render_json
 from sites.disclosure import NO_LI_PURPOSES, SiteCatalogue, current_snapshot, iab_languages, site_catalogue
 from sites.languages import language_names, shown_language
 from sites.models import Site
-from sites.texts import OWN_COOKIE_DURATION, builtin_wording, texts_for, translated
+from sites.texts import OWN_COOKIE_DURATION, builtin_wording, texts_for, translated, wording_language
 from vendors.catalogue import GvlSnapshot, stack_json, taxon_json, vendor_counts
 from vendors.models import GoogleAtp
 
@@ -47,7 +47,7 @@ def _texts(site: Site, language: str) -> dict[str, str]:
         row.language: row.overrides()
         for row in site.texts.filter(language__in={language, site.default_language})
     }
-    return texts_for(language, rows.get(language), rows.get(site.default_language))
+    return texts_for(language, site.default_language, rows.get(language), rows.get(site.default_language))
 
 
 def _categories(site: Site, language: str) -> list[dict[str, Any]]:
@@ -72,7 +72,9 @@ def _categories(site: Site, language: str) -> list[dict[str, Any]]:
             cookie_row = next((t for t in cookie.texts.all() if t.language == language), None)
             duration = cookie.duration
             if duration in own_duration:
-                duration = translated(OWN_COOKIE_DURATION, language).format(days=site.consent_lifetime_days)
+                duration = translated(OWN_COOKIE_DURATION, wording_language(language, default)).format(
+                    days=site.consent_lifetime_days
+                )
             cookies.append(
                 {
                     "name": cookie.name,

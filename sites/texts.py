@@ -147,8 +147,19 @@ _BUILTIN_MSGIDS = [
 
 
 def translated(msgid: str, language: str) -> str:
+    """`msgid` in `language`, English where the project does not ship `language` (Django would
+    otherwise fall back to a neighbour: European Portuguese for pt-br)."""
+    if language not in shipped_languages():
+        return msgid
     with translation.override(language):
         return translation.gettext(msgid)
+
+
+def wording_language(language: str, default_language: str) -> str:
+    """The language of the built-in wording on a banner in `language`: itself where the project
+    ships it, else the site's default language (so a Turkish banner of a German site reads German,
+    never the built-in English)."""
+    return language if language in shipped_languages() else default_language
 
 
 @functools.cache
@@ -167,25 +178,25 @@ def builtin_wording(text: str, language: str, default_language: str) -> str:
     site's default language); the publisher's own wording is returned as it is."""
     for msgid in _BUILTIN_MSGIDS:
         if text == msgid or text == translated(msgid, default_language):
-            return translated(msgid, language)
+            return translated(msgid, wording_language(language, default_language))
     return text
 
 
 def texts_for(
     language: str,
+    default_language: str,
     overrides: Mapping[str, str] | None = None,
     default_overrides: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """Every text key the banner uses, in `language`, per key: the site's wording for `language`
     (`overrides`), else the project's translation when it ships `language`, else the site's wording
-    for its default language (`default_overrides`), else the English built-in."""
-    own = language == "en" or language in shipped_languages()
+    for its default language (`default_overrides`), else the project's translation into that one,
+    else the English built-in."""
+    own = language in shipped_languages()
     result = {}
     for key, msgid in BANNER_TEXTS.items():
         value = (overrides or {}).get(key)
         if not value and own:
             value = translated(msgid, language)
-        if not value:
-            value = (default_overrides or {}).get(key) or msgid
-        result[key] = value
+        result[key] = value or (default_overrides or {}).get(key) or translated(msgid, default_language)
     return result

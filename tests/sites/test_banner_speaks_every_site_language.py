@@ -73,6 +73,7 @@ def test_german_visitor_gets_the_german_site_text_and_the_iab_german_purposes(ap
 
 def test_a_language_without_project_strings_falls_back_to_the_sites_default_wording(api, catalogue):
     site = Site.objects.create(key="tr", name="TR", languages=["de", "tr"])
+    ensure_default_categories(site)
     SiteText.objects.create(site=site, language="de", title="Datenschutz bei uns", accept_all="Einverstanden")
     SiteText.objects.create(site=site, language="tr", title="Gizliliğiniz")
 
@@ -81,6 +82,8 @@ def test_a_language_without_project_strings_falls_back_to_the_sites_default_word
     assert turkish["site"]["language"] == "tr"
     assert turkish["texts"]["title"] == "Gizliliğiniz"
     assert turkish["texts"]["accept_all"] == "Einverstanden"  # the site's own default-language wording
+    assert turkish["texts"]["reject_all"] == "Alle ablehnen"  # the built-in wording, in German too
+    assert {c["slug"]: c["name"] for c in turkish["categories"]}["necessary"] == "Notwendig"
     assert "project translation" in " ".join(language_report(site))
 
 
