@@ -60,6 +60,13 @@ def vendors_hash(vendor_ids: frozenset[int]) -> str:
     return hashlib.sha256(line.encode()).hexdigest()[:20]
 
 
+def iab_codes_in_use() -> set[str]:
+    """The IAB codes of every language a site lists (the weekly refresh fetches their files)."""
+    return {
+        iab_code(code) for languages in Site.objects.values_list("languages", flat=True) for code in languages
+    }
+
+
 def iab_languages() -> frozenset[str]:
     """The IAB codes of the imported translations (purposes-<code>.json)."""
     return cache.get("iab-languages", None, catalogue.translated_languages)
