@@ -96,7 +96,8 @@ def publisher_page(page, cmp_server, other_origin, stub_source, eu_site):
             encoding="utf-8",
         )
         page.goto(f"http://127.0.0.1:{port}/page-{lang}.html")
-        expect(page.locator(".cmp-bar")).to_be_visible()
+        # The first document of a language parses the GVL: allow for a loaded machine.
+        expect(page.locator(".cmp-bar")).to_be_visible(timeout=20000)
         return page
 
     return go
@@ -166,7 +167,9 @@ def test_first_layer_and_every_tab_speak_the_language(publisher_page, context, l
     assert decode(tc_cookie(context)).consent_language == lang.upper()
 
 
-def test_switch_changes_the_language_without_reload_and_is_remembered(publisher_page, context):
+def test_switch_changes_the_language_without_reload_and_is_remembered(
+    publisher_page, context, screenshots_dir
+):
     page = publisher_page("de")
     page.evaluate("window.__sameDocument = true")
     page.locator(".cmp-bar [data-cmp=customise]").click()
@@ -198,10 +201,11 @@ def test_switch_changes_the_language_without_reload_and_is_remembered(publisher_
     ).to_be_checked()
     expect(page.locator(".cmp-lang:focus")).to_have_count(1)
     assert_no_english(visible_strings(page), "the preferences after switching to Greek")
+    page.screenshot(path=screenshots_dir / "preferences-el-after-switch.png")
 
     # The page says German, but the visitor's own pick wins from now on.
     page.reload()
-    expect(page.locator(".cmp-bar")).to_be_visible()
+    expect(page.locator(".cmp-bar")).to_be_visible(timeout=20000)
     expect(page.locator("#cmp-title")).to_have_text(translated(BANNER_TEXTS["title"], "el"))
     page.locator(".cmp-bar .cmp-lang").select_option("pl")
     expect(page.locator("#cmp-title")).to_have_text(translated(BANNER_TEXTS["title"], "pl"))
@@ -224,7 +228,9 @@ def test_browser_languages_count_when_the_page_names_none(
     try:
         page = context.new_page()
         page.goto(f"http://127.0.0.1:{port}/no-lang.html")
-        expect(page.locator("#cmp-title")).to_have_text(translated(BANNER_TEXTS["title"], "pl"))
+        expect(page.locator("#cmp-title")).to_have_text(
+            translated(BANNER_TEXTS["title"], "pl"), timeout=20000
+        )
     finally:
         context.close()
 
