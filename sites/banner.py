@@ -8,6 +8,7 @@ bytes.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,7 +98,9 @@ def _categories(site: Site, language: str) -> list[dict[str, Any]]:
     return result
 
 
-def _taxa(snapshot: GvlSnapshot, section: str, counts: Any) -> list[dict[str, Any]]:
+def _taxa(
+    snapshot: GvlSnapshot, section: str, counts: Callable[[int], dict[str, Any]]
+) -> list[dict[str, Any]]:
     """One section of the taxonomy in the snapshot's language; an entry the IAB has not translated
     carries `"lang": "en"`, so the banner marks it as English rather than pass it off as a
     translation."""
