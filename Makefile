@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: screenshots run test lint check-migrations typecheck pytest system-deps node-deps bench clean
+.PHONY: messages screenshots run test lint check-migrations typecheck pytest system-deps node-deps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,14 @@ bench: $(VENV)/.dev node-deps system-deps
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis staticfiles
+
+# The project's own strings: refresh every locale/<lang>/LC_MESSAGES/django.po from the sources, then
+# compile the .mo files committed beside them (so running the product needs no gettext). Needs GNU
+# gettext (Debian package gettext); a test fails on any msgid left untranslated or any stale .mo.
+messages: $(VENV)/.runtime
+	DEBUG=1 $(BIN)/python manage.py makemessages --all --no-obsolete --add-location=file \
+		--ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 # The browser tests write their screenshots to a temporary folder; this writes them to docs/screenshots.
 screenshots: $(VENV)/.dev node-deps system-deps

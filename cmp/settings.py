@@ -15,6 +15,9 @@ from urllib.parse import urlparse
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+# Pure data, no Django import: the names of the languages in themselves.
+from sites.languages import LANGUAGES as BANNER_LANGUAGES
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -121,6 +124,7 @@ MIDDLEWARE = [
     "cmp.ratelimit.RateLimitMiddleware",
     "cmp.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "cmp.admin_locale.AdminLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "cmp.login_throttle.AdminLoginThrottleMiddleware",
@@ -229,6 +233,41 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# The project's own strings (banner and admin) in locale/<lang>/LC_MESSAGES/django.po; the admin
+# offers these languages (cmp/admin_locale.py), the banner every language of sites/languages.py.
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The languages the project translates its own strings into (one locale/<code>/ each).
+LANGUAGES = [
+    (code, BANNER_LANGUAGES[code])
+    for code in [
+        "bg",
+        "ca",
+        "cs",
+        "da",
+        "de",
+        "el",
+        "en",
+        "es",
+        "et",
+        "fi",
+        "fr",
+        "ga",
+        "hr",
+        "hu",
+        "it",
+        "lt",
+        "lv",
+        "mt",
+        "nl",
+        "no",
+        "pl",
+        "pt",
+        "ro",
+        "sk",
+        "sl",
+        "sv",
+    ]
+]
 USE_TZ = True
 
 STATIC_URL = "/static/"

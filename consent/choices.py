@@ -34,7 +34,7 @@ PUBLIC_ACTIONS = (
 US_OPT_OUTS = ("sale_sharing", "sensitive_data")
 USER_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 USER_ID_DESCRIPTION = "16-64 characters of A-Z, a-z, 0-9, '-' and '_'"
-LANGUAGE_PATTERN = re.compile(r"[a-zA-Z]{2}")
+LANGUAGE_PATTERN = re.compile(r"[a-zA-Z]{2}(-[a-zA-Z]{2,4})?")
 MAX_LIST_LENGTH = 5000
 
 
@@ -94,7 +94,7 @@ def _parse_language(name: str, value: Any) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not LANGUAGE_PATTERN.fullmatch(value):
-        raise bad_request(f"'{name}' must be a two-letter ISO 639-1 code such as \"en\".", name)
+        raise bad_request(f'\'{name}\' must be a language code such as "en" or "pt-br".', name)
     return value.lower()
 
 
@@ -163,7 +163,7 @@ CHOICE_BODY = Body(
     ),
     BodyField(
         "language",
-        "Two-letter ISO 639-1 code of the language the banner was shown in.",
+        'Code of the language the banner was shown in (its `site.language`), e.g. "de" or "pt-br".',
         {"type": "string", "pattern": f"^{LANGUAGE_PATTERN.pattern}$"},
         _parse_language,
     ),

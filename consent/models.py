@@ -64,7 +64,7 @@ class RecordedChoice(models.Model):
     day = models.DateField()
     # SHA-256 of the row's canonical content (consent.evidence.choice_digest).
     digest = models.CharField(max_length=64, unique=True)
-    language = models.CharField(max_length=2, default="en")
+    language = models.CharField(max_length=7, default="en")
     categories = models.JSONField(default=dict)
     purpose_consents = models.JSONField(default=list)
     purpose_li_objections = models.JSONField(default=list)

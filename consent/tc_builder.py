@@ -27,6 +27,7 @@ from privacy_signals.tcf import TCModel, day_deciseconds, encode
 from sites.disclosure import SiteCatalogue
 from sites.gpp_signals import us_gpp_string
 from sites.jurisdictions import UNKNOWN_LOCATION, Experience, Jurisdiction
+from sites.languages import consent_language
 from sites.models import Site
 
 # ConsentScreen is ours to number: 1 = the first layer's buttons, 2 = the preferences dialog.
@@ -280,9 +281,9 @@ def build_signals(choice: ResolvedChoice, site: Site, catalogue: SiteCatalogue, 
         cmp_id=settings.CMP_ID,
         cmp_version=settings.CMP_VERSION,
         consent_screen=PREFERENCES_SCREEN if choice.action == ConsentAction.CUSTOM else FIRST_LAYER_SCREEN,
-        consent_language=str(
-            getattr(catalogue.snapshot, "language", choice.language) or choice.language
-        ).upper(),
+        # The language the banner was shown in (sites.banner.choose_language), whose IAB texts the
+        # snapshot holds.
+        consent_language=consent_language(choice.language),
         vendor_list_version=catalogue.vendor_list_version,
         policy_version=catalogue.tcf_policy_version,
         is_service_specific=True,

@@ -8,20 +8,50 @@ from django.contrib import admin
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from sites.access import has_right, visible_sites
+from sites.banner import choose_language
+from sites.disclosure import iab_languages
 from sites.forms import SiteForm
 from sites.jurisdictions import SHIPPED_RULES
+from sites.languages import DEFAULT_LANGUAGE, iab_code
 from sites.models import (
     BannerTheme,
     CookieCategory,
+    CookieCategoryText,
     CookieDeclaration,
+    CookieDeclarationText,
     JurisdictionRule,
     Site,
     SiteMember,
     SiteRole,
     SiteText,
 )
+from sites.texts import shipped_languages
+
+
+def language_report(site: Site) -> list[str]:
+    """One line per listed language: whether the IAB's texts and the project's strings exist for it,
+    and which language visitors asking for it are shown instead when the IAB's are missing."""
+    imported = iab_languages()
+    lines = []
+    for code in site.languages:
+        if code != DEFAULT_LANGUAGE and iab_code(code) not in imported:
+            shown = choose_language(site, code)
+            lines.append(
+                str(_("%(code)s: no IAB translation imported (purposes-%(iab)s.json); shown in %(shown)s."))
+                % {"code": code, "iab": iab_code(code), "shown": shown}
+            )
+        elif code != DEFAULT_LANGUAGE and code not in shipped_languages():
+            lines.append(
+                str(_("%(code)s: no project translation of the banner's own strings; add a site text."))
+                % {"code": code}
+            )
+        else:
+            lines.append(str(_("%(code)s: IAB texts and the banner's strings available.")) % {"code": code})
+    return lines
 
 
 class CookieCategoryInline(admin.TabularInline):
@@ -58,6 +88,20 @@ class SiteTextInline(admin.StackedInline):
     extra = 0
 
 
+class CookieCategoryTextInline(admin.TabularInline):
+    model = CookieCategoryText
+    extra = 0
+    verbose_name = _("name and description in another language")
+    verbose_name_plural = _("names and descriptions in other languages (empty: the category's own)")
+
+
+class CookieDeclarationTextInline(admin.TabularInline):
+    model = CookieDeclarationText
+    extra = 0
+    verbose_name = _("description in another language")
+    verbose_name_plural = _("descriptions in other languages (empty: the declaration's own)")
+
+
 @admin.register(Site)
 class SiteAdmin(admin.ModelAdmin):
     form = SiteForm
@@ -73,7 +117,7 @@ class SiteAdmin(admin.ModelAdmin):
     filter_horizontal = ("vendors", "google_atps")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [CookieCategoryInline, JurisdictionRuleInline, SiteTextInline, BannerThemeInline]
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at", "language_status")
     fieldsets = (
         (
             None,
@@ -86,11 +130,12 @@ class SiteAdmin(admin.ModelAdmin):
                     "cookie_domain",
                     "default_language",
                     "languages",
+                    "language_status",
                 )
             },
         ),
         (
-            "Policy",
+            _("Policy"),
             {
                 "fields": (
                     "privacy_policy_url",
@@ -102,11 +147,11 @@ class SiteAdmin(admin.ModelAdmin):
         ),
         ("Jurisdictions", {"fields": ("other_regions_experience", "uk_notice_objection")}),
         (
-            "Controller (named in consent records and receipts)",
+            _("Controller (named in consent records and receipts)"),
             {"fields": ("controller_name", "controller_address", "controller_email")},
         ),
         (
-            "TCF",
+            _("TCF"),
             {
                 "fields": (
                     "publisher_country_code",
@@ -118,7 +163,7 @@ class SiteAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        ("History", {"fields": ("created_at", "updated_at")}),
+        (_("History"), {"fields": ("created_at", "updated_at")}),
     )
 
     # Staff see and change only their sites (sites/access.py); Django's model permissions still
@@ -141,6 +186,12 @@ class SiteAdmin(admin.ModelAdmin):
             # Whoever creates a site owns it; otherwise they could not see what they just made.
             SiteMember.objects.get_or_create(site=obj, user=request.user, defaults={"role": SiteRole.OWNER})
 
+    @admin.display(description=_("Languages"))
+    def language_status(self, site: Site) -> str:
+        if site.pk is None:
+            return ""
+        return format_html_join("", "<div>{}</div>", ((line,) for line in language_report(site)))
+
 
 class CookieDeclarationInline(admin.TabularInline):
     model = CookieDeclaration
@@ -152,7 +203,7 @@ class CookieDeclarationInline(admin.TabularInline):
 class CookieCategoryAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "site", "position")
     list_filter = ("site", "slug")
-    inlines = [CookieDeclarationInline]
+    inlines = [CookieCategoryTextInline, CookieDeclarationInline]
 
 
 @admin.register(CookieDeclaration)
@@ -160,6 +211,7 @@ class CookieDeclarationAdmin(admin.ModelAdmin):
     list_display = ("name", "category", "domain", "duration", "provider")
     list_filter = ("category__site", "category__slug")
     search_fields = ("name", "domain", "provider")
+    inlines = [CookieDeclarationTextInline]
 
 
 @admin.register(SiteText)

@@ -8,6 +8,7 @@ bytes.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,12 +17,19 @@ from django.urls import reverse
 
 from infra.config import cache
 from infra.json import render_json
-from sites.disclosure import NO_LI_PURPOSES, SiteCatalogue, current_snapshot, site_catalogue
+from sites.disclosure import NO_LI_PURPOSES, SiteCatalogue, current_snapshot, iab_languages, site_catalogue
 from sites.gpp_signals import SUPPORTED_APIS, section_layouts, us_gpp_string
 from sites.jurisdictions import UNKNOWN_LOCATION, Experience, Jurisdiction
+from sites.languages import language_names, shown_language
 from sites.models import BannerTheme, Site
 from sites.restrictions import restrictions_by_vendor, with_restrictions
-from sites.texts import DEFAULT_CATEGORIES, texts_for
+from sites.texts import (
+    OWN_COOKIE_DURATION,
+    builtin_wording,
+    texts_for,
+    translated,
+    wording_language,
+)
 from sites.theme import logo_version, theme_css
 from vendors.catalogue import GvlSnapshot, stack_json, taxon_json, vendor_counts
 from vendors.models import GoogleAtp
@@ -34,8 +42,10 @@ class Document:
 
 
 def choose_language(site: Site, requested: str | None) -> str:
-    requested = (requested or "").strip().lower()
-    return requested if requested in site.languages else site.default_language
+    """The language shown for `requested` (the visitor's preferences, best first, comma-separated):
+    see sites/languages.py `shown_language`. The banner document, the record and the TC string's
+    ConsentLanguage all take this one."""
+    return shown_language(list(site.languages), requested, iab_languages())
 
 
 def _document(payload: dict[str, Any]) -> Document:
@@ -44,39 +54,55 @@ def _document(payload: dict[str, Any]) -> Document:
 
 
 def _texts(site: Site, language: str) -> dict[str, str]:
-    row = site.texts.filter(language=language).first()
-    return texts_for(language, row.overrides() if row else None)
+    rows = {
+        row.language: row.overrides()
+        for row in site.texts.filter(language__in={language, site.default_language})
+    }
+    return texts_for(language, site.default_language, rows.get(language), rows.get(site.default_language))
 
 
 def _categories(site: Site, language: str) -> list[dict[str, Any]]:
-    english_names = {slug: name for slug, name, _ in DEFAULT_CATEGORIES["en"]}
-    english_descriptions = {slug: text for slug, _, text in DEFAULT_CATEGORIES["en"]}
-    localised = {slug: (name, text) for slug, name, text in DEFAULT_CATEGORIES.get(language, [])}
+    """The categories and their cookies in `language`, item by item: the site's translation row for
+    it, else the built-in wording in `language` where the site kept it, else the site's own
+    (default-language) wording."""
+    default = site.default_language
+    own_duration = {
+        translated(OWN_COOKIE_DURATION, code).format(days=site.consent_lifetime_days)
+        for code in ("en", default)
+    }
+
+    def local(text: str) -> str:
+        return builtin_wording(text, language, default) if text else text
+
     result = []
-    for category in site.categories.order_by("position", "id").prefetch_related("cookies"):
-        name, description = category.name, category.description
-        # Untouched default wording is shown in the visitor's language.
-        if category.slug in localised and name == english_names.get(category.slug):
-            name = localised[category.slug][0]
-            if description == english_descriptions.get(category.slug):
-                description = localised[category.slug][1]
+    categories = site.categories.order_by("position", "id").prefetch_related("texts", "cookies__texts")
+    for category in categories:
+        row = next((t for t in category.texts.all() if t.language == language), None)
+        cookies = []
+        for cookie in category.cookies.all():
+            cookie_row = next((t for t in cookie.texts.all() if t.language == language), None)
+            duration = cookie.duration
+            if duration in own_duration:
+                duration = translated(OWN_COOKIE_DURATION, wording_language(language, default)).format(
+                    days=site.consent_lifetime_days
+                )
+            cookies.append(
+                {
+                    "name": cookie.name,
+                    "is_pattern": cookie.is_pattern,
+                    "domain": cookie.domain,
+                    "duration": (cookie_row and cookie_row.duration) or duration,
+                    "description": (cookie_row and cookie_row.description) or local(cookie.description),
+                    "provider": cookie.provider,
+                }
+            )
         result.append(
             {
                 "slug": category.slug,
-                "name": name,
-                "description": description,
+                "name": (row and row.name) or local(category.name),
+                "description": (row and row.description) or local(category.description),
                 "always_active": category.always_active,
-                "cookies": [
-                    {
-                        "name": cookie.name,
-                        "is_pattern": cookie.is_pattern,
-                        "domain": cookie.domain,
-                        "duration": cookie.duration,
-                        "description": cookie.description,
-                        "provider": cookie.provider,
-                    }
-                    for cookie in category.cookies.all()
-                ],
+                "cookies": cookies,
             }
         )
     return result
@@ -113,6 +139,21 @@ def theme_payload(site: Site, theme: BannerTheme) -> dict[str, Any]:
     }
 
 
+def _taxa(
+    snapshot: GvlSnapshot, section: str, counts: Callable[[int], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """One section of the taxonomy in the snapshot's language; an entry the IAB has not translated
+    carries `"lang": "en"`, so the banner marks it as English rather than pass it off as a
+    translation."""
+    entries = []
+    for item_id, taxon in sorted(getattr(snapshot, section).items()):
+        entry = stack_json(taxon) if section == "stacks" else taxon_json(taxon)
+        if snapshot.english_only(section, item_id):
+            entry["lang"] = "en"
+        entries.append({**entry, **counts(item_id)})
+    return entries
+
+
 def banner_payload(
     site: Site,
     snapshot: GvlSnapshot,
@@ -131,17 +172,15 @@ def banner_payload(
             special_purpose_counts[sid] = special_purpose_counts.get(sid, 0) + 1
         for fid in vendor.features:
             feature_counts[fid] = feature_counts.get(fid, 0) + 1
-    purposes = []
-    for pid, taxon in sorted(snapshot.purposes.items()):
+
+    def purpose_counts(pid: int) -> dict[str, Any]:
         count = counts["purposes"].get(pid, {"consent": 0, "legitimate_interest": 0})
-        purposes.append(
-            {
-                **taxon_json(taxon),
-                "consent_vendors": count["consent"],
-                "li_vendors": count["legitimate_interest"] if pid not in NO_LI_PURPOSES else 0,
-                "li_allowed": pid not in NO_LI_PURPOSES,
-            }
-        )
+        return {
+            "consent_vendors": count["consent"],
+            "li_vendors": count["legitimate_interest"] if pid not in NO_LI_PURPOSES else 0,
+            "li_allowed": pid not in NO_LI_PURPOSES,
+        }
+
     return {
         "site": {
             "key": site.key,
@@ -150,7 +189,7 @@ def banner_payload(
             "consent_lifetime_days": site.consent_lifetime_days,
             "privacy_policy_url": site.privacy_policy_url,
             "policy_version": site.policy_version,
-            "languages": list(site.languages),
+            "languages": language_names(site.languages),
             "language": language,
             "block_page_until_choice": site.block_page_until_choice,
         },
@@ -171,20 +210,17 @@ def banner_payload(
         "jurisdiction": jurisdiction_payload(jurisdiction),
         "texts": _texts(site, language),
         "categories": _categories(site, language),
-        "purposes": purposes,
-        "special_purposes": [
-            {**taxon_json(t), "vendors": special_purpose_counts.get(i, 0)}
-            for i, t in sorted(snapshot.special_purposes.items())
-        ],
-        "features": [
-            {**taxon_json(t), "vendors": feature_counts.get(i, 0)}
-            for i, t in sorted(snapshot.features.items())
-        ],
-        "special_features": [
-            {**taxon_json(t), "consent_vendors": counts["special_features"].get(i, {}).get("consent", 0)}
-            for i, t in sorted(snapshot.special_features.items())
-        ],
-        "stacks": [stack_json(stack) for _, stack in sorted(snapshot.stacks.items())],
+        "purposes": _taxa(snapshot, "purposes", purpose_counts),
+        "special_purposes": _taxa(
+            snapshot, "special_purposes", lambda i: {"vendors": special_purpose_counts.get(i, 0)}
+        ),
+        "features": _taxa(snapshot, "features", lambda i: {"vendors": feature_counts.get(i, 0)}),
+        "special_features": _taxa(
+            snapshot,
+            "special_features",
+            lambda i: {"consent_vendors": counts["special_features"].get(i, {}).get("consent", 0)},
+        ),
+        "stacks": _taxa(snapshot, "stacks", lambda i: {}),
         "vendor_count": len(disclosed),
         "atp_count": len(catalogue.atp_ids),
         "vendors_url": reverse("sites:vendors", args=[site.key]) + f"?lang={language}",
@@ -222,6 +258,7 @@ def vendors_payload(
         "vendors": vendors,
         "data_categories": [
             {"id": t.id, "name": t.name, "description": t.description}
+            | ({"lang": "en"} if snapshot.english_only("data_categories", t.id) else {})
             for _, t in sorted(snapshot.data_categories.items())
         ],
         "atps": [{"id": atp.id, "name": atp.name, "policy_url": atp.policy_url} for atp in atps],

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from infra.config import cache
 from infra.errors import ApiError
 from privacy_signals.tcf import PublisherRestriction as TCRestriction
+from sites.languages import iab_code
 from sites.models import RestrictionType, Site
 from sites.restrictions import custom_purpose_ids, tc_restrictions
 from vendors import catalogue
@@ -79,9 +80,23 @@ def vendors_hash(vendor_ids: frozenset[int]) -> str:
     return hashlib.sha256(line.encode()).hexdigest()[:20]
 
 
+def iab_codes_in_use() -> set[str]:
+    """The IAB codes of every language a site lists (the weekly refresh fetches their files)."""
+    return {
+        iab_code(code) for languages in Site.objects.values_list("languages", flat=True) for code in languages
+    }
+
+
+def iab_languages() -> frozenset[str]:
+    """The IAB codes of the imported translations (purposes-<code>.json)."""
+    return cache.get("iab-languages", None, catalogue.translated_languages)
+
+
 def current_snapshot(language: str = "en") -> GvlSnapshot:
-    """The newest GVL with texts in `language` (English where no translation was imported)."""
-    latest = cache.get("current-gvl", language, lambda: catalogue.current_gvl(language))
+    """The newest GVL with texts in the site language `language` (the IAB's file for it; English
+    where none was imported)."""
+    code = iab_code(language)
+    latest = cache.get("current-gvl", code, lambda: catalogue.current_gvl(code))
     if latest is None:
         raise ApiError(
             503,
@@ -93,10 +108,11 @@ def current_snapshot(language: str = "en") -> GvlSnapshot:
 
 def snapshot_for(vendor_list_version: int, language: str = "en") -> GvlSnapshot:
     """The GVL version a record was given under. Raises GvlVersion.DoesNotExist if it is gone."""
+    code = iab_code(language)
     return cache.get(
         "gvl-snapshot",
-        (vendor_list_version, language),
-        lambda: catalogue.gvl_snapshot(vendor_list_version, language),
+        (vendor_list_version, code),
+        lambda: catalogue.gvl_snapshot(vendor_list_version, code),
     )
 
 

@@ -11,10 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from sites.languages import LANGUAGES
 from sites.models import Site
-from sites.texts import SUPPORTED_TEXT_LANGUAGES
-
-LANGUAGE_NAMES = {"en": "English", "fr": "French", "de": "German", "es": "Spanish", "it": "Italian"}
 
 
 class LinesField(forms.Field):
@@ -108,11 +106,11 @@ class SiteForm(forms.ModelForm):
         help_text="Origins whose pages may call the public API, one per line (https://www.example.com).",
     )
     default_language = forms.ChoiceField(
-        choices=[(code, LANGUAGE_NAMES.get(code, code)) for code in SUPPORTED_TEXT_LANGUAGES],
+        choices=sorted(LANGUAGES.items(), key=lambda item: item[1]),
         help_text="Shown when the visitor's browser asks for none of the site's languages.",
     )
     languages = forms.MultipleChoiceField(
-        choices=[(code, LANGUAGE_NAMES.get(code, code)) for code in SUPPORTED_TEXT_LANGUAGES],
+        choices=sorted(LANGUAGES.items(), key=lambda item: item[1]),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         label="Other languages",

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from sites.jurisdictions import Experience, covers_opt_in_only, validate_region
-from sites.texts import SUPPORTED_TEXT_LANGUAGES
+from sites.languages import LANGUAGES
 from sites.theme import FONTS, check_colour, contrast_problems
 
 CATEGORY_SLUGS = ("necessary", "functional", "analytics", "performance", "advertisement", "uncategorised")
@@ -35,12 +35,19 @@ def default_languages() -> list[str]:
     return ["en"]
 
 
+LANGUAGE_CHOICES = [(code, f"{code}: {name}") for code, name in LANGUAGES.items()]
+
+
 def _validate_languages(value: object) -> None:
     if not isinstance(value, list) or not value or not all(isinstance(x, str) for x in value):
-        raise ValidationError('A non-empty list of ISO 639-1 codes, e.g. ["en", "fr"].')
+        raise ValidationError(
+            'A non-empty list of language codes, e.g. ["de", "en"]; the first is the default.'
+        )
     for code in value:
-        if len(code) != 2 or not code.isalpha() or not code.islower():
-            raise ValidationError(f"{code!r} is not a two-letter lower-case ISO 639-1 code.")
+        if code not in LANGUAGES:
+            raise ValidationError(f"{code!r} is not one of the banner's languages: {', '.join(LANGUAGES)}.")
+    if len(set(value)) != len(value):
+        raise ValidationError("Each language once.")
 
 
 def _validate_origins(value: object) -> None:
@@ -79,7 +86,11 @@ class Site(models.Model):
     consent_lifetime_days = models.PositiveIntegerField(
         default=default_consent_lifetime_days, validators=[MinValueValidator(1), MaxValueValidator(3650)]
     )
-    languages = models.JSONField(default=default_languages, validators=[_validate_languages])
+    languages = models.JSONField(
+        default=default_languages,
+        validators=[_validate_languages],
+        help_text='The banner\'s languages, the default first, e.g. ["de", "en"] (sites/languages.py).',
+    )
     privacy_policy_url = models.URLField(blank=True)
     # The controller a consent record and a visitor's receipt name (ISO/IEC TS 27560 party fields).
     controller_name = models.CharField(
@@ -230,11 +241,58 @@ class CookieDeclaration(SiteChild):
         return self.category.site
 
 
+class CookieCategoryText(SiteChild):
+    """A category's name and description in one more language; without one, the banner shows the
+    category's own fields (the site's default language)."""
+
+    category = models.ForeignKey(CookieCategory, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(max_length=7, choices=LANGUAGE_CHOICES)
+    name = models.CharField(max_length=100, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["category", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "language"], name="one_category_text_per_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.language}"
+
+    def owning_site(self) -> Site:
+        return self.category.site
+
+
+class CookieDeclarationText(SiteChild):
+    """A cookie declaration's description and duration in one more language."""
+
+    declaration = models.ForeignKey(CookieDeclaration, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(max_length=7, choices=LANGUAGE_CHOICES)
+    description = models.TextField(blank=True)
+    duration = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["declaration", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["declaration", "language"], name="one_declaration_text_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.declaration}: {self.language}"
+
+    def owning_site(self) -> Site:
+        return self.declaration.category.site
+
+
 class SiteText(SiteChild):
-    """Banner wording for one language; empty fields fall back to the built-in defaults."""
+    """The site's banner wording for one language. An empty field is the built-in wording of that
+    language where the project ships one, else the site's wording of its default language
+    (sites/texts.py `texts_for`)."""
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="texts")
-    language = models.CharField(max_length=2, choices=[(c, c) for c in SUPPORTED_TEXT_LANGUAGES])
+    language = models.CharField(max_length=7, choices=LANGUAGE_CHOICES)
     title = models.CharField(max_length=200, blank=True)
     body = models.TextField(blank=True)
     accept_all = models.CharField(max_length=60, blank=True)

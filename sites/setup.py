@@ -8,25 +8,28 @@ from pathlib import Path
 from django.db import transaction
 
 from sites.models import CookieCategory, CookieDeclaration, Site, SiteText
-from sites.texts import DEFAULT_CATEGORIES, DEFAULT_TEXTS
+from sites.texts import BANNER_TEXTS, DEFAULT_CATEGORIES, OWN_COOKIE_DURATION, OWN_COOKIES, translated
 
 DEMO_SITE_KEY = "demo"
 DEMO_ORIGINS = ("http://127.0.0.1:8000", "http://localhost:8000")
 DEMO_COOKIES_CSV = Path(__file__).resolve().parent / "data" / "demo-cookies.csv"
 COOKIE_SOURCE = "Open Cookie Database"
-OWN_COOKIES = (
-    ("euconsent-v2", "The IAB TCF v2.3 TC string holding your consent choices for advertising vendors."),
-    ("addtl_consent", "Your choices for Google's Ad Tech Providers (Additional Consent string)."),
-    ("cmp_consent", "Your cookie-category choices and the id of your consent record."),
-)
 
 
 def ensure_default_categories(site: Site) -> int:
-    """Creates the six standard categories the site lacks; returns how many were created."""
+    """Creates the six standard categories the site lacks, worded in the site's default language;
+    returns how many were created."""
     created = 0
-    for position, (slug, name, description) in enumerate(DEFAULT_CATEGORIES["en"]):
+    language = site.default_language
+    for position, (slug, name, description) in enumerate(DEFAULT_CATEGORIES):
         _, was_created = CookieCategory.objects.get_or_create(
-            site=site, slug=slug, defaults={"name": name, "description": description, "position": position}
+            site=site,
+            slug=slug,
+            defaults={
+                "name": translated(name, language),
+                "description": translated(description, language),
+                "position": position,
+            },
         )
         created += was_created
     return created
@@ -74,7 +77,7 @@ def ensure_demo_site() -> tuple[Site, list[str]]:
                 category=necessary,
                 name=name,
                 defaults={
-                    "duration": f"{site.consent_lifetime_days} days",
+                    "duration": OWN_COOKIE_DURATION.format(days=site.consent_lifetime_days),
                     "description": description,
                     "provider": "This site",
                     "source": "this CMP",
@@ -101,17 +104,19 @@ def ensure_demo_site() -> tuple[Site, list[str]]:
     if cookies_created:
         done.append(f"{cookies_created} cookie declarations")
     for language in ("en", "fr"):
-        texts = DEFAULT_TEXTS[language]
         _, was_created = SiteText.objects.get_or_create(
             site=site,
             language=language,
             defaults={
-                "title": texts["title"],
-                "body": texts["body"],
-                "accept_all": texts["accept_all"],
-                "reject_all": texts["reject_all"],
-                "customise": texts["customise"],
-                "save_preferences": texts["save"],
+                field: translated(BANNER_TEXTS[key], language)
+                for field, key in (
+                    ("title", "title"),
+                    ("body", "body"),
+                    ("accept_all", "accept_all"),
+                    ("reject_all", "reject_all"),
+                    ("customise", "customise"),
+                    ("save_preferences", "save"),
+                )
             },
         )
         if was_created:

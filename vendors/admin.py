@@ -18,8 +18,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
-from vendors.catalogue import gvl_snapshot
+from vendors.catalogue import current_gvl, gvl_snapshot
 from vendors.fetching import FetchError, fetch
 from vendors.gvl_format import GvlFormatError, GvlVendor
 from vendors.importing import (
@@ -326,10 +327,52 @@ class StackAdmin(TaxonAdmin):
     list_display = ["iab_id", "name", "purposes", "special_features", "language"]
 
 
+SECTION_LABELS = {
+    "purposes": _("purposes"),
+    "special_purposes": _("special purposes"),
+    "features": _("features"),
+    "special_features": _("special features"),
+    "stacks": _("stacks"),
+    "data_categories": _("data categories"),
+}
+
+
 @admin.register(GvlTranslation)
 class GvlTranslationAdmin(ReadOnlyAdmin):
-    list_display = ["language", "vendor_list_version", "last_updated", "imported_at", "source"]
+    list_display = [
+        "language",
+        "vendor_list_version",
+        "last_updated",
+        "imported_at",
+        "english_only",
+        "source",
+    ]
     exclude = ["document"]
+    readonly_fields = ["english_only"]
+
+    @admin.display(description=_("Shown in English (the IAB has no text for them)"))
+    def english_only(self, obj: GvlTranslation) -> str:
+        """The entries of the newest GVL this translation lacks: the banner shows them in the GVL's
+        English and marks them so, never as a translation."""
+        snapshot = current_gvl(obj.language)
+        if snapshot is None:
+            return "-"
+        ids: dict[str, list[int]] = {}
+        for section, item_id in sorted(snapshot.untranslated):
+            ids.setdefault(section, []).append(item_id)
+        parts = [f"{SECTION_LABELS[section]} {_ranges(found)}" for section, found in ids.items()]
+        return "; ".join(parts) or str(_("none"))
+
+
+def _ranges(ids: list[int]) -> str:
+    """[1, 2, 3, 7] -> "1-3, 7"."""
+    runs: list[list[int]] = []
+    for item_id in ids:
+        if runs and item_id == runs[-1][-1] + 1:
+            runs[-1].append(item_id)
+        else:
+            runs.append([item_id])
+    return ", ".join(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
 
 
 class ImportForm(forms.Form):

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from vendors.gvl_format import GvlTaxonomy, GvlVendor, Stack, Taxon, parse_gvl, parse_translation
+from vendors.gvl_format import GvlTaxonomy, GvlVendor, Stack, Taxon, parse_gvl, parse_stored_translation
 from vendors.models import GoogleAtp, GvlTranslation, GvlVersion, Vendor
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "gvl_snapshot",
     "stack_json",
     "taxon_json",
+    "translated_languages",
     "vendor_counts",
 ]
 
@@ -53,6 +54,12 @@ class GvlSnapshot:
     # Every vendor of the version, deleted ones included (a TC string may still name them).
     vendors: dict[int, GvlVendor]
     gvl_specification_version: int = 3
+    # (section, id) of the entries the translation lacks, so shown in the version's English text,
+    # e.g. ("special_purposes", 3) or ("stacks", 42). Empty in English.
+    untranslated: frozenset[tuple[str, int]] = frozenset()
+
+    def english_only(self, section: str, item_id: int) -> bool:
+        return (section, item_id) in self.untranslated
 
     def active_vendor_ids(self) -> frozenset[int]:
         return frozenset(vid for vid, vendor in self.vendors.items() if vendor.is_active)
@@ -67,6 +74,11 @@ _cache_lock = threading.Lock()
 def clear_snapshot_cache() -> None:
     with _cache_lock:
         _cache.clear()
+
+
+def translated_languages() -> frozenset[str]:
+    """IAB codes of the languages with an imported translation (English is the GVL's own)."""
+    return frozenset(GvlTranslation.objects.values_list("language", flat=True))
 
 
 def current_gvl(language: str = DEFAULT_LANGUAGE) -> GvlSnapshot | None:
@@ -123,11 +135,14 @@ def _build_snapshot(vendor_list_version: int, language: str) -> GvlSnapshot:
     )
     parsed = parse_gvl(document)
     taxonomy = parsed.taxonomy
+    untranslated: frozenset[tuple[str, int]] = frozenset()
     if language != DEFAULT_LANGUAGE:
         translation_document = GvlTranslation.objects.values_list("document", flat=True).get(
             language=language
         )
-        taxonomy = _overlay(taxonomy, parse_translation(translation_document).taxonomy)
+        translated = parse_stored_translation(translation_document).taxonomy
+        untranslated = missing_translations(taxonomy, translated)
+        taxonomy = _overlay(taxonomy, translated)
     return GvlSnapshot(
         vendor_list_version=parsed.vendor_list_version,
         tcf_policy_version=parsed.tcf_policy_version,
@@ -141,6 +156,27 @@ def _build_snapshot(vendor_list_version: int, language: str) -> GvlSnapshot:
         data_categories=taxonomy.data_categories,
         vendors=parsed.vendors,
         gvl_specification_version=parsed.gvl_specification_version,
+        untranslated=untranslated,
+    )
+
+
+TAXONOMY_SECTIONS = (
+    "purposes",
+    "special_purposes",
+    "features",
+    "special_features",
+    "stacks",
+    "data_categories",
+)
+
+
+def missing_translations(base: GvlTaxonomy, translated: GvlTaxonomy) -> frozenset[tuple[str, int]]:
+    """(section, id) of the entries of `base` that `translated` has no text for."""
+    return frozenset(
+        (section, item_id)
+        for section in TAXONOMY_SECTIONS
+        for item_id in getattr(base, section)
+        if item_id not in getattr(translated, section)
     )
 
 

@@ -10,6 +10,7 @@ never leaves a half-imported version.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from urllib.parse import urljoin
 
 import requests
@@ -80,14 +81,27 @@ def refresh_gvl(url: str | None = None) -> GvlImportReport:
     return import_gvl(fetch(url), source=url)
 
 
+# Callables naming more IAB language codes to fetch: the apps that show the texts register them
+# (sites: every language a site lists), since this app imports none of them.
+_wanted_languages: list[Callable[[], Iterable[str]]] = []
+
+
+def want_translations(source: Callable[[], Iterable[str]]) -> None:
+    if source not in _wanted_languages:
+        _wanted_languages.append(source)
+
+
 def refresh_translations(gvl_url: str | None = None) -> list[TranslationImportReport | str]:
-    """Re-fetch purposes-<lang>.json, published next to the vendor list, for every language already
-    imported. A language that cannot be fetched or read keeps its texts (reported as a string);
-    network trouble raises `TransientFetchError` so that the task retries (the GVL import it
-    repeats first is then a no-op)."""
+    """Fetch purposes-<lang>.json, published next to the vendor list, for every language already
+    imported and every language wanted (`want_translations`). A language that cannot be fetched or
+    read keeps its texts, if any (reported as a string); network trouble raises
+    `TransientFetchError` so that the task retries (the GVL import it repeats first is then a
+    no-op)."""
     base = gvl_url or settings.CMP_GVL_URL
     results: list[TranslationImportReport | str] = []
-    for language in GvlTranslation.objects.order_by("language").values_list("language", flat=True):
+    languages = set(GvlTranslation.objects.values_list("language", flat=True))
+    languages |= {code for source in _wanted_languages for code in source()}
+    for language in sorted(languages - {"en"}):
         url = urljoin(base, f"purposes-{language}.json")
         try:
             results.append(import_translation(fetch(url), language, source=url))

@@ -121,8 +121,9 @@ class ParsedGvl:
 
 @dataclass(frozen=True, eq=False)
 class ParsedTranslation:
-    vendor_list_version: int
-    last_updated: datetime
+    # None for a translation from a bundle that does not say which files it was made from.
+    vendor_list_version: int | None
+    last_updated: datetime | None
     taxonomy: GvlTaxonomy
     document: dict[str, Any]
 
@@ -210,6 +211,53 @@ def parse_translation(raw: bytes | str | Mapping[str, Any]) -> ParsedTranslation
         last_updated=_datetime(document, "lastUpdated", "the translation"),
         taxonomy=_parse_taxonomy(document),
         document=document,
+    )
+
+
+# The sections of a translation bundle (Ethyca's fideslang `gvl/translations.json`): the same
+# entries as a purposes-xx.json, regrouped as {section: {id: {language: entry}}}. It has no stacks.
+BUNDLE_SECTIONS = ("purposes", "specialPurposes", "features", "specialFeatures", "dataCategories")
+
+
+def parse_translation_bundle(raw: bytes | str | Mapping[str, Any]) -> dict[str, ParsedTranslation]:
+    """Every language of a translation bundle, each as the purposes-xx.json it was merged from
+    (without stacks, versions or dates, which the bundle does not keep). English is left out: it
+    comes from the vendor list itself."""
+    bundle = load_json(raw, "translation bundle")
+    if "vendors" in bundle or "vendorListVersion" in bundle:
+        raise GvlFormatError("This is a vendor list or a purposes-xx.json file, not a translation bundle.")
+    documents: dict[str, dict[str, Any]] = {}
+    for section in BUNDLE_SECTIONS:
+        entries = _require(bundle, section, dict, "the bundle")
+        for key, by_language in entries.items():
+            if not isinstance(by_language, dict):
+                raise GvlFormatError(f"{section}[{key!r}] must map language codes to entries.")
+            for language, entry in by_language.items():
+                if language == "en":
+                    continue
+                document = documents.setdefault(
+                    language, {**{name: {} for name in BUNDLE_SECTIONS}, "stacks": {}}
+                )
+                document[section][key] = entry
+    if not documents:
+        raise GvlFormatError("The bundle has no language other than English.")
+    return {
+        language: ParsedTranslation(
+            vendor_list_version=None, last_updated=None, taxonomy=_parse_taxonomy(document), document=document
+        )
+        for language, document in sorted(documents.items())
+    }
+
+
+def parse_stored_translation(document: Mapping[str, Any]) -> ParsedTranslation:
+    """A stored translation document: a purposes-xx.json, or one language of a bundle."""
+    if "vendorListVersion" in document:
+        return parse_translation(document)
+    return ParsedTranslation(
+        vendor_list_version=None,
+        last_updated=None,
+        taxonomy=_parse_taxonomy(dict(document)),
+        document=dict(document),
     )
 
 

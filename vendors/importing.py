@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +18,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from vendors.atp_format import AtpRecord, parse_atp_csv
-from vendors.gvl_format import GvlFormatError, GvlTaxonomy, GvlVendor, ParsedGvl, parse_gvl, parse_translation
+from vendors.gvl_format import (
+    GvlFormatError,
+    GvlTaxonomy,
+    GvlVendor,
+    ParsedGvl,
+    ParsedTranslation,
+    parse_gvl,
+    parse_translation,
+    parse_translation_bundle,
+)
 from vendors.models import (
     DataCategory,
     Feature,
@@ -94,15 +103,20 @@ class GvlImportReport:
 @dataclass
 class TranslationImportReport:
     language: str
-    vendor_list_version: int
+    vendor_list_version: int | None
     already_imported: bool = False
+    # A bundle never replaces the texts of a purposes-xx.json file, which names its version.
+    kept_versioned_file: bool = False
     counts: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
+        version = f"v{self.vendor_list_version}" if self.vendor_list_version else "from a bundle"
+        if self.kept_versioned_file:
+            return f"Translation {self.language} kept: a purposes-{self.language}.json file was imported."
         if self.already_imported:
-            return f"Translation {self.language} (v{self.vendor_list_version}) was already imported."
+            return f"Translation {self.language} ({version}) was already imported."
         parts = ", ".join(f"{n} {name}" for name, n in self.counts.items())
-        return f"Imported the {self.language} translation (v{self.vendor_list_version}): {parts}."
+        return f"Imported the {self.language} translation ({version}): {parts}."
 
 
 @dataclass
@@ -263,7 +277,7 @@ TAXONOMY_MODELS: list[tuple[str, type[Taxon]]] = [
 ]
 
 
-def _store_taxonomy(language: str, taxonomy: GvlTaxonomy, version: int) -> dict[str, int]:
+def _store_taxonomy(language: str, taxonomy: GvlTaxonomy, version: int | None) -> dict[str, int]:
     counts: dict[str, int] = {}
     for attribute, model in TAXONOMY_MODELS:
         entries = getattr(taxonomy, attribute)
@@ -306,17 +320,45 @@ def normalise_language(language: str) -> str:
 
 
 def import_translation(
-    raw: bytes | str | Mapping[str, Any], language: str, source: str = ""
+    raw: bytes | str | Mapping[str, Any], language: str, source: str = "", provenance: str = ""
 ) -> TranslationImportReport:
     """Import a purposes-<language>.json file into the taxonomy models for that language."""
-    code = normalise_language(language)
-    parsed = parse_translation(raw)
+    return _store_translation(normalise_language(language), parse_translation(raw), source, provenance)
+
+
+def import_translation_bundle(
+    raw: bytes | str | Mapping[str, Any],
+    source: str = "",
+    provenance: str = "",
+    languages: Iterable[str] | None = None,
+    only_missing: bool = False,
+) -> list[TranslationImportReport]:
+    """Import every language (or those of `languages`) of a bundle of IAB translations: Ethyca's
+    fideslang `translations.json`, {section: {id: {language: entry}}}. A language that already has a
+    purposes-xx.json file keeps it (the file names its GVL version and date; the bundle does not);
+    with `only_missing`, so does any language already imported."""
+    parsed = parse_translation_bundle(raw)
+    wanted = None if languages is None else {normalise_language(code) for code in languages}
+    present = set(GvlTranslation.objects.values_list("language", flat=True)) if only_missing else set()
+    return [
+        _store_translation(code, translation, source, provenance, replace_versioned=False)
+        for code, translation in parsed.items()
+        if (wanted is None or code in wanted) and code not in present
+    ]
+
+
+def _store_translation(
+    code: str, parsed: ParsedTranslation, source: str, provenance: str, replace_versioned: bool = True
+) -> TranslationImportReport:
     sha = document_sha256(parsed.document)
     report = TranslationImportReport(language=code, vendor_list_version=parsed.vendor_list_version)
     with transaction.atomic():
         existing = GvlTranslation.objects.select_for_update().filter(language=code).first()
         if existing is not None and existing.document_sha256 == sha:
             report.already_imported = True
+            return report
+        if existing is not None and existing.vendor_list_version is not None and not replace_versioned:
+            report.kept_versioned_file = True
             return report
         GvlTranslation.objects.update_or_create(
             language=code,
@@ -326,6 +368,7 @@ def import_translation(
                 "document": parsed.document,
                 "document_sha256": sha,
                 "source": source[:1000],
+                "provenance": provenance,
                 "imported_at": timezone.now(),
             },
         )

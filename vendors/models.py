@@ -38,14 +38,21 @@ class GvlVersion(models.Model):
 
 
 class GvlTranslation(models.Model):
-    """A purposes-xx.json file: translated taxonomy texts for one language (no vendors)."""
+    """The IAB's translated taxonomy texts for one language (no vendors): a purposes-xx.json file,
+    or that language's part of a bundle of them. Entries it lacks (special purpose 3 before policy
+    5, stacks in a bundle) are shown in the GVL's English, and said so in the admin and the banner."""
 
     language = models.CharField(max_length=16, unique=True)
-    vendor_list_version = models.PositiveIntegerField()
-    last_updated = models.DateTimeField()
-    document = models.JSONField()
+    vendor_list_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Empty for a bundle that does not say which file it came from."
+    )
+    last_updated = models.DateTimeField(null=True, blank=True)
+    document = models.JSONField(
+        help_text="The purposes-xx.json as imported (a bundle: its part for the language)."
+    )
     document_sha256 = models.CharField(max_length=64)
     source = models.CharField(max_length=1000, blank=True)
+    provenance = models.TextField(blank=True, help_text="Where the texts come from and under which licence.")
     imported_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -53,7 +60,8 @@ class GvlTranslation(models.Model):
         verbose_name = "GVL translation"
 
     def __str__(self) -> str:
-        return f"purposes-{self.language}.json (v{self.vendor_list_version})"
+        version = f"v{self.vendor_list_version}" if self.vendor_list_version else "bundle"
+        return f"purposes-{self.language}.json ({version})"
 
 
 class Taxon(models.Model):
@@ -68,7 +76,9 @@ class Taxon(models.Model):
     description = models.TextField(blank=True)
     illustrations = models.JSONField(default=list, blank=True)
     source_version = models.PositiveIntegerField(
-        help_text="vendorListVersion of the file these texts came from."
+        null=True,
+        blank=True,
+        help_text="vendorListVersion of the file these texts came from (empty: a bundle).",
     )
 
     class Meta:

@@ -35,6 +35,7 @@ from consent.tc_builder import build_signals, resolve_choice
 from infra.config import UNSEEN, cache
 from infra.errors import ApiError
 from privacy_signals.tcf import day_deciseconds
+from sites.banner import choose_language
 from sites.disclosure import SiteCatalogue, current_snapshot, site_catalogue
 from sites.jurisdictions import Jurisdiction
 from sites.models import Site
@@ -50,12 +51,6 @@ ATTEMPTS = 3
 def new_user_id() -> str:
     """An opaque random id: 24 bytes of randomness, URL-safe, 32 characters."""
     return secrets.token_urlsafe(24)
-
-
-def _language_for(site: Site, requested: str | None) -> str:
-    if requested and requested in site.languages:
-        return requested
-    return site.default_language
 
 
 def record_consent(
@@ -78,7 +73,7 @@ def record_consent(
         cache.refresh()
     for _ in range(ATTEMPTS):
         version = cache.observed_version
-        language = _language_for(site, request.language)
+        language = choose_language(site, request.language)
         catalogue = site_catalogue(site, current_snapshot(language))
         now = clock.now()
         template = _template(request, site, catalogue, language, now, jurisdiction_for(site, region))

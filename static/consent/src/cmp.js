@@ -37,28 +37,6 @@
       /* quota or disabled storage: the in-memory copy still retries on this page */
     }
   }
-  var EXTRA = {
-    en: {
-      withdraw: "Withdraw consent",
-      objection:
-        "Statistics and preference cookies are on (Data (Use and Access) Act 2025); you can object to " +
-        "them with Reject All or under Customise.",
-      given: "Your current choice was saved on {date}.",
-      show: "Show purposes",
-      preferences_intro:
-        "Choose which cookie categories, purposes and partners you allow. Switched-off items stay off; " +
-        "you can change your choice at any time with the cookie button at the bottom of the page.",
-    },
-    fr: {
-      withdraw: "Retirer mon consentement",
-      given: "Votre choix actuel a été enregistré le {date}.",
-      show: "Voir les finalités",
-      preferences_intro:
-        "Choisissez les catégories de cookies, les finalités et les partenaires que vous autorisez. " +
-        "Vous pouvez modifier votre choix à tout moment avec le bouton cookie en bas de la page.",
-    },
-  };
-
   /* ---------- state ---------- */
   var cfg = null; // GET banner answer
   var vendorsData = null; // GET vendors answer, fetched when the preferences open
@@ -96,7 +74,8 @@
     return el;
   }
   function t(key, vars) {
-    var s = (cfg && cfg.texts && cfg.texts[key]) || (EXTRA[lang()] || EXTRA.en)[key] || EXTRA.en[key] || key;
+    // Every string comes in the banner document, in the language it was built for (gettext).
+    var s = (cfg && cfg.texts && cfg.texts[key]) || key;
     for (var v in vars || {}) s = s.split("{" + v + "}").join(vars[v]);
     return s;
   }
@@ -523,10 +502,53 @@
   }
 
   /* ---------- talking to the API ---------- */
+  // The languages to ask for, best first (docs/BANNER.md, "Languages"): the visitor's own pick in
+  // the language switch, the script's data-lang, the page's <html lang>, the browser's languages.
+  // The server shows the first that the site lists and the IAB has translated, else its default.
   function chooseLanguage() {
-    var wanted = [attr("lang"), d.documentElement.lang].concat(navigator.languages || [navigator.language]);
-    for (var i = 0; i < wanted.length; i++) if (wanted[i]) return wanted[i].slice(0, 2).toLowerCase();
-    return "en";
+    var wanted = [storedLanguage(), attr("lang"), d.documentElement.lang].concat(navigator.languages || [navigator.language]);
+    return wanted.filter(Boolean).slice(0, 10).join(",").toLowerCase();
+  }
+  function storedLanguage() {
+    try {
+      return localStorage.getItem("cmp_lang") || "";
+    } catch (e) {
+      return ""; // storage blocked: the switch then lasts for the page only
+    }
+  }
+  function languageSwitch() {
+    var list = cfg.site.languages || [];
+    if (list.length < 2) return null;
+    var sel = h("select", { class: "cmp-lang", "aria-label": t("language"), "data-cmp": "language", onchange: function () {
+      switchLanguage(sel.value);
+    } }, list.map(function (l) {
+      return h("option", { value: l.code, lang: l.code, selected: l.code === lang(), text: l.name });
+    }));
+    return sel;
+  }
+  function switchLanguage(code) {
+    try {
+      localStorage.setItem("cmp_lang", code);
+    } catch (e) {}
+    return getJSON(API + "/banner?lang=" + encodeURIComponent(code)).then(function (data) {
+      cfg = data;
+      vendorsData = vendorsPromise = null;
+      root().lang = lang();
+      if (ui.revisit) {
+        ui.revisit.title = t("reopen");
+        ui.revisit.setAttribute("aria-label", t("reopen"));
+      }
+      if (ui.bar) {
+        var hidden = ui.bar.hidden;
+        showBanner(true);
+        ui.bar.hidden = hidden;
+      }
+      // The open preferences are rebuilt in the new language on the same tab, keeping the
+      // selection made so far.
+      if (ui.dlg) openPreferences(ui.opener, choice, ui.dlg.querySelector("[aria-selected=true]").id.slice(8));
+      var sel = (ui.dlg || ui.bar).querySelector(".cmp-lang");
+      if (sel) sel.focus();
+    });
   }
   function getJSON(url) {
     return fetch(url, { credentials: "omit" }).then(function (r) {
@@ -660,7 +682,7 @@
   function partners() {
     return (cfg.vendor_count || 0) + (cfg.atp_count || 0);
   }
-  function showBanner() {
+  function showBanner(quiet) {
     hideRevisit();
     if (experience() !== "opt_in") return ext && ext.prompt();
     if (ui.bar) ui.bar.remove();
@@ -694,7 +716,7 @@
       [
         h("div", { class: "cmp-txt" }, [
           cfg.theme && cfg.theme.logo_url ? h("img", { class: "cmp-logo", src: BASE + cfg.theme.logo_url, alt: cfg.site.name }) : null,
-          h("h2", { class: "cmp-h", id: "cmp-title", text: t("title") }),
+          h("div", { class: "cmp-top" }, [h("h2", { class: "cmp-h", id: "cmp-title", text: t("title") }), languageSwitch()]),
           h("p", { id: "cmp-desc" }, [
             t("body", { partners: partners() }) + " ",
             policy && h("a", { href: policy, target: "_blank", rel: "noopener", text: t("privacy_policy") }),
@@ -722,9 +744,11 @@
       r.appendChild(ui.blocker);
       ui.bar.querySelector("button").focus();
     } else r.appendChild(ui.bar);
-    setEvent("cmpuishown", "visible");
-    // Counted for the publisher's consent rates: one beacon per page view, no identifier.
-    if (!ui.counted && navigator.sendBeacon) ui.counted = navigator.sendBeacon(API + "/shown?lang=" + lang());
+    if (!quiet) {
+      setEvent("cmpuishown", "visible");
+      // Counted for the publisher's consent rates: one beacon per page view, no identifier.
+      if (!ui.counted && navigator.sendBeacon) ui.counted = navigator.sendBeacon(API + "/shown?lang=" + lang());
+    }
   }
   function hideBanner() {
     if (ui.blocker) ui.blocker.remove();
@@ -833,6 +857,15 @@
     }, [h("span", { text: title })]);
     return h("div", { class: "cmp-it", "data-key": key }, [h("div", { class: "cmp-row" }, [acc].concat(controls)), det]);
   }
+  // An entry the IAB has not translated comes in the GVL's English ("lang": "en"): it is marked as
+  // English and says so, rather than pass for a translation.
+  function marked(el, x) {
+    if (x.lang) el.lang = x.lang;
+    return el;
+  }
+  function englishNote(x) {
+    return x.lang ? h("p", { class: "cmp-note", lang: lang(), text: t("english_only") }) : null;
+  }
   function illustrations(x) {
     return x.illustrations && x.illustrations.length
       ? h("div", {}, [h("b", { text: t("illustrations") }), h("ul", {}, x.illustrations.map(function (s) {
@@ -877,32 +910,33 @@
         controls.push(toggle(t("legitimate_interest") + ": " + p.name, !choice.pObj[p.id], function (on) {
           choice.pObj[p.id] = !on;
         }, t("legitimate_interest")));
-      out.push(item("p" + p.id, p.name, controls, function () {
+      out.push(marked(item("p" + p.id, p.name, controls, function () {
         return [
+          englishNote(p),
           p.description,
           illustrations(p),
           h("p", { class: "cmp-cnt", text: t("vendors_consent_count", { n: p.consent_vendors }) }),
           p.li_allowed ? h("p", { class: "cmp-cnt", text: t("vendors_li_count", { n: p.li_vendors }) }) : null,
         ];
-      }));
+      }), p));
     });
     [["special_purposes", cfg.special_purposes], ["features", cfg.features]].forEach(function (group) {
       if (!group[1] || !group[1].length) return;
       out.push(h("h3", { class: "cmp-sec", text: t(group[0]) }));
       group[1].forEach(function (x) {
-        out.push(item(group[0] + x.id, x.name, [], function () {
-          return [x.description, illustrations(x), h("p", { class: "cmp-cnt", text: t("vendor_count", { n: x.vendors }) })];
-        }));
+        out.push(marked(item(group[0] + x.id, x.name, [], function () {
+          return [englishNote(x), x.description, illustrations(x), h("p", { class: "cmp-cnt", text: t("vendor_count", { n: x.vendors }) })];
+        }), x));
       });
     });
     if (cfg.special_features && cfg.special_features.length) {
       out.push(h("h3", { class: "cmp-sec", text: t("special_features") }));
       cfg.special_features.forEach(function (x) {
-        out.push(item("sf" + x.id, x.name, [toggle(t("consent") + ": " + x.name, choice.sf[x.id], function (on) {
+        out.push(marked(item("sf" + x.id, x.name, [toggle(t("consent") + ": " + x.name, choice.sf[x.id], function (on) {
           choice.sf[x.id] = on;
         }, t("consent"))], function () {
-          return [x.description, illustrations(x), h("p", { class: "cmp-cnt", text: t("vendors_consent_count", { n: x.consent_vendors }) })];
-        }));
+          return [englishNote(x), x.description, illustrations(x), h("p", { class: "cmp-cnt", text: t("vendors_consent_count", { n: x.consent_vendors }) })];
+        }), x));
       });
     }
     return out;
@@ -1003,12 +1037,12 @@
     });
   }
   var TABS = [["categories", "tab_categories"], ["purposes", "tab_purposes"], ["vendors", "tab_vendors"]];
-  function openPreferences(opener) {
+  function openPreferences(opener, kept, tab) {
     if (!cfg) return;
     if (ext && ext.open) return ext.open(opener);
     closePreferences(true);
     ui.opener = opener || d.activeElement;
-    choice = initialChoice();
+    choice = kept || initialChoice();
     loadVendors().then(vendorObjections, function () {});
     var tabs = h("div", { class: "cmp-tabs", role: "tablist", "aria-label": t("preferences_title") });
     var body = h("div", { class: "cmp-body" });
@@ -1056,6 +1090,7 @@
     ui.dlg = h("div", { class: "cmp-dlg", role: "dialog", "aria-modal": "true", "aria-labelledby": "cmp-ptitle" }, [
       h("div", { class: "cmp-hd" }, [
         h("h2", { class: "cmp-h", id: "cmp-ptitle", text: t("preferences_title") }),
+        languageSwitch(),
         h("button", { type: "button", class: "cmp-x", "aria-label": t("close"), title: t("close"), "data-cmp": "close", text: "×", onclick: function () {
           closePreferences();
         } }),
@@ -1084,8 +1119,8 @@
     ui.ov = h("div", { class: "cmp-ov" }, [ui.dlg]);
     if (ui.bar) ui.bar.hidden = true;
     root().appendChild(ui.ov);
-    select("categories");
-    ui.dlg.querySelector("[role=tab]").focus();
+    select(tab || "categories");
+    ui.dlg.querySelector("[aria-selected=true]").focus();
     if (eventStatus !== "cmpuishown") setEvent("cmpuishown", "visible");
   }
   function save() {
