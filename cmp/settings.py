@@ -74,9 +74,10 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "dev-only-" + secrets.token_urlsafe(40)
 
-# Signs consent records (HMAC over their canonical content). It must outlive SECRET_KEY rotations,
-# so it is its own variable; in development it falls back to a fixed, clearly non-secret value so
-# that records written in one `make run` still verify in the next.
+# Signs consent records, seals and visitor ids (HMAC). It must outlive SECRET_KEY rotations, so it
+# is its own variable; in development it falls back to a fixed, clearly non-secret value so that
+# records written in one `make run` still verify in the next. Rotating (manage.py
+# rotate_consent_key) moves the previous key to CMP_CONSENT_OLD_HMAC_KEYS, which only verify.
 CMP_CONSENT_HMAC_KEY = env_str("CMP_CONSENT_HMAC_KEY")
 if not CMP_CONSENT_HMAC_KEY:
     if not DEBUG:
@@ -85,6 +86,16 @@ if not CMP_CONSENT_HMAC_KEY:
             "and keep it (records signed with a lost key can no longer be verified)."
         )
     CMP_CONSENT_HMAC_KEY = "development-consent-hmac-key-not-secret"
+CMP_CONSENT_OLD_HMAC_KEYS = env_list("CMP_CONSENT_OLD_HMAC_KEYS")
+# 32 bytes: a shorter key could be guessed from the records it signs (consent/keyring.py).
+for _name, _key in [("CMP_CONSENT_HMAC_KEY", CMP_CONSENT_HMAC_KEY)] + [
+    ("CMP_CONSENT_OLD_HMAC_KEYS", old) for old in CMP_CONSENT_OLD_HMAC_KEYS
+]:
+    if len(_key.encode()) < 32:
+        raise ImproperlyConfigured(
+            f"{_name} holds a key of {len(_key.encode())} bytes; consent keys need at least 32 "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(32))')."
+        )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:

@@ -32,6 +32,11 @@ CONSENT_CREATED = inline_serializer(
     {
         "consent_id": serializers.UUIDField(),
         "user_id": serializers.CharField(),
+        "write_token": serializers.CharField(
+            required=False,
+            help_text="Only in the answer that issued 'user_id': send it with every later choice "
+            "for that id. Keep it in first-party storage; it is answered nowhere else.",
+        ),
         "tc_string": serializers.CharField(),
         "ac_string": serializers.CharField(),
         "consent_mode": CONSENT_MODE,

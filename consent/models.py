@@ -14,8 +14,23 @@ from django.db import models
 from sites.models import Site
 
 
+class ApiScope(models.TextChoices):
+    """What a key may do. A key has only the scopes it was given (docs/API.md, "API keys")."""
+
+    READ = "read", "read: current consent, changes feed"
+    CHECK = "check", "check: single and batch checks"
+    EXPORT = "export", "export: data-subject access"
+    ERASE = "erase", "erase: data-subject erasure"
+    RECORD = "record", "record: consent POSTs from a server (no Origin)"
+
+
+def default_scopes() -> list[str]:
+    return [ApiScope.READ, ApiScope.CHECK]
+
+
 class ApiKey(models.Model):
-    """A downstream service's credential for one site. Only a SHA-256 of the key is stored."""
+    """A downstream service's credential for one site, with the scopes it may use, until it
+    expires or is revoked (for good). Only a SHA-256 of the key is stored."""
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="api_keys")
     name = models.CharField(max_length=100)
@@ -23,9 +38,14 @@ class ApiKey(models.Model):
         max_length=12, editable=False, help_text="First characters, to recognise a key."
     )
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    scopes = models.JSONField(default=default_scopes)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="After this the key is refused; empty: no expiry."
+    )
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked = models.BooleanField(default=False)
+    revoked = models.BooleanField(default=False, help_text="Final: a revoked key never works again.")
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["site", "name"]
@@ -142,6 +162,10 @@ class ConsentRecord(models.Model):
     user_agent_hash = models.CharField(max_length=64, blank=True)
     ip_truncated = models.CharField(max_length=45, blank=True)
     mac = models.CharField(max_length=64)
+
+    #: Set only on the record of a new visitor's first choice (consent.visitors): the write token
+    #: answered once with the new id. Never stored.
+    write_token: str | None = None
 
     language = _from_choice("language")
     categories = _from_choice("categories")
