@@ -53,12 +53,15 @@ SITE = "demo"
 DEMO_ORIGIN = "http://127.0.0.1:8000"
 
 POST_SCRIPT = """
--- Cycles through the bodies a banner sends: accept all, reject all, and a custom choice.
+-- Cycles through the bodies a banner sends: accept all, reject all, a custom choice, a returning
+-- visitor's. wrk.format uses only the headers it is given, so the -H headers (Origin) are copied.
 local bodies = %(bodies)s
+local headers = {["Content-Type"] = "application/json"}
+for name, value in pairs(wrk.headers) do headers[name] = value end
 local n = 0
 request = function()
   n = n + 1
-  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, bodies[(n %% #bodies) + 1])
+  return wrk.format("POST", nil, headers, bodies[(n %% #bodies) + 1])
 end
 """
 

@@ -110,8 +110,10 @@ ERASED = inline_serializer(
     "Erasure",
     {
         "erased": serializers.IntegerField(),
-        "erasure_id": serializers.UUIDField(),
-        "recorded_at": serializers.DateTimeField(),
+        "erasure_id": serializers.UUIDField(
+            allow_null=True, help_text="null: nothing to erase, nothing written"
+        ),
+        "recorded_at": serializers.DateTimeField(allow_null=True),
     },
 )
 

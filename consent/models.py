@@ -8,8 +8,10 @@ layer (`consent/services/`); the admin shows them read-only.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from sites.models import Site
 
@@ -53,6 +55,18 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site.key}: {self.name} ({self.prefix}…)"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Revocation is final: a revoked key is never enabled again, whoever saves it."""
+        if (
+            not self.revoked
+            and self.pk is not None
+            and ApiKey.objects.filter(pk=self.pk, revoked=True).exists()
+        ):
+            raise ValueError(f"API key {self.prefix}… was revoked; revocation is final. Issue a new key.")
+        if self.revoked and self.revoked_at is None:
+            self.revoked_at = timezone.now()
+        super().save(*args, **kwargs)
 
 
 class ConsentAction(models.TextChoices):

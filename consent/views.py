@@ -369,8 +369,8 @@ class EraseView(DownstreamView):
         return json_response(
             {
                 "erased": erased,
-                "erasure_id": str(erasure.consent_id),
-                "recorded_at": erasure.created_at.isoformat(),
+                "erasure_id": str(erasure.consent_id) if erasure else None,
+                "recorded_at": erasure.created_at.isoformat() if erasure else None,
             },
             cache_control=NO_STORE,
         )

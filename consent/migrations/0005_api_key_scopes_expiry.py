@@ -14,6 +14,39 @@ def keep_what_existing_keys_could_do(apps, schema_editor):
     ApiKey.objects.filter(revoked=True).update(revoked_at=timezone.now())
 
 
+# Revocation is final in the database too, so that no QuerySet.update() or raw SQL re-enables a key.
+POSTGRES_FINAL_REVOCATION = """
+CREATE OR REPLACE FUNCTION consent_apikey_revocation_final() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'API key %% was revoked; revocation is final', OLD.prefix;
+END $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS consent_apikey_revocation_final ON consent_apikey;
+CREATE TRIGGER consent_apikey_revocation_final BEFORE UPDATE ON consent_apikey
+    FOR EACH ROW WHEN (OLD.revoked AND NOT NEW.revoked) EXECUTE FUNCTION consent_apikey_revocation_final();
+"""
+SQLITE_FINAL_REVOCATION = """
+CREATE TRIGGER IF NOT EXISTS consent_apikey_revocation_final BEFORE UPDATE ON consent_apikey
+    WHEN OLD.revoked AND NOT NEW.revoked
+    BEGIN SELECT RAISE(ABORT, 'API key was revoked; revocation is final'); END;
+"""
+
+
+def make_revocation_final(apps, schema_editor):
+    sql = (
+        POSTGRES_FINAL_REVOCATION
+        if schema_editor.connection.vendor == "postgresql"
+        else SQLITE_FINAL_REVOCATION
+    )
+    schema_editor.execute(sql)
+
+
+def drop_revocation_trigger(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP TRIGGER IF EXISTS consent_apikey_revocation_final ON consent_apikey")
+    else:
+        schema_editor.execute("DROP TRIGGER IF EXISTS consent_apikey_revocation_final")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("consent", "0004_webhooks"),
@@ -43,4 +76,5 @@ class Migration(migrations.Migration):
             field=models.BooleanField(default=False, help_text="Final: a revoked key never works again."),
         ),
         migrations.RunPython(keep_what_existing_keys_could_do, migrations.RunPython.noop),
+        migrations.RunPython(make_revocation_final, drop_revocation_trigger),
     ]
