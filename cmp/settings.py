@@ -309,6 +309,12 @@ CMP_CONSENT_LIFETIME_DAYS = env_int("CMP_CONSENT_LIFETIME_DAYS", 730, 1)
 # Records younger than this are left for the next hourly seal: a write still in flight may hold a
 # lower id than one already committed, and a seal must never skip over it.
 CMP_SEAL_GRACE_SECONDS = env_int("CMP_SEAL_GRACE_SECONDS", 120, 0)
+# /healthz shows which check failed, and why, only to staff or to this bearer token (empty: staff only).
+CMP_HEALTH_TOKEN = env_str("CMP_HEALTH_TOKEN")
+# Where each new seal's head (site, sequence, MAC) is appended, outside the database, so that
+# verify_consent_log can tell when seals and their records were removed (consent/sink.py). Put it
+# on another volume than the database, ideally append-only (chattr +a, or a shipped log file).
+CMP_SEAL_SINK_PATH = Path(env_str("CMP_SEAL_SINK_PATH") or BASE_DIR / "var" / "seal-heads.jsonl")
 # Records deleted per transaction by the retention purge. 10,000 keeps each transaction (and the
 # site lock that sealing waits on) well under a second while halving the per-batch overhead of
 # 1,000 (bench/consent_storage.py); recording never waits on that lock.

@@ -25,6 +25,7 @@ from consent.models import (
     RecordedChoice,
     default_scopes,
 )
+from sites.admin_access import SiteScopedAdmin
 
 
 class ApiKeyForm(forms.ModelForm):
@@ -41,7 +42,9 @@ class ApiKeyForm(forms.ModelForm):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(SiteScopedAdmin):
+    # Minting or revoking a key of a site is its owner's decision.
+    change_right = "manage"
     form = ApiKeyForm
     list_display = (
         "name",
@@ -105,8 +108,8 @@ class ApiKeyAdmin(admin.ModelAdmin):
         return response
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Evidence: visible, never added, changed or deleted from the admin."""
+class ReadOnlyAdmin(SiteScopedAdmin):
+    """Evidence: visible to the site's staff, never added, changed or deleted from the admin."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

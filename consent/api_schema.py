@@ -102,7 +102,19 @@ EXPORT = inline_serializer(
     {
         "site": serializers.CharField(),
         "user_id": serializers.CharField(),
-        "records": inline_serializer("ExportedRecord", dict(RECORD_FIELDS), many=True),
+        "records": inline_serializer(
+            "ExportedRecord",
+            {
+                **RECORD_FIELDS,
+                "ip_truncated": serializers.CharField(
+                    help_text="The network part of the address (/24, /48)."
+                ),
+                "user_agent_hash": serializers.CharField(help_text="Keyed HMAC of the user agent."),
+                "key_id": serializers.CharField(),
+                "mac": serializers.CharField(),
+            },
+            many=True,
+        ),
     },
 )
 

@@ -53,6 +53,10 @@ def visitor_key() -> bytes:
     return _derived(current()[1], b"cmp-visitor-ids")
 
 
+def user_agent_key() -> bytes:
+    return _derived(current()[1], b"cmp-user-agent-hash")
+
+
 def visitor_keys() -> list[bytes]:
     """Every visitor key of the ring, current first."""
     current_key = current()[1]

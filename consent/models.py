@@ -175,6 +175,8 @@ class ConsentRecord(models.Model):
     expires_at = models.DateTimeField()
     user_agent_hash = models.CharField(max_length=64, blank=True)
     ip_truncated = models.CharField(max_length=45, blank=True)
+    # The key of the ring that made `mac` (consent/keyring.py); empty: signed before key ids.
+    key_id = models.CharField(max_length=8, blank=True, default="")
     mac = models.CharField(max_length=64)
 
     #: Set only on the record of a new visitor's first choice (consent.visitors): the write token
@@ -200,7 +202,8 @@ class ConsentRecord(models.Model):
     class Meta:
         ordering = ["-id"]
         indexes = [
-            models.Index(fields=["site", "user_id", "-id"], name="consent_user_latest"),
+            # A visitor's newest record by its signed time (consent/services/current.py).
+            models.Index(fields=["site", "user_id", "-created_at"], name="consent_user_newest"),
             models.Index(fields=["expires_at"], name="consent_expiry"),
         ]
         default_permissions = ("view",)
@@ -225,6 +228,7 @@ class ConsentSeal(models.Model):
     digest = models.CharField(max_length=64)
     previous_mac = models.CharField(max_length=64)
     created_at = models.DateTimeField()
+    key_id = models.CharField(max_length=8, blank=True, default="")
     mac = models.CharField(max_length=64)
 
     class Meta:
@@ -252,6 +256,7 @@ class ConsentDeletion(models.Model):
     record_count = models.PositiveIntegerField()
     digest = models.CharField(max_length=64)
     created_at = models.DateTimeField()
+    key_id = models.CharField(max_length=8, blank=True, default="")
     mac = models.CharField(max_length=64)
 
     class Meta:

@@ -318,7 +318,18 @@ class ExportView(DownstreamView):
             body = {
                 "site": site.key,
                 "user_id": user_id,
-                "records": [services.serialise_record(r) for r in records],
+                # Everything stored about the visitor (data-subject access), not only what a
+                # downstream read shows.
+                "records": [
+                    {
+                        **services.serialise_record(r),
+                        "ip_truncated": r.ip_truncated,
+                        "user_agent_hash": r.user_agent_hash,
+                        "key_id": r.key_id,
+                        "mac": r.mac,
+                    }
+                    for r in records
+                ],
             }
         return json_response(body, cache_control=NO_STORE)
 

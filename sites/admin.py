@@ -1,21 +1,28 @@
-"""Admin of the publisher's configuration: sites, cookie categories and declarations, texts."""
+"""Admin of the publisher's configuration: sites, cookie categories and declarations, texts. Staff
+see and change only their own sites (sites/admin_access.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from sites.models import CookieCategory, CookieDeclaration, Site, SiteText
+from sites.access import has_right, visible_sites
+from sites.admin_access import SiteChildInline, SiteScopedAdmin
+from sites.models import CookieCategory, CookieDeclaration, Site, SiteMember, SiteRole, SiteText
 
 
-class CookieCategoryInline(admin.TabularInline):
+class CookieCategoryInline(SiteChildInline, admin.TabularInline):
     model = CookieCategory
     extra = 0
     fields = ("slug", "name", "description", "position")
     show_change_link = True
 
 
-class SiteTextInline(admin.StackedInline):
+class SiteTextInline(SiteChildInline, admin.StackedInline):
     model = SiteText
     extra = 0
 
@@ -68,28 +75,46 @@ class SiteAdmin(admin.ModelAdmin):
         ("History", {"fields": ("created_at", "updated_at")}),
     )
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Site]:
+        return super().get_queryset(request).filter(pk__in=visible_sites(request.user))
 
-class CookieDeclarationInline(admin.TabularInline):
+    def has_change_permission(self, request: HttpRequest, obj: Site | None = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or has_right(request.user, obj, "edit"))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Site | None = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or has_right(request.user, obj, "manage"))
+
+    def save_model(self, request: HttpRequest, obj: Site, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change and not request.user.is_superuser:
+            # Whoever creates a site owns it; otherwise they could not see what they made.
+            SiteMember.objects.get_or_create(site=obj, user=request.user, defaults={"role": SiteRole.OWNER})
+
+
+class CookieDeclarationInline(SiteChildInline, admin.TabularInline):
     model = CookieDeclaration
     extra = 0
     fields = ("name", "is_pattern", "domain", "duration", "description", "provider", "source")
 
 
 @admin.register(CookieCategory)
-class CookieCategoryAdmin(admin.ModelAdmin):
+class CookieCategoryAdmin(SiteScopedAdmin):
     list_display = ("name", "slug", "site", "position")
     list_filter = ("site", "slug")
     inlines = [CookieDeclarationInline]
 
 
 @admin.register(CookieDeclaration)
-class CookieDeclarationAdmin(admin.ModelAdmin):
+class CookieDeclarationAdmin(SiteScopedAdmin):
+    site_path = "category__site"
     list_display = ("name", "category", "domain", "duration", "provider")
     list_filter = ("category__site", "category__slug")
     search_fields = ("name", "domain", "provider")
 
 
 @admin.register(SiteText)
-class SiteTextAdmin(admin.ModelAdmin):
+class SiteTextAdmin(SiteScopedAdmin):
     list_display = ("site", "language", "title")
     list_filter = ("site", "language")

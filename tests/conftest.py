@@ -29,6 +29,17 @@ def _fresh_configuration_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def seal_sink(tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's own seal sink (consent/sink.py), for this process and the ones it starts: the
+    sink outlives a rolled-back test database, and a shared one would name the seals of earlier
+    tests as missing."""
+    path = tmp_path / "seal-heads.jsonl"
+    settings.CMP_SEAL_SINK_PATH = path
+    monkeypatch.setenv("CMP_SEAL_SINK_PATH", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO_ROOT

@@ -6,42 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from consent.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
-from sites.access import has_right, visible_sites
-
-
-class SiteScopedAdmin(admin.ModelAdmin):
-    """Shows and changes only rows of the signed-in user's sites (sites/access.py)."""
-
-    site_path = "site"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).filter(**{f"{self.site_path}__in": visible_sites(request.user)})
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "site":
-            kwargs["queryset"] = visible_sites(request.user, "manage")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+from sites.admin_access import SiteScopedAdmin
 
 
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(SiteScopedAdmin):
+    # Where a site's consent events go is its owner's decision.
+    change_right = "manage"
     list_display = ("url", "site", "active", "consecutive_failures", "disabled_reason")
     list_filter = ("active", "site")
     search_fields = ("url", "description")
     readonly_fields = ("secret", "consecutive_failures", "disabled_reason", "created_at")
     fields = ("site", "url", "description", "events", "active", *readonly_fields)
-
-    def has_change_permission(self, request: HttpRequest, obj: WebhookEndpoint | None = None) -> bool:
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or has_right(request.user, obj.site, "manage"))
-
-    def has_delete_permission(self, request: HttpRequest, obj: WebhookEndpoint | None = None) -> bool:
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or has_right(request.user, obj.site, "manage"))
 
     def save_model(self, request: HttpRequest, obj: WebhookEndpoint, form: Any, change: bool) -> None:
         if change and obj.active and "active" in form.changed_data:
