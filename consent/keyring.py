@@ -57,8 +57,12 @@ def user_agent_key() -> bytes:
     return _derived(current()[1], b"cmp-user-agent-hash")
 
 
-def visitor_keys() -> list[bytes]:
+def visitor_keys() -> tuple[bytes, ...]:
     """Every visitor key of the ring, current first."""
-    current_key = current()[1]
-    others = [k for k in ring()[1].values() if k != current_key]
-    return [_derived(k, b"cmp-visitor-ids") for k in (current_key, *others)]
+    return _visitor_keys(settings.CMP_CONSENT_HMAC_KEY, tuple(settings.CMP_CONSENT_OLD_HMAC_KEYS))
+
+
+@functools.cache
+def _visitor_keys(current_key: str, old: tuple[str, ...]) -> tuple[bytes, ...]:
+    keys = dict.fromkeys([current_key.encode(), *(k.encode() for k in old)])
+    return tuple(_derived(k, b"cmp-visitor-ids") for k in keys)

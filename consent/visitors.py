@@ -18,7 +18,6 @@ the hash with one of their own; a derived token can be minted only with the key 
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import secrets
 
@@ -30,7 +29,8 @@ TAG_LENGTH = 16
 
 
 def _mac(key: bytes, purpose: bytes, site_id: int, value: str) -> str:
-    digest = hmac.new(key, purpose + b"\x00%d\x00" % site_id + value.encode(), hashlib.sha256).digest()
+    # hmac.digest: the one-shot C path, several times cheaper than hmac.new(...).digest() per POST.
+    digest = hmac.digest(key, purpose + b"\x00%d\x00" % site_id + value.encode(), "sha256")
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
