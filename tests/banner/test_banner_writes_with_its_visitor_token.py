@@ -32,8 +32,9 @@ def test_later_choices_carry_the_token_and_stay_in_one_history(open_demo, cookie
 
     page.reload()
     page.click("[data-cmp=revisit]")
-    page.click("[data-cmp=withdraw]")
-    page.wait_for_function("() => !document.querySelector('.cmp-dlg')")
+    with page.expect_response(lambda r: r.url.endswith("/consents")) as answer:
+        page.click("[data-cmp=withdraw]")
+    assert answer.value.status == 201
     actions = list(
         ConsentRecord.objects.filter(user_id=user_id).order_by("id").values_list("action", flat=True)
     )
