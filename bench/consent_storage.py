@@ -45,7 +45,7 @@ def setup_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.pop("REDIS_URL", None)
     os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("CMP_CONSENT_HMAC_KEY", "bench-consent-hmac-key")
+    os.environ.setdefault("CMP_CONSENT_HMAC_KEY", "bench-consent-hmac-key-of-at-least-32-bytes")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cmp.settings")
     import django
 
@@ -202,7 +202,7 @@ def live_records(site, count: int) -> None:
             }
         )
         record.consent_id = uuid.uuid4()
-        record.user_id = new_user_id()
+        record.user_id = new_user_id(site)
         record.mac = evidence.record_mac(record)
         objects.append(record)
     ConsentRecord.objects.bulk_create(objects, batch_size=500)

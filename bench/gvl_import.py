@@ -130,7 +130,9 @@ def run_child(database_url: str, runs: int) -> dict[str, object]:
         "DATABASE_URL": database_url,
         "DEBUG": "1",
         "DJANGO_SETTINGS_MODULE": "cmp.settings",
-        "CMP_CONSENT_HMAC_KEY": os.environ.get("CMP_CONSENT_HMAC_KEY", "bench-hmac-key"),
+        "CMP_CONSENT_HMAC_KEY": os.environ.get(
+            "CMP_CONSENT_HMAC_KEY", "bench-consent-hmac-key-of-at-least-32-bytes"
+        ),
     }
     env.pop("REDIS_URL", None)
     result = subprocess.run(

@@ -54,14 +54,19 @@ from bench.scratch_db import add_admin_url, database_url, drop_database, recreat
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 SITE = "demo"
+# The demo site's first allowed origin (sites/setup.py DEMO_ORIGINS).
+DEMO_ORIGIN = "http://127.0.0.1:8000"
 
 POST_SCRIPT = """
--- Cycles through the bodies a banner sends: accept all, reject all, and a custom choice.
+-- Cycles through the bodies a banner sends: accept all, reject all, a custom choice, a returning
+-- visitor's. wrk.format uses only the headers it is given, so the -H headers (Origin) are copied.
 local bodies = %(bodies)s
+local headers = {["Content-Type"] = "application/json"}
+for name, value in pairs(wrk.headers) do headers[name] = value end
 local n = 0
 request = function()
   n = n + 1
-  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, bodies[(n %% #bodies) + 1])
+  return wrk.format("POST", nil, headers, bodies[(n %% #bodies) + 1])
 end
 """
 
@@ -220,7 +225,7 @@ def prepare(admin_url: str, database: str, redis_url: str) -> tuple[dict[str, st
         **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")},
         "DEBUG": "0",
         "SECRET_KEY": "bench-secret-key-" + "k" * 40,
-        "CMP_CONSENT_HMAC_KEY": "bench-consent-hmac-key",
+        "CMP_CONSENT_HMAC_KEY": "bench-consent-hmac-key-of-at-least-32-bytes",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url(admin_url, database),
         "REDIS_URL": redis_url,
@@ -263,10 +268,13 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int, threads: int, l
 
 
 def endpoints_for(base_url: str, api_key: str) -> list[Endpoint]:
-    status, first = http("POST", f"{base_url}/api/v1/sites/{SITE}/consents", {"action": "accept_all"})
+    # From the demo page's origin, as the banner posts (the origin check runs on every POST).
+    origin = {"Origin": DEMO_ORIGIN}
+    status, first = http("POST", f"{base_url}/api/v1/sites/{SITE}/consents", {"action": "accept_all"}, origin)
     if status != 201:
         raise SystemExit(f"consent POST answered {status}: {first}")
     user_id, tc_string = first["user_id"], first["tc_string"]
+    returning = {"user_id": user_id, "write_token": first["write_token"]}
     auth = f"Authorization: Api-Key {api_key}"
     _, banner = http("GET", f"{base_url}/api/v1/sites/{SITE}/banner?lang=en")
     purposes = [p["id"] for p in banner.get("purposes", [])][:5] or [1]
@@ -284,13 +292,15 @@ def endpoints_for(base_url: str, api_key: str) -> list[Endpoint]:
                 "vendors": vendor_ids,
             }
         ),
+        # A returning visitor's choice: its write token is checked.
+        json.dumps({"action": "reject_all", "language": "en", **returning}),
     )
     check_vendor = vendor_ids[0] if vendor_ids else 755
     return [
         Endpoint("bare", "bare Django view (`/bench/bare`)", "/bench/bare"),
         Endpoint("banner", "banner config GET", f"/api/v1/sites/{SITE}/banner?lang=en"),
-        Endpoint("consent_post", "consent POST (accept / reject / custom)", f"/api/v1/sites/{SITE}/consents",
-                 "POST", bodies),
+        Endpoint("consent_post", "consent POST (accept / reject / custom / returning visitor)",
+                 f"/api/v1/sites/{SITE}/consents", "POST", bodies, headers=(f"Origin: {DEMO_ORIGIN}",)),
         Endpoint("consent_get", "downstream consent GET", f"/api/v1/sites/{SITE}/users/{user_id}/consent",
                  headers=(auth,)),
         Endpoint("consent_check", "downstream consent check",

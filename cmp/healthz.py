@@ -2,9 +2,14 @@
 
 Load balancers and the compose health check call it. The database is always checked; Redis only
 when REDIS_URL is configured, since without it the node runs on local memory and eager tasks.
+Anyone gets only `{"status": "ok"}` or `{"status": "error"}` (503): the failing checks' messages
+name hosts, roles and ports. Signed-in staff, or a caller with `Authorization: Bearer
+<CMP_HEALTH_TOKEN>`, get the details.
 """
 
 from __future__ import annotations
+
+import hmac
 
 import redis
 from django.conf import settings
@@ -38,6 +43,16 @@ def check_redis() -> str | None:
     return None
 
 
+def may_see_details(request: HttpRequest) -> bool:
+    token = settings.CMP_HEALTH_TOKEN
+    if token and hmac.compare_digest(
+        request.headers.get("Authorization", "").encode(), f"Bearer {token}".encode()
+    ):
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_active and user.is_staff)
+
+
 @reads_no_configuration
 @never_cache
 @require_GET
@@ -54,6 +69,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
         else:
             checks[name] = {"status": "error", "error": error}
             failures.append(name)
-    if failures:
-        return JsonResponse({"status": "error", "failing": failures, "checks": checks}, status=503)
-    return JsonResponse({"status": "ok", "checks": checks})
+    body: dict[str, object] = {"status": "error" if failures else "ok"}
+    if may_see_details(request):
+        body["checks"] = checks
+        if failures:
+            body["failing"] = failures
+    return JsonResponse(body, status=503 if failures else 200)

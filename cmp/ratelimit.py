@@ -1,9 +1,14 @@
 """Rate limits on the public API, per client address and per site, counted in Redis.
 
 What is limited: the endpoints anyone on the internet can call without a key, i.e. a site's
-`banner`, `vendors` and `consents`, and `POST /api/v1/tcf/decode`. Downstream reads carry a site API
-key and are left to the key owner's own traffic (one ad server may legitimately check thousands of
-users a second from one address).
+`banner`, `vendors` and `consents`, `POST /api/v1/tcf/decode`, the GVL read API (`/api/v1/gvl/*`,
+up to ~650 KB an answer) and `/healthz`, per address; a site's endpoints also per site.
+
+The address comes first: a request over its address's limit is refused without touching the site's
+budget, so one client (one IPv4 address, one IPv6 /64) can spend at most its own limit of a site's
+budget per window, and exhausting a site for its real visitors takes many clients at once.
+Downstream reads carry a site API key and are left to the key owner's own traffic (one ad server
+may legitimately check thousands of users a second from one address).
 
 How: fixed windows (CMP_RATE_LIMIT_*_WINDOW_SECONDS) counted in Redis by a Lua script, which
 increments every counter it is given and sets the expiry of new ones atomically, in one round trip.
@@ -57,6 +62,8 @@ SITE_PATH = re.compile(
     r"^/api/v1/sites/(?P<site_key>[^/]+)/(?P<endpoint>banner|vendors|consents|shown|users/[^/]+/receipt)/?$"
 )
 DECODE_PATH = re.compile(r"^/api/v1/tcf/decode/?$")
+# Public reads that have no site: limited per address only.
+ADDRESS_ONLY_PATH = re.compile(r"^(?:/api/v1/gvl/.*|/healthz)$")
 
 # INCRBY each key by its unsent hits (ARGV[1..n]); give a key its window (ARGV[n+1..2n]) as expiry
 # when this exchange created it. Atomic, one round trip, returns the keys' totals.
@@ -206,7 +213,7 @@ def limits_for(request: HttpRequest) -> tuple[list[Limit], bool] | None:
     """The limits that apply to this request and whether it records a consent, or None."""
     path = request.path
     site_match = SITE_PATH.match(path)
-    if site_match is None and DECODE_PATH.match(path) is None:
+    if site_match is None and DECODE_PATH.match(path) is None and ADDRESS_ONLY_PATH.match(path) is None:
         return None
     limits: list[Limit] = []
     per_ip = settings.CMP_RATE_LIMIT_PER_IP
@@ -241,7 +248,16 @@ class RateLimitMiddleware:
         limits, records_consent = applicable
         now = time.time()
         try:
-            counts = self.counter.hit(limits, now)
+            # The address's limits first; the site's budget is counted only for requests within them.
+            by_address = [limit for limit in limits if limit.scope == "ip"]
+            counts = self.counter.hit(by_address, now) if by_address else []
+            refused = any(count > limit.allowed for limit, count in zip(by_address, counts, strict=True))
+            if not refused:
+                by_site = [limit for limit in limits if limit.scope != "ip"]
+                if by_site:
+                    counts = [*counts, *self.counter.hit(by_site, now)]
+                    by_address += by_site
+            limits = by_address
         except LimiterUnavailable:
             if settings.CMP_RATE_LIMIT_FAIL_CLOSED and not records_consent:
                 return json_error(

@@ -77,9 +77,10 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "dev-only-" + secrets.token_urlsafe(40)
 
-# Signs consent records (HMAC over their canonical content). It must outlive SECRET_KEY rotations,
-# so it is its own variable; in development it falls back to a fixed, clearly non-secret value so
-# that records written in one `make run` still verify in the next.
+# Signs consent records, seals and visitor ids (HMAC). It must outlive SECRET_KEY rotations, so it
+# is its own variable; in development it falls back to a fixed, clearly non-secret value so that
+# records written in one `make run` still verify in the next. Rotating (manage.py
+# rotate_consent_key) moves the previous key to CMP_CONSENT_OLD_HMAC_KEYS, which only verify.
 CMP_CONSENT_HMAC_KEY = env_str("CMP_CONSENT_HMAC_KEY")
 if not CMP_CONSENT_HMAC_KEY:
     if not DEBUG:
@@ -88,6 +89,16 @@ if not CMP_CONSENT_HMAC_KEY:
             "and keep it (records signed with a lost key can no longer be verified)."
         )
     CMP_CONSENT_HMAC_KEY = "development-consent-hmac-key-not-secret"
+CMP_CONSENT_OLD_HMAC_KEYS = env_list("CMP_CONSENT_OLD_HMAC_KEYS")
+# 32 bytes: a shorter key could be guessed from the records it signs (consent/keyring.py).
+for _name, _key in [("CMP_CONSENT_HMAC_KEY", CMP_CONSENT_HMAC_KEY)] + [
+    ("CMP_CONSENT_OLD_HMAC_KEYS", old) for old in CMP_CONSENT_OLD_HMAC_KEYS
+]:
+    if len(_key.encode()) < 32:
+        raise ImproperlyConfigured(
+            f"{_name} holds a key of {len(_key.encode())} bytes; consent keys need at least 32 "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(32))')."
+        )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:
@@ -346,6 +357,12 @@ CMP_CONSENT_LIFETIME_DAYS = env_int("CMP_CONSENT_LIFETIME_DAYS", 730, 1)
 # Records younger than this are left for the next hourly seal: a write still in flight may hold a
 # lower id than one already committed, and a seal must never skip over it.
 CMP_SEAL_GRACE_SECONDS = env_int("CMP_SEAL_GRACE_SECONDS", 120, 0)
+# /healthz shows which check failed, and why, only to staff or to this bearer token (empty: staff only).
+CMP_HEALTH_TOKEN = env_str("CMP_HEALTH_TOKEN")
+# Where each new seal's head (site, sequence, MAC) is appended, outside the database, so that
+# verify_consent_log can tell when seals and their records were removed (consent/sink.py). Put it
+# on another volume than the database, ideally append-only (chattr +a, or a shipped log file).
+CMP_SEAL_SINK_PATH = Path(env_str("CMP_SEAL_SINK_PATH") or BASE_DIR / "var" / "seal-heads.jsonl")
 # Records deleted per transaction by the retention purge. 10,000 keeps each transaction (and the
 # site lock that sealing waits on) well under a second while halving the per-batch overhead of
 # 1,000 (bench/consent_storage.py); recording never waits on that lock.

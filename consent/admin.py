@@ -5,56 +5,110 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.contrib import admin, messages
+from django import forms
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from consent.admin_scoping import ReadOnly as ReadOnlyAdmin
 from consent.api_keys import fill_new_key
 from consent.forms import AuditExportForm
-from consent.models import CHOICE_FIELDS, ApiKey, ConsentDeletion, ConsentRecord, ConsentSeal, RecordedChoice
+from consent.models import (
+    CHOICE_FIELDS,
+    ApiKey,
+    ApiScope,
+    ConsentDeletion,
+    ConsentRecord,
+    ConsentSeal,
+    RecordedChoice,
+    default_scopes,
+)
 from consent.services import export
 from consent.services.export import RECORD_FIELDS
+from sites.admin_access import SiteScopedAdmin
+
+
+class ApiKeyForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        choices=ApiScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=default_scopes,
+        help_text="Give a key only what its service needs; 'record' is for servers that post choices.",
+    )
+
+    class Meta:
+        model = ApiKey
+        fields = ("site", "name", "scopes", "expires_at", "revoked")
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
-    list_display = ("name", "site", "prefix", "created_at", "last_used_at", "revoked")
+class ApiKeyAdmin(SiteScopedAdmin):
+    # Minting or revoking a key of a site is its owner's decision.
+    change_right = "manage"
+    form = ApiKeyForm
+    list_display = (
+        "name",
+        "site",
+        "prefix",
+        "scope_list",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked",
+    )
     list_filter = ("site", "revoked")
-    readonly_fields = ("prefix", "created_at", "last_used_at")
+    readonly_fields = ("prefix", "created_at", "last_used_at", "revoked_at")
+
+    @admin.display(description="scopes")
+    def scope_list(self, obj: ApiKey) -> str:
+        return ", ".join(obj.scopes)
 
     def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> list[str]:
         if obj is None:
-            return ["site", "name"]
-        return ["site", "name", "prefix", "created_at", "last_used_at", "revoked"]
+            return ["site", "name", "scopes", "expires_at"]
+        return [
+            "site",
+            "name",
+            "prefix",
+            "scopes",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "revoked",
+            "revoked_at",
+        ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> tuple[str, ...]:
-        return (*self.readonly_fields, "site") if obj else self.readonly_fields
+        if obj is None:
+            return self.readonly_fields
+        if obj.revoked:  # final: nothing about a revoked key changes again
+            return (*self.readonly_fields, "site", "name", "scopes", "expires_at", "revoked")
+        return (*self.readonly_fields, "site")
 
     def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
-        raw_key = fill_new_key(obj) if not change else None
+        if not change:
+            # Shown by response_add on the answer to this very request: never in the messages
+            # cookie (signed, not encrypted) or the session, never in a redirect.
+            request._new_api_key = fill_new_key(obj)  # type: ignore[attr-defined]
         super().save_model(request, obj, form, change)
-        if raw_key:
-            messages.warning(
-                request,
-                f"The new API key is {raw_key} — copy it now; it is stored only as a hash and "
-                "not shown again.",
-            )
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Evidence: visible, never added, changed or deleted from the admin."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    def response_add(self, request: HttpRequest, obj: ApiKey, post_url_continue: str | None = None) -> Any:
+        raw_key = getattr(request, "_new_api_key", None)
+        if raw_key is None:
+            return super().response_add(request, obj, post_url_continue)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "API key created",
+            "api_key": obj,
+            "raw_key": raw_key,
+        }
+        response = TemplateResponse(request, "admin/consent/apikey/created.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 @admin.register(ConsentRecord)

@@ -1,35 +1,19 @@
-"""Admin bases of the consent app: pages that show and change only the signed-in user's sites
-(sites/access.py), and the read-only pages of evidence and logs."""
+"""The read-only admin pages of the consent app's evidence and logs, for the staff of their sites
+(sites/admin_access.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from sites.access import visible_sites
-
-
-class SiteScopedAdmin(admin.ModelAdmin):
-    """Shows and changes only rows of the signed-in user's sites (sites/access.py)."""
-
-    site_path = "site"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).filter(**{f"{self.site_path}__in": visible_sites(request.user)})
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "site":
-            kwargs["queryset"] = visible_sites(request.user, "manage")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+from sites.admin_access import SiteScopedAdmin
 
 
 class ReadOnly(SiteScopedAdmin):
     """Evidence and logs of the user's sites: listed and shown, never added, changed or deleted."""
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
+from datetime import datetime
 
 from django.http import HttpRequest
 from django.utils import timezone
 
-from consent.models import ApiKey
+from consent.models import ApiKey, default_scopes
 from infra.config import cache
 from infra.errors import ApiError
 from sites.models import Site
@@ -26,10 +28,20 @@ def hash_key(raw_key: str) -> str:
     return hashlib.sha256(raw_key.encode()).hexdigest()
 
 
-def issue_key(site: Site, name: str) -> tuple[ApiKey, str]:
-    """Creates a key for the site; returns the row and the raw key, which is shown only this once."""
+def issue_key(
+    site: Site, name: str, scopes: Iterable[str] | None = None, expires_at: datetime | None = None
+) -> tuple[ApiKey, str]:
+    """Creates a key for the site (default scopes: read and check); returns the row and the raw
+    key, which is shown only this once."""
     raw_key = KEY_PREFIX + secrets.token_urlsafe(32)
-    api_key = ApiKey.objects.create(site=site, name=name, prefix=raw_key[:12], key_hash=hash_key(raw_key))
+    api_key = ApiKey.objects.create(
+        site=site,
+        name=name,
+        prefix=raw_key[:12],
+        key_hash=hash_key(raw_key),
+        scopes=list(scopes) if scopes is not None else default_scopes(),
+        expires_at=expires_at,
+    )
     return api_key, raw_key
 
 
@@ -47,8 +59,9 @@ class ApiKeyAuthentication:
     `authenticate` themselves."""
 
     @staticmethod
-    def authenticate(request: HttpRequest, site_key: str) -> ApiKey:
-        """The request's key, which must belong to `site_key`; ApiError 401/403 otherwise."""
+    def authenticate(request: HttpRequest, site_key: str, scope: str) -> ApiKey:
+        """The request's key, which must belong to `site_key`, be unexpired and have `scope`;
+        ApiError 401/403 otherwise."""
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if not header:
             raise ApiError(
@@ -82,6 +95,16 @@ class ApiKeyAuthentication:
         if api_key.site.key != site_key:
             raise ApiError(403, "forbidden", "This API key belongs to another site.")
         now = timezone.now()
+        if api_key.expires_at is not None and api_key.expires_at <= now:
+            raise ApiError(
+                401, "not_authenticated", "This API key expired; issue a new one.", headers=CHALLENGE
+            )
+        if scope not in api_key.scopes:
+            raise ApiError(
+                403,
+                "insufficient_scope",
+                f"This API key lacks the '{scope}' scope (it has: {', '.join(api_key.scopes) or 'none'}).",
+            )
         # One write per key per minute at most: usage is visible without a write on every read
         # (this column does not count as a configuration change; consent/apps.py).
         if api_key.last_used_at is None or (now - api_key.last_used_at).total_seconds() > 60:

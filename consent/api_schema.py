@@ -71,6 +71,11 @@ CONSENT_CREATED = inline_serializer(
     {
         "consent_id": serializers.UUIDField(),
         "user_id": serializers.CharField(),
+        "write_token": serializers.CharField(
+            required=False,
+            help_text="Only in the answer that issued 'user_id': send it with every later choice "
+            "for that id. Keep it in first-party storage; it is answered nowhere else.",
+        ),
         "tc_string": serializers.CharField(),
         "ac_string": serializers.CharField(),
         "consent_mode": CONSENT_MODE,
@@ -123,6 +128,17 @@ def record_fields() -> dict[str, serializers.Field]:
 
 
 RECORD = inline_serializer("ConsentRecord", record_fields())
+#: What a data-subject export holds of a record: everything stored about it.
+STORED_RECORD = inline_serializer(
+    "StoredConsentRecord",
+    {
+        **record_fields(),
+        "ip_truncated": serializers.CharField(help_text="The network part of the address (/24, /48)."),
+        "user_agent_hash": serializers.CharField(help_text="Keyed HMAC of the user agent."),
+        "key_id": serializers.CharField(),
+        "mac": serializers.CharField(),
+    },
+)
 
 CURRENT_STATE = inline_serializer(
     "CurrentConsent",
@@ -185,8 +201,8 @@ EXPORT = inline_serializer(
     {
         "site": serializers.CharField(),
         "user_id": serializers.CharField(),
-        # format=json: a record's public form; format=27560: its ISO/IEC TS 27560 document.
-        "records": serializers.ListField(child=one_of("ExportedRecord", RECORD, DOCUMENT_27560)),
+        # format=json: everything stored of a record; format=27560: its ISO/IEC TS 27560 document.
+        "records": serializers.ListField(child=one_of("ExportedRecord", STORED_RECORD, DOCUMENT_27560)),
     },
 )
 
@@ -194,8 +210,10 @@ ERASED = inline_serializer(
     "Erasure",
     {
         "erased": serializers.IntegerField(),
-        "erasure_id": serializers.UUIDField(),
-        "recorded_at": serializers.DateTimeField(),
+        "erasure_id": serializers.UUIDField(
+            allow_null=True, help_text="null: nothing to erase, nothing written"
+        ),
+        "recorded_at": serializers.DateTimeField(allow_null=True),
     },
 )
 

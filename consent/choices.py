@@ -34,6 +34,8 @@ PUBLIC_ACTIONS = (
 US_OPT_OUTS = ("sale_sharing", "sensitive_data")
 USER_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 USER_ID_DESCRIPTION = "16-64 characters of A-Z, a-z, 0-9, '-' and '_'"
+WRITE_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
+WRITE_TOKEN_DESCRIPTION = "43 characters of A-Z, a-z, 0-9, '-' and '_'"  # noqa: S105 - a description
 LANGUAGE_PATTERN = re.compile(r"[a-zA-Z]{2}(-[a-zA-Z]{2,4})?")
 MAX_LIST_LENGTH = 5000
 
@@ -42,6 +44,7 @@ MAX_LIST_LENGTH = 5000
 class ChoiceRequest:
     action: str
     user_id: str | None = None
+    write_token: str | None = None
     language: str | None = None
     categories: dict[str, bool] = field(default_factory=dict)
     purposes: frozenset[int] = frozenset()
@@ -85,6 +88,17 @@ def _parse_user_id(name: str, value: Any) -> str | None:
         raise bad_request(
             f"'{name}' must be the opaque id returned by an earlier answer ({USER_ID_DESCRIPTION}), "
             "or omitted.",
+            name,
+        )
+    return value
+
+
+def _parse_write_token(name: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not WRITE_TOKEN_PATTERN.fullmatch(value):
+        raise bad_request(
+            f"'{name}' must be the write token returned with the visitor id ({WRITE_TOKEN_DESCRIPTION}).",
             name,
         )
     return value
@@ -160,6 +174,13 @@ CHOICE_BODY = Body(
         f"The visitor's id from an earlier answer ({USER_ID_DESCRIPTION}); omit for a new visitor.",
         {"type": "string", "pattern": f"^{USER_ID_PATTERN.pattern}$"},
         _parse_user_id,
+    ),
+    BodyField(
+        "write_token",
+        "The write token answered with the visitor id on their first choice; required with 'user_id'. "
+        f"Keep it in first-party storage and send it only here ({WRITE_TOKEN_DESCRIPTION}).",
+        {"type": "string", "pattern": f"^{WRITE_TOKEN_PATTERN.pattern}$"},
+        _parse_write_token,
     ),
     BodyField(
         "language",

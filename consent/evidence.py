@@ -1,7 +1,9 @@
 """Tamper evidence for the consent log: record MACs, batch digests and the per-site seal chain.
 
-Each record carries HMAC-SHA256(CMP_CONSENT_HMAC_KEY, canonical content). Editing any stored field
-breaks it. Deleting a record is caught by the seals: a seal covers one site's records with ids in
+Each record carries HMAC-SHA256(key, canonical content) and the id of the key of the ring that
+signed it (consent/keyring.py; records from before key ids have none and verify under any key of
+the ring). Editing any stored field breaks it. Deleting a record is caught by the seals: a seal
+covers one site's records with ids in
 (after_record_id, through_record_id] and stores their count and the sum modulo 2**256 of their
 MACs. The sum is order-free, so lawful deletions (retention purge, erasure) write a
 `ConsentDeletion` entry with the count and sum of what they removed from each seal's range, and the
@@ -22,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from django.conf import settings
+from consent import keyring
 
 # The C encoder json.dumps uses for a str under ensure_ascii=True, without json.dumps' own overhead.
 _json_string = json.encoder.encode_basestring_ascii
@@ -31,16 +33,38 @@ MODULUS = 2**256
 GENESIS_MAC = "0" * 64
 
 
-def _key() -> bytes:
-    return settings.CMP_CONSENT_HMAC_KEY.encode()
+def _key(kid: str = "") -> bytes:
+    """The key that signs (no id: the current key) or that signed under `kid`."""
+    if not kid:
+        return keyring.current()[1]
+    found = keyring.key(kid)
+    if found is None:
+        raise UnknownKey(kid)
+    return found
+
+
+class UnknownKey(LookupError):
+    """A MAC names a key id that is not in the key ring."""
+
+
+def current_key_id() -> str:
+    return keyring.current()[0]
 
 
 def canonical_line(content: dict[str, Any]) -> str:
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 
-def mac_of(content: dict[str, Any]) -> str:
-    return hmac.new(_key(), canonical_line(content).encode(), hashlib.sha256).hexdigest()
+def mac_of(content: dict[str, Any], kid: str = "") -> str:
+    return hmac.new(_key(kid), canonical_line(content).encode(), hashlib.sha256).hexdigest()
+
+
+def genuine(content: dict[str, Any], mac: str, kid: str) -> bool:
+    """Whether `mac` is the MAC of `content` under key `kid` (UnknownKey when the ring lacks it),
+    or, without a key id (signed before key ids), under any key of the ring."""
+    line = canonical_line(content).encode()
+    keys = [_key(kid)] if kid else list(keyring.ring()[1].values())
+    return any(hmac.compare_digest(hmac.new(key, line, hashlib.sha256).hexdigest(), mac) for key in keys)
 
 
 def timestamp(value: datetime) -> str:
@@ -68,6 +92,13 @@ _UNKNOWN_LOCATION_OPT_IN = {
     "us_opt_outs": [],
     "gpp_string": "",
 }
+
+
+def _with_key_id(content: dict[str, Any], kid: str) -> dict[str, Any]:
+    # Only when there is one, so that what was signed before key ids keeps its exact content.
+    if kid:
+        content["key_id"] = kid
+    return content
 
 
 def record_content(record: Any) -> dict[str, Any]:
@@ -100,11 +131,15 @@ def record_content(record: Any) -> dict[str, Any]:
     jurisdiction["us_opt_outs"] = sorted(jurisdiction["us_opt_outs"])
     if jurisdiction != _UNKNOWN_LOCATION_OPT_IN:
         content["jurisdiction"] = jurisdiction
-    return content
+    return _with_key_id(content, getattr(record, "key_id", ""))
 
 
 def record_mac(record: Any) -> str:
-    return mac_of(record_content(record))
+    return mac_of(record_content(record), getattr(record, "key_id", ""))
+
+
+def record_genuine(record: Any) -> bool:
+    return genuine(record_content(record), record.mac, getattr(record, "key_id", ""))
 
 
 def choice_digest(site_id: int, day: date, values: Mapping[str, Any]) -> str:
@@ -125,6 +160,7 @@ class RecordMacTemplate:
     The MAC is the same bytes' MAC: `verify_log` checks every record with `record_mac`."""
 
     def __init__(self, record: Any) -> None:
+        self.key = _key(getattr(record, "key_id", ""))
         marker = "\u2060mac-template-{}\u2060"
         content = record_content(record)
         per_record = list(_per_record_content(record))
@@ -150,7 +186,7 @@ class RecordMacTemplate:
         for name, piece in zip(self.holes, self.pieces[1:], strict=True):
             parts.append(_json_string(values[name]))
             parts.append(piece)
-        return hmac.new(_key(), "".join(parts).encode(), hashlib.sha256).hexdigest()
+        return hmac.new(self.key, "".join(parts).encode(), hashlib.sha256).hexdigest()
 
 
 def digest_of(macs: Iterable[str]) -> tuple[int, int]:
@@ -168,34 +204,46 @@ def digest_hex(total: int) -> str:
 
 
 def seal_content(seal: Any) -> dict[str, Any]:
-    return {
-        "kind": "consent-seal",
-        "site_id": seal.site_id,
-        "sequence": seal.sequence,
-        "after_record_id": seal.after_record_id,
-        "through_record_id": seal.through_record_id,
-        "record_count": seal.record_count,
-        "digest": seal.digest,
-        "previous_mac": seal.previous_mac,
-        "created_at": timestamp(seal.created_at),
-    }
+    return _with_key_id(
+        {
+            "kind": "consent-seal",
+            "site_id": seal.site_id,
+            "sequence": seal.sequence,
+            "after_record_id": seal.after_record_id,
+            "through_record_id": seal.through_record_id,
+            "record_count": seal.record_count,
+            "digest": seal.digest,
+            "previous_mac": seal.previous_mac,
+            "created_at": timestamp(seal.created_at),
+        },
+        getattr(seal, "key_id", ""),
+    )
 
 
 def deletion_content(deletion: Any) -> dict[str, Any]:
-    return {
-        "kind": "consent-deletion",
-        "site_id": deletion.site_id,
-        "seal_id": deletion.seal_id,
-        "reason": deletion.reason,
-        "reference": deletion.reference,
-        "record_count": deletion.record_count,
-        "digest": deletion.digest,
-        "created_at": timestamp(deletion.created_at),
-    }
+    return _with_key_id(
+        {
+            "kind": "consent-deletion",
+            "site_id": deletion.site_id,
+            "seal_id": deletion.seal_id,
+            "reason": deletion.reason,
+            "reference": deletion.reference,
+            "record_count": deletion.record_count,
+            "digest": deletion.digest,
+            "created_at": timestamp(deletion.created_at),
+        },
+        getattr(deletion, "key_id", ""),
+    )
 
 
 def user_agent_hash(user_agent: str) -> str:
-    return hashlib.sha256(user_agent.encode("utf-8", "replace")).hexdigest() if user_agent else ""
+    """A keyed HMAC, not a plain hash: user agents are few enough that a dictionary of them would
+    reverse a SHA-256. The key is derived from the consent key ring (kept out of the database)."""
+    if not user_agent:
+        return ""
+    return hmac.new(
+        keyring.user_agent_key(), user_agent.encode("utf-8", "replace"), hashlib.sha256
+    ).hexdigest()
 
 
 @functools.lru_cache(maxsize=4096)

@@ -8,14 +8,31 @@ layer (`consent/services/`); the admin shows them read-only.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from sites.models import Site
 
 
+class ApiScope(models.TextChoices):
+    """What a key may do. A key has only the scopes it was given (docs/API.md, "API keys")."""
+
+    READ = "read", "read: current consent, changes feed"
+    CHECK = "check", "check: single and batch checks"
+    EXPORT = "export", "export: data-subject access"
+    ERASE = "erase", "erase: data-subject erasure"
+    RECORD = "record", "record: consent POSTs from a server (no Origin)"
+
+
+def default_scopes() -> list[str]:
+    return [ApiScope.READ, ApiScope.CHECK]
+
+
 class ApiKey(models.Model):
-    """A downstream service's credential for one site. Only a SHA-256 of the key is stored."""
+    """A downstream service's credential for one site, with the scopes it may use, until it
+    expires or is revoked (for good). Only a SHA-256 of the key is stored."""
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="api_keys")
     name = models.CharField(max_length=100)
@@ -23,9 +40,14 @@ class ApiKey(models.Model):
         max_length=12, editable=False, help_text="First characters, to recognise a key."
     )
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    scopes = models.JSONField(default=default_scopes)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="After this the key is refused; empty: no expiry."
+    )
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked = models.BooleanField(default=False)
+    revoked = models.BooleanField(default=False, help_text="Final: a revoked key never works again.")
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["site", "name"]
@@ -33,6 +55,18 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site.key}: {self.name} ({self.prefix}…)"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Revocation is final: a revoked key is never enabled again, whoever saves it."""
+        if (
+            not self.revoked
+            and self.pk is not None
+            and ApiKey.objects.filter(pk=self.pk, revoked=True).exists()
+        ):
+            raise ValueError(f"API key {self.prefix}… was revoked; revocation is final. Issue a new key.")
+        if self.revoked and self.revoked_at is None:
+            self.revoked_at = timezone.now()
+        super().save(*args, **kwargs)
 
 
 class ConsentAction(models.TextChoices):
@@ -156,7 +190,13 @@ class ConsentRecord(models.Model):
     expires_at = models.DateTimeField()
     user_agent_hash = models.CharField(max_length=64, blank=True)
     ip_truncated = models.CharField(max_length=45, blank=True)
+    # The key of the ring that made `mac` (consent/keyring.py); empty: signed before key ids.
+    key_id = models.CharField(max_length=8, blank=True, default="")
     mac = models.CharField(max_length=64)
+
+    #: Set only on the record of a new visitor's first choice (consent.visitors): the write token
+    #: answered once with the new id. Never stored.
+    write_token: str | None = None
 
     language = _from_choice("language")
     categories = _from_choice("categories")
@@ -182,7 +222,8 @@ class ConsentRecord(models.Model):
     class Meta:
         ordering = ["-id"]
         indexes = [
-            models.Index(fields=["site", "user_id", "-id"], name="consent_user_latest"),
+            # A visitor's newest record by its signed time (consent/services/current.py).
+            models.Index(fields=["site", "user_id", "-created_at"], name="consent_user_newest"),
             models.Index(fields=["expires_at"], name="consent_expiry"),
             # The changes feed and the auditor's export read a site's records in id order, in
             # keyset pages: without it each page scanned the site's whole log (bench/export.py).
@@ -210,6 +251,7 @@ class ConsentSeal(models.Model):
     digest = models.CharField(max_length=64)
     previous_mac = models.CharField(max_length=64)
     created_at = models.DateTimeField()
+    key_id = models.CharField(max_length=8, blank=True, default="")
     mac = models.CharField(max_length=64)
 
     class Meta:
@@ -237,6 +279,7 @@ class ConsentDeletion(models.Model):
     record_count = models.PositiveIntegerField()
     digest = models.CharField(max_length=64)
     created_at = models.DateTimeField()
+    key_id = models.CharField(max_length=8, blank=True, default="")
     mac = models.CharField(max_length=64)
 
     class Meta:

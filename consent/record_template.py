@@ -123,10 +123,16 @@ class RecordTemplate:
     parameters: tuple[Any, ...]
     per_record_positions: tuple[tuple[int, Field[Any, Any]], ...]
     mac_template: evidence.RecordMacTemplate | None
+    key_id: str
 
     @classmethod
     def build(cls, action: str, recorded_choice: RecordedChoice, now: datetime) -> RecordTemplate:
-        sample = ConsentRecord(site_id=recorded_choice.site_id, action=action, choice=recorded_choice)
+        sample = ConsentRecord(
+            site_id=recorded_choice.site_id,
+            action=action,
+            choice=recorded_choice,
+            key_id=evidence.current_key_id(),
+        )
         parameters: list[Any] = []
         per_record_positions = []
         for position, field in enumerate(_record_fields()):
@@ -147,6 +153,7 @@ class RecordTemplate:
             parameters=tuple(parameters),
             per_record_positions=tuple(per_record_positions),
             mac_template=mac_template,
+            key_id=sample.key_id,
         )
 
     def new_record(self, **per_record: Any) -> ConsentRecord:
@@ -156,6 +163,7 @@ class RecordTemplate:
             site_id=self.recorded_choice.site_id,
             action=self.action,
             choice=self.recorded_choice,
+            key_id=self.key_id,
             **per_record,
         )
         if self.mac_template is None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import DisallowedHost, RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from drf_spectacular.utils import extend_schema
 
@@ -17,7 +17,7 @@ from consent.api_keys import ApiKeyAuthentication
 from consent.check import check_processing
 from consent.check_batch import CHECK_BATCH_BODY, check_batch
 from consent.choices import USER_ID_DESCRIPTION, USER_ID_PATTERN, choice_request_from_body, parse_json_body
-from consent.models import ApiKey, ConsentAction
+from consent.models import ApiKey, ApiScope, ConsentAction
 from consent.receipts import receipt_document
 from consent.services.feed import MAX_PAGE, decode_cursor, feed_page
 from consent.services.stats import count_shown
@@ -32,6 +32,7 @@ from infra.params import datetime_param, int_param, only, str_param
 from infra.views import ApiKeyRequired, ApiView, json_response
 from privacy_signals.tcf import TCStringError, decode, model_to_canonical, validate_v23
 from sites.api_schema import LANG as LANG_PARAMETER
+from sites.cors import allowed_origins
 from sites.services import get_site
 
 JSON_TYPES = ("application/json", "text/plain")
@@ -63,6 +64,38 @@ def read_body(request: HttpRequest) -> bytes:
     return raw
 
 
+def check_writer(request: HttpRequest, site_key: str) -> None:
+    """Who may post a choice: a page of one of the site's allowed origins (browsers send Origin on
+    every POST, and a page cannot forge it), or a server with a key of the site that has the
+    "record" scope. A cross-site page's text/plain POST needs no preflight, so CORS alone would let
+    it write; this refuses it before anything is read."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        if "HTTP_AUTHORIZATION" not in request.META:
+            raise ApiError(
+                403,
+                "origin_required",
+                "A consent POST comes from a page of one of the site's allowed origins (with an "
+                "Origin header), or from a server with an API key that has the 'record' scope.",
+            )
+        ApiKeyAuthentication.authenticate(request, site_key, ApiScope.RECORD)
+    elif origin.rstrip("/").lower() not in allowed_origins(site_key) and not _own_origin(request, origin):
+        raise ApiError(
+            403,
+            "origin_not_allowed",
+            f"The origin {origin[:200]} is not one of this site's allowed origins; nothing was recorded.",
+        )
+
+
+def _own_origin(request: HttpRequest, origin: str) -> bool:
+    """A page this service serves itself (the demo page): only the service's own pages share its
+    origin, and the Host a browser sends is the one it connected to."""
+    try:
+        return origin.lower() == f"{request.scheme}://{request.get_host()}".lower()
+    except DisallowedHost:
+        return False
+
+
 FEED_PARAMETERS = frozenset({"since", "limit", "action", "from", "to"})
 
 
@@ -76,13 +109,14 @@ class ConsentsView(ApiView):
         operation_id="record_consent",
         summary="Record a visitor's choice; returns the TC string, AC string and Consent Mode signals",
         request=schema.CONSENT_REQUEST,
-        responses={201: schema.CONSENT_CREATED, **schema.errors(400, 404, 413, 415, 429, 503)},
+        responses={201: schema.CONSENT_CREATED, **schema.errors(400, 403, 404, 413, 415, 429, 503)},
         tags=["banner"],
     )
     def post(self, request: HttpRequest, site_key: str) -> HttpResponse:
         if cache.observed_version is UNSEEN:
             cache.refresh()
         site = get_site(site_key)
+        check_writer(request, site_key)
         choice = choice_request_from_body(read_body(request))
         record = services.record_consent(
             site,
@@ -107,6 +141,8 @@ class ConsentsView(ApiView):
             "created_at": record.created_at.isoformat(),
             "expires_at": record.expires_at.isoformat(),
         }
+        if record.write_token is not None:
+            body["write_token"] = record.write_token
         return json_response(body, 201, cache_control=NO_STORE)
 
     @extend_schema(
@@ -119,7 +155,7 @@ class ConsentsView(ApiView):
     )
     def get(self, request: HttpRequest, site_key: str) -> HttpResponse:
         cache.refresh()  # the class is left out of the per-request check for its POST's sake
-        site = ApiKeyAuthentication.authenticate(request, site_key).site
+        site = ApiKeyAuthentication.authenticate(request, site_key, ApiScope.READ).site
         params = request.GET
         only(params, FEED_PARAMETERS)
         actions = frozenset(params.getlist("action"))
@@ -181,9 +217,12 @@ class DownstreamView(ApiView):
     authentication_classes = [ApiKeyAuthentication]
     permission_classes = [ApiKeyRequired]
 
-    @staticmethod
-    def api_key(request: HttpRequest, site_key: str, user_id: str) -> ApiKey:
-        api_key = ApiKeyAuthentication.authenticate(request, site_key)
+    #: The scope a key needs for this view.
+    scope: str = ApiScope.READ
+
+    @classmethod
+    def api_key(cls, request: HttpRequest, site_key: str, user_id: str) -> ApiKey:
+        api_key = ApiKeyAuthentication.authenticate(request, site_key, cls.scope)
         if not USER_ID_PATTERN.fullmatch(user_id):
             raise bad_request(f"Not a user id: user ids are {USER_ID_DESCRIPTION}.", "user_id")
         return api_key
@@ -223,6 +262,7 @@ class CurrentConsentView(DownstreamView):
 
 class CheckConsentView(DownstreamView):
     configuration_check = OWN
+    scope = ApiScope.CHECK
 
     @extend_schema(
         operation_id="check_consent",
@@ -253,7 +293,7 @@ class ConsentChecksView(DownstreamView):
         if cache.observed_version is UNSEEN:
             cache.refresh()
         for _ in range(READ_ATTEMPTS):
-            site = ApiKeyAuthentication.authenticate(request, site_key).site
+            site = ApiKeyAuthentication.authenticate(request, site_key, ApiScope.CHECK).site
             version, answers = check_batch(site, questions)
             if cache.observe(version):
                 break
@@ -264,6 +304,8 @@ RECEIPT_MEDIA_TYPE = "application/ld+json"
 
 
 class ExportView(DownstreamView):
+    scope = ApiScope.EXPORT
+
     @extend_schema(
         operation_id="export_user",
         summary="Data-subject access: every unexpired record of the user on this site",
@@ -311,6 +353,8 @@ class ReceiptView(ApiView):
 
 
 class EraseView(DownstreamView):
+    scope = ApiScope.ERASE
+
     @extend_schema(
         operation_id="erase_user",
         summary="Data-subject erasure: deletes the user's records and records the erasure",
@@ -331,8 +375,8 @@ class EraseView(DownstreamView):
         return json_response(
             {
                 "erased": handled.records_found,
-                "erasure_id": str(erasure.consent_id),
-                "recorded_at": erasure.created_at.isoformat(),
+                "erasure_id": str(erasure.consent_id) if erasure else None,
+                "recorded_at": erasure.created_at.isoformat() if erasure else None,
             },
             cache_control=NO_STORE,
         )

@@ -1,4 +1,5 @@
-"""Admin of the publisher's configuration: sites, cookie categories and declarations, texts."""
+"""Admin of the publisher's configuration: sites, cookie categories and declarations, texts. Staff
+see and change only their own sites (sites/admin_access.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from sites.access import has_right, visible_sites
+from sites.admin_access import SiteChildInline, SiteScopedAdmin
 from sites.banner import choose_language
 from sites.disclosure import iab_languages
 from sites.forms import SiteForm
@@ -54,14 +56,14 @@ def language_report(site: Site) -> list[str]:
     return lines
 
 
-class CookieCategoryInline(admin.TabularInline):
+class CookieCategoryInline(SiteChildInline, admin.TabularInline):
     model = CookieCategory
     extra = 0
     fields = ("slug", "name", "description", "position")
     show_change_link = True
 
 
-class JurisdictionRuleInline(admin.TabularInline):
+class JurisdictionRuleInline(SiteChildInline, admin.TabularInline):
     model = JurisdictionRule
     extra = 0
     fields = ("position", "region", "experience")
@@ -72,7 +74,7 @@ class JurisdictionRuleInline(admin.TabularInline):
     )
 
 
-class BannerThemeInline(admin.StackedInline):
+class BannerThemeInline(SiteChildInline, admin.StackedInline):
     """The theme's colours and layout (contrast checked by the model); the logo and the preview are
     on the console's Appearance page."""
 
@@ -83,7 +85,7 @@ class BannerThemeInline(admin.StackedInline):
     verbose_name = "banner theme"
 
 
-class SiteTextInline(admin.StackedInline):
+class SiteTextInline(SiteChildInline, admin.StackedInline):
     model = SiteText
     extra = 0
 
@@ -193,21 +195,22 @@ class SiteAdmin(admin.ModelAdmin):
         return format_html_join("", "<div>{}</div>", ((line,) for line in language_report(site)))
 
 
-class CookieDeclarationInline(admin.TabularInline):
+class CookieDeclarationInline(SiteChildInline, admin.TabularInline):
     model = CookieDeclaration
     extra = 0
     fields = ("name", "is_pattern", "domain", "duration", "description", "provider", "source")
 
 
 @admin.register(CookieCategory)
-class CookieCategoryAdmin(admin.ModelAdmin):
+class CookieCategoryAdmin(SiteScopedAdmin):
     list_display = ("name", "slug", "site", "position")
     list_filter = ("site", "slug")
     inlines = [CookieCategoryTextInline, CookieDeclarationInline]
 
 
 @admin.register(CookieDeclaration)
-class CookieDeclarationAdmin(admin.ModelAdmin):
+class CookieDeclarationAdmin(SiteScopedAdmin):
+    site_path = "category__site"
     list_display = ("name", "category", "domain", "duration", "provider")
     list_filter = ("category__site", "category__slug")
     search_fields = ("name", "domain", "provider")
@@ -215,6 +218,6 @@ class CookieDeclarationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SiteText)
-class SiteTextAdmin(admin.ModelAdmin):
+class SiteTextAdmin(SiteScopedAdmin):
     list_display = ("site", "language", "title")
     list_filter = ("site", "language")

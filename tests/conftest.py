@@ -29,6 +29,17 @@ def _fresh_configuration_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def seal_sink(tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's own seal sink (consent/sink.py), for this process and the ones it starts: the
+    sink outlives a rolled-back test database, and a shared one would name the seals of earlier
+    tests as missing."""
+    path = tmp_path / "seal-heads.jsonl"
+    settings.CMP_SEAL_SINK_PATH = path
+    monkeypatch.setenv("CMP_SEAL_SINK_PATH", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def reference_tcdata():
     """`reference_tcdata([tc, ...])` -> TCData fields per string, from @iabtechlabtcf/core."""
@@ -249,10 +260,18 @@ def other_site(catalogue: Any):
 def api_key_for() -> Callable[[Any], str]:
     from consent.api_keys import issue_key
 
-    def make(site: Any) -> str:
-        return issue_key(site, "test")[1]
+    def make(site: Any, *scopes: str) -> str:
+        """A key of `site` with `scopes` (default: every downstream scope, not "record")."""
+        return issue_key(site, "test", scopes or ("read", "check", "export", "erase"))[1]
 
     return make
+
+
+def site_origin(site_key: str) -> str:
+    """The first allowed origin of a test site (`_make_site`) or of the demo site."""
+    from sites.setup import DEMO_ORIGINS, DEMO_SITE_KEY
+
+    return DEMO_ORIGINS[0] if site_key == DEMO_SITE_KEY else f"https://www.{site_key}.example"
 
 
 class Api:
@@ -265,8 +284,19 @@ class Api:
         data = body if isinstance(body, str | bytes) else json.dumps(body)
         return self.client.post(path, data=data, content_type=content_type, headers=headers)
 
-    def consent(self, site_key: str, body: Any, **headers: str) -> Any:
-        return self.post(f"/api/v1/sites/{site_key}/consents", body, **headers)
+    def consent(
+        self, site_key: str, body: Any, content_type: str = "application/json", **headers: str | None
+    ) -> Any:
+        """A consent POST as the banner on the site's page sends it (from the site's first allowed
+        origin, as the fixtures' sites and the demo site list it); `Origin=None` sends none."""
+        headers.setdefault("Origin", site_origin(site_key))
+        sent = {name: value for name, value in headers.items() if value is not None}
+        return self.post(f"/api/v1/sites/{site_key}/consents", body, content_type, **sent)
+
+    def choose(self, site_key: str, visitor: dict[str, Any], body: dict[str, Any], **headers: str) -> Any:
+        """A later choice of the visitor whose first answer was `visitor` (their id and token)."""
+        ids = {"user_id": visitor["user_id"], "write_token": visitor["write_token"]}
+        return self.consent(site_key, {**body, **ids}, **headers)
 
     def get(self, path: str, key: str | None = None, **headers: str) -> Any:
         if key:

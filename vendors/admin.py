@@ -20,8 +20,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from infra import outbound
 from vendors.catalogue import current_gvl, gvl_snapshot
-from vendors.fetching import FetchError, fetch
+from vendors.fetching import MAX_DOWNLOAD_BYTES, FetchError
 from vendors.gvl_format import GvlFormatError, GvlVendor
 from vendors.importing import (
     GvlImportError,
@@ -135,21 +136,26 @@ class VendorStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.action(description="Enable the selected entries")
+@admin.action(description="Enable the selected entries", permissions=["change"])
 def enable_selected(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Any]) -> None:
     queryset.update(enabled=True)
 
 
-@admin.action(description="Disable the selected entries")
+@admin.action(description="Disable the selected entries", permissions=["change"])
 def disable_selected(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Any]) -> None:
     queryset.update(enabled=False)
 
 
 class ImportedOnlyAdmin(admin.ModelAdmin):
-    """Rows are created and deleted only by imports."""
+    """Rows are created and deleted only by imports. The catalogue is shared by every site, so only
+    superusers change it (enabling a vendor here changes what every publisher discloses); a
+    site's staff choose their site's vendors on the site's page."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -392,7 +398,24 @@ class ImportForm(forms.Form):
             raise forms.ValidationError("Give either a file or a URL.")
         if data.get("kind") == "translation" and not data.get("language"):
             self.add_error("language", "A translation needs its language code.")
+        upload = data.get("file")
+        if upload and upload.size > MAX_DOWNLOAD_BYTES:
+            self.add_error(
+                "file", f"The file is over {MAX_DOWNLOAD_BYTES} bytes; no catalogue list is that large."
+            )
         return data
+
+
+def fetch_chosen_url(url: str) -> bytes:
+    """An import URL typed by an admin: fetched under the outbound rule (infra/outbound.py: public
+    hosts only, every redirect checked again, no internal address or port in the errors)."""
+    try:
+        answer = outbound.fetch(url, schemes=("https", "http"), max_bytes=MAX_DOWNLOAD_BYTES, timeout=60)
+    except (outbound.OutboundRefused, outbound.OutboundFailed) as exc:
+        raise FetchError(str(exc)) from None
+    if answer.status != 200:
+        raise FetchError(f"{url[:200]!r} answered HTTP {answer.status}.")
+    return answer.body
 
 
 class CompareForm(forms.Form):
@@ -477,7 +500,7 @@ class GvlVersionAdmin(ReadOnlyAdmin):
         return TemplateResponse(request, "admin/vendors/gvlversion/compare.html", context)
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
-        if not request.user.has_perm("vendors.add_gvlversion"):
+        if not (request.user.is_superuser and request.user.has_perm("vendors.add_gvlversion")):
             raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
@@ -486,7 +509,7 @@ class GvlVersionAdmin(ReadOnlyAdmin):
                 if data["file"]:
                     content, source = data["file"].read(), f"admin upload {data['file'].name}"
                 else:
-                    content, source = fetch(data["url"]), data["url"]
+                    content, source = fetch_chosen_url(data["url"]), data["url"]
                 if data["kind"] == "gvl":
                     summary = import_gvl(content, source=source).summary()
                 elif data["kind"] == "translation":

@@ -1,4 +1,10 @@
-"""A visitor's current state: the newest unexpired record, what it says, and whether to ask again."""
+"""A visitor's current state: the newest unexpired record, what it says, and whether to ask again.
+
+"Newest" is by the record's signed creation time (in its MAC), never by the row id, which a
+database writer can renumber without breaking any MAC or seal sum: swapping the ids of a
+withdrawal and an earlier acceptance changes nothing here. The random consent id (signed too)
+breaks a tie. Reading by time needs no read before the INSERT, which a per-visitor counter
+would (docs/SECURITY.md, "Which record is current")."""
 
 from __future__ import annotations
 
@@ -18,12 +24,14 @@ from privacy_signals.tcf import TCStringError, decode
 from sites.disclosure import current_snapshot, site_catalogue
 from sites.models import Site
 
+NEWEST_FIRST = ("-created_at", "-consent_id")
+
 
 def _unexpired(site: Site, user_id: str) -> QuerySet[ConsentRecord]:
     return (
         ConsentRecord.objects.select_related("choice")
         .filter(site=site, user_id=user_id, expires_at__gt=clock.now())
-        .order_by("-id")
+        .order_by(*NEWEST_FIRST)
     )
 
 
@@ -56,7 +64,7 @@ def _current_columns_sql(columns: tuple[str, ...]) -> str:
     join = f" LEFT JOIN {choice.db_table} c ON c.id = r.choice_id" if joins_choice else ""
     newest = (
         f"SELECT id FROM {record.db_table} WHERE site_id = %s AND user_id = %s AND expires_at > %s "  # noqa: S608 - names from the models, values bound
-        "ORDER BY id DESC LIMIT 1"
+        "ORDER BY created_at DESC, consent_id DESC LIMIT 1"
     )
     return (
         f"SELECT {', '.join(names)} FROM (SELECT 1 AS one) o "  # noqa: S608 - names from the models, values bound

@@ -52,7 +52,8 @@ def delete_accounted(
             digest=evidence.digest_hex(total),
             created_at=now,
         )
-        deletion.mac = evidence.mac_of(evidence.deletion_content(deletion))
+        deletion.key_id = evidence.current_key_id()
+        deletion.mac = evidence.mac_of(evidence.deletion_content(deletion), deletion.key_id)
         deletion.save(force_insert=True)
     if selection is None:
         selection = ConsentRecord.objects.filter(pk__in=[record_id for record_id, _ in rows])

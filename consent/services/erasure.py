@@ -19,8 +19,11 @@ from sites.models import Site
 
 def erase_user(
     site: Site, user_id: str, *, user_agent: str = "", ip_address: str = ""
-) -> tuple[ConsentRecord, int]:
-    """Deletes every record of the user on the site and records the erasure itself."""
+) -> tuple[ConsentRecord | None, int]:
+    """Deletes every record of the user's choices on the site and records the erasure itself. With
+    no such record nothing is written (None, 0): a key with the erase scope must not be able to
+    plant records under ids of its choosing. Earlier erasure records are kept: they hold no
+    choice, and they are the evidence that the earlier erasures happened."""
     now = clock.now()
     template = RecordTemplate.build(
         ConsentAction.ERASE, store_choice(site, utc_day(now), erasure_values(site)), now
@@ -36,8 +39,13 @@ def erase_user(
     with transaction.atomic():
         lock_site(site)
         rows = list(
-            ConsentRecord.objects.filter(site=site, user_id=user_id).order_by("id").values_list("id", "mac")
+            ConsentRecord.objects.filter(site=site, user_id=user_id)
+            .exclude(action=ConsentAction.ERASE)
+            .order_by("id")
+            .values_list("id", "mac")
         )
+        if not rows:
+            return None, 0
         erased = delete_accounted(site, rows, DeletionReason.ERASURE, str(erasure.consent_id), now)
         insert(erasure, template.insert_parameters(erasure), insert_statement())
     return erasure, erased

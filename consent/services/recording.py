@@ -11,7 +11,6 @@ statement. Nothing on this path goes through Redis or Celery: their outages lose
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -20,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
-from consent import evidence
+from consent import evidence, visitors
 from consent.choices import ChoiceRequest
 from consent.models import ConsentRecord, RecordedChoice
 from consent.prepared import PreparedStatement
@@ -48,9 +47,9 @@ TEMPLATES = 512
 ATTEMPTS = 3
 
 
-def new_user_id() -> str:
-    """An opaque random id: 24 bytes of randomness, URL-safe, 32 characters."""
-    return secrets.token_urlsafe(24)
+def new_user_id(site: Site) -> str:
+    """A new visitor id the server issued for the site (consent.visitors), without its token."""
+    return visitors.issue(site.pk)[0]
 
 
 def record_consent(
@@ -63,12 +62,19 @@ def record_consent(
     gpc_header: bool = False,
 ) -> ConsentRecord:
     """Validates the choice against the site's catalogue, builds the signals and stores the record
-    under the configuration it was validated against (another process may change it meanwhile:
-    then the record is built again under the new one). `region` is where the visitor is ("" when
-    unknown: sites/jurisdictions.py); `gpc_header` whether their browser sent Sec-GPC: 1, which
-    counts as the banner's `gpc`."""
+    for the visitor the request names, with their write token (consent.visitors: 403 otherwise), or
+    for a new visitor, whose id and write token the record carries back. It is stored under the
+    configuration it was validated against (another process may change it meanwhile: then the
+    record is built again under the new one). `region` is where the visitor is ("" when unknown:
+    sites/jurisdictions.py); `gpc_header` whether their browser sent Sec-GPC: 1, which counts as the
+    banner's `gpc`."""
     if gpc_header and not request.gpc:
         request = replace(request, gpc=True)
+    if request.user_id is None:
+        user_id, write_token = visitors.issue(site.pk)
+    else:
+        visitors.check(site.pk, request.user_id, request.write_token)
+        user_id, write_token = request.user_id, None
     if cache.observed_version is UNSEEN:
         cache.refresh()
     for _ in range(ATTEMPTS):
@@ -79,7 +85,7 @@ def record_consent(
         template = _template(request, site, catalogue, language, now, jurisdiction_for(site, region))
         record = template.new_record(
             consent_id=uuid.uuid4(),
-            user_id=request.user_id or new_user_id(),
+            user_id=user_id,
             created_at=now,
             expires_at=now + timedelta(days=site.consent_lifetime_days),
             user_agent_hash=evidence.user_agent_hash(user_agent),
@@ -88,6 +94,7 @@ def record_consent(
         if insert(
             record, [*template.insert_parameters(record), version], insert_if_configuration_statement()
         ):
+            record.write_token = write_token
             return record
         cache.refresh()
         site = get_site(site.key)

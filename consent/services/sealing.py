@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from consent import evidence
+from consent import evidence, sink
 from consent.models import ConsentRecord, ConsentSeal
 from consent.services import clock
 from consent.services.deletions import lock_site
@@ -50,13 +50,16 @@ def seal_site(site: Site, *, now: datetime | None = None) -> ConsentSeal | None:
                 previous_mac=previous.mac if previous else evidence.GENESIS_MAC,
                 created_at=now,
             )
-            seal.mac = evidence.mac_of(evidence.seal_content(seal))
+            seal.key_id = evidence.current_key_id()
+            seal.mac = evidence.mac_of(evidence.seal_content(seal), seal.key_id)
             seal.save(force_insert=True)
     except IntegrityError:
         # Another sealer took this sequence number first; its seal covers these records.
         logger.info("Seal of site %s skipped: a concurrent run sealed it.", site.key)
         return None
-    # Anchors the chain outside the database: an operator can compare the latest MAC from the logs.
+    # Anchors the chain outside the database (consent/sink.py), after the commit: a head in the
+    # sink is always a seal the database had.
+    sink.export_head(seal, site.key)
     logger.info("Sealed site %s #%d: %d records, mac %s", site.key, seal.sequence, count, seal.mac)
     return seal
 

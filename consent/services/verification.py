@@ -1,14 +1,17 @@
-"""`verify_consent_log`: every record's MAC, the seal chain, the deletion entries, and that each
-seal's range still holds what it sealed minus what lawful deletions removed."""
+"""`verify_consent_log`: every record's MAC, the seal chain, the deletion entries, that each seal's
+range still holds what it sealed minus what lawful deletions removed, that the database still has
+every seal head exported to the sink outside it (consent/sink.py), and that no visitor's records
+were renumbered out of their signed order."""
 
 from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Exists, OuterRef
 
-from consent import evidence
+from consent import evidence, keyring, sink
 from consent.models import RecordedChoice
 from sites.models import Site
 
@@ -20,11 +23,21 @@ class VerificationReport:
     seals: int = 0
     deletions: int = 0
     unsealed_records: int = 0
+    exported_heads: int = 0
     problems: list[str] = field(default_factory=list)
+    # Not failures: e.g. seals sealed before the sink existed, or whose export failed (logged).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def _genuine(content: dict[str, Any], mac: str, kid: str) -> bool:
+    try:
+        return evidence.genuine(content, mac, kid)
+    except evidence.UnknownKey:
+        return False
 
 
 def verify_log(site: Site, *, max_problems: int = 100) -> VerificationReport:
@@ -49,17 +62,42 @@ def verify_log(site: Site, *, max_problems: int = 100) -> VerificationReport:
             problem(f"Seal #{seal.sequence} does not chain to the previous seal.")
         if seal.after_record_id != previous_through:
             problem(f"Seal #{seal.sequence} does not start where the previous seal ended.")
-        if evidence.mac_of(evidence.seal_content(seal)) != seal.mac:
+        if not _genuine(evidence.seal_content(seal), seal.mac, seal.key_id):
             problem(f"Seal #{seal.sequence} was altered (its MAC does not match).")
         previous_mac = seal.mac
         previous_through = seal.through_record_id
+
+    heads, unreadable = sink.exported_heads(site.pk, site.key)
+    report.exported_heads = len(heads)
+    for where in unreadable:
+        problem(f"The seal sink line {where} cannot be read.")
+    by_sequence = {seal.sequence: seal for seal in seals}
+    for sequence, exported in sorted(heads.items()):
+        seal = by_sequence.get(sequence)
+        if seal is None:
+            first, last = exported["after_record_id"] + 1, exported["through_record_id"]
+            problem(
+                f"Seal #{sequence} (records {first}..{last}, "
+                f"{exported['record_count']} records, sealed {exported['created_at']}) is in the seal sink "
+                "but missing from the database."
+            )
+        elif seal.mac != exported["mac"]:
+            problem(
+                f"Seal #{sequence} differs from its head in the seal sink (replaced after it was exported)."
+            )
+    not_exported = [seal.sequence for seal in seals if seal.sequence not in heads]
+    if not_exported:
+        report.notes.append(
+            f"{len(not_exported)} seal(s) not in the seal sink (e.g. #{not_exported[-1]}): sealed before "
+            "the sink was set up, or their export failed (see the log)."
+        )
 
     seal_index = {seal.pk: index for index, seal in enumerate(seals)}
     expected_count = [seal.record_count for seal in seals]
     expected_total = [int(seal.digest, 16) for seal in seals]
     for deletion in site.deletions.order_by("id"):
         report.deletions += 1
-        if evidence.mac_of(evidence.deletion_content(deletion)) != deletion.mac:
+        if not _genuine(evidence.deletion_content(deletion), deletion.mac, deletion.key_id):
             problem(f"Deletion entry {deletion.pk} was altered (its MAC does not match).")
         index = seal_index.get(deletion.seal_id)
         if index is None:
@@ -77,10 +115,25 @@ def verify_log(site: Site, *, max_problems: int = 100) -> VerificationReport:
     throughs = [seal.through_record_id for seal in seals]
     found_count = [0] * len(seals)
     found_total = [0] * len(seals)
+    # Each visitor's newest record so far in id order: ids follow the signed creation times unless
+    # rows were renumbered.
+    newest: dict[str, tuple[Any, Any]] = {}
     for record in site.consent_records.select_related("choice").order_by("id").iterator(chunk_size=2000):
         report.records += 1
-        if evidence.record_mac(record) != record.mac:
+        if record.key_id and keyring.key(record.key_id) is None:
+            problem(
+                f"Record {record.consent_id} was signed by key {record.key_id}, which is not in the key ring."
+            )
+        elif not evidence.record_genuine(record):
             problem(f"Record {record.consent_id} was altered (its MAC does not match its content).")
+        before = newest.get(record.user_id)
+        if before is not None and before[0] > record.created_at:
+            problem(
+                f"Records {before[1]} and {record.consent_id} of one visitor are out of their signed "
+                "order: their row ids were changed."
+            )
+        if before is None or before[0] < record.created_at:
+            newest[record.user_id] = (record.created_at, record.consent_id)
         index = bisect.bisect_left(throughs, record.id)
         if index < len(seals):
             found_count[index] += 1

@@ -22,7 +22,18 @@ def export_body(site: Site, user_id: str, kind: str = "json") -> tuple[dict[str,
         documents = RecordDocuments(site)
         items = [documents.document(r) for r in records if r.action != ConsentAction.ERASE]
     else:
-        items = [serialise_record(r) for r in records]
+        # Everything stored about the visitor (data-subject access), not only what a downstream
+        # read shows.
+        items = [
+            {
+                **serialise_record(r),
+                "ip_truncated": r.ip_truncated,
+                "user_agent_hash": r.user_agent_hash,
+                "key_id": r.key_id,
+                "mac": r.mac,
+            }
+            for r in records
+        ]
     return {"site": site.key, "user_id": user_id, "records": items}, len(records)
 
 
@@ -74,8 +85,9 @@ def answer_erasure(
     reason: str = "",
     user_agent: str = "",
     ip_address: str = "",
-) -> tuple[DataSubjectRequest, ConsentRecord]:
-    """The logged request and the erasure record (which says when the erasure took effect)."""
+) -> tuple[DataSubjectRequest, ConsentRecord | None]:
+    """The logged request and the erasure record (which says when the erasure took effect; None
+    when the visitor had no record, and then nothing is written to the consent log)."""
     erasure, erased = erase_user(site, user_id, user_agent=user_agent, ip_address=ip_address)
     logged = _log(
         site,
@@ -85,6 +97,6 @@ def answer_erasure(
         channel,
         reason,
         records_found=erased,
-        erasure_id=erasure.consent_id,
+        erasure_id=erasure.consent_id if erasure else None,
     )
     return logged, erasure

@@ -8,26 +8,20 @@ from typing import Any
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 
-from consent.admin_scoping import ReadOnly, SiteScopedAdmin
+from consent.admin_scoping import ReadOnly
 from consent.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
-from sites.access import has_right
+from sites.admin_access import SiteScopedAdmin
 
 
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(SiteScopedAdmin):
+    # Where a site's consent events go is its owner's decision.
+    change_right = "manage"
     list_display = ("url", "site", "active", "consecutive_failures", "disabled_reason")
     list_filter = ("active", "site")
     search_fields = ("url", "description")
     readonly_fields = ("secret", "consecutive_failures", "disabled_reason", "created_at")
     fields = ("site", "url", "description", "events", "active", *readonly_fields)
-
-    def has_change_permission(self, request: HttpRequest, obj: WebhookEndpoint | None = None) -> bool:
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or has_right(request.user, obj.site, "manage"))
-
-    def has_delete_permission(self, request: HttpRequest, obj: WebhookEndpoint | None = None) -> bool:
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or has_right(request.user, obj.site, "manage"))
 
     def save_model(self, request: HttpRequest, obj: WebhookEndpoint, form: Any, change: bool) -> None:
         if change and obj.active and "active" in form.changed_data:

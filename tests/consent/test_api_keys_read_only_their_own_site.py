@@ -56,7 +56,7 @@ def test_keys_are_stored_hashed(site, api_key_for):
 def test_current_state_is_the_latest_unexpired_record(api, site, api_key_for):
     key = api_key_for(site)
     first = api.consent(site.key, {"action": "accept_all"}).json()
-    second = api.consent(site.key, {"action": "reject_all", "user_id": first["user_id"]}).json()
+    second = api.choose(site.key, first, {"action": "reject_all"}).json()
     response = api.get(f"/api/v1/sites/{site.key}/users/{first['user_id']}/consent", key=key)
     assert response.status_code == 200
     state = response.json()
@@ -75,10 +75,11 @@ def test_check_reports_legal_basis(api, site, api_key_for, catalogue):
     google = catalogue.vendors[755]
     li_purpose = min(google.leg_int_purposes)
     consent_purpose = min(google.purposes)
-    user = api.consent(
+    visitor = api.consent(
         site.key,
         {"action": "custom", "purposes": [consent_purpose], "vendors": [755], "atps": [], "categories": {}},
-    ).json()["user_id"]
+    ).json()
+    user = visitor["user_id"]
     base = f"/api/v1/sites/{site.key}/users/{user}/consent/check"
 
     def check(query: str) -> dict:
@@ -109,8 +110,8 @@ def test_check_reports_legal_basis(api, site, api_key_for, catalogue):
     assert check("atp=89")["allowed"] is False
     assert check(f"purpose={consent_purpose}")["legal_basis"] == "consent"
 
-    objected = api.consent(
-        site.key, {"action": "custom", "user_id": user, "purpose_li_objections": [li_purpose]}
+    objected = api.choose(
+        site.key, visitor, {"action": "custom", "purpose_li_objections": [li_purpose]}
     ).json()
     assert objected["user_id"] == user
     assert check(f"vendor=755&purpose={li_purpose}")["allowed"] is False
@@ -124,7 +125,7 @@ def test_export_and_erasure(api, site, api_key_for):
     key = api_key_for(site)
     first = api.consent(site.key, {"action": "accept_all"}).json()
     user = first["user_id"]
-    api.consent(site.key, {"action": "withdraw", "user_id": user})
+    api.choose(site.key, first, {"action": "withdraw"})
     other = api.consent(site.key, {"action": "accept_all"}).json()
 
     export = api.get(f"/api/v1/sites/{site.key}/users/{user}/export", key=key).json()

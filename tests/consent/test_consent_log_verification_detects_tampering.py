@@ -183,10 +183,10 @@ def test_retention_purge_leaves_the_log_verifiable(api, site, monkeypatch):
 def test_erasure_leaves_the_log_verifiable(api, site, api_key_for):
     key = api_key_for(site)
     first = api.consent(site.key, {"action": "accept_all"}).json()
-    api.consent(site.key, {"action": "reject_all", "user_id": first["user_id"]})
+    api.choose(site.key, first, {"action": "reject_all"})
     record_some(api, site, 2)
     services.seal_site(site)
-    api.consent(site.key, {"action": "withdraw", "user_id": first["user_id"]})
+    api.choose(site.key, first, {"action": "withdraw"})
     assert api.delete(f"/api/v1/sites/{site.key}/users/{first['user_id']}", key=key).json()["erased"] == 3
     services.seal_site(site)
     ok, output = verify(site.key)

@@ -162,9 +162,7 @@ CASES = [
 def test_bad_consent_post_is_refused_clearly(
     api, site, name, site_key, body, content_type, status, code, words
 ):
-    response = api.post(
-        f"/api/v1/sites/{site_key}/consents", body, content_type=content_type or "application/json"
-    )
+    response = api.consent(site_key, body, content_type=content_type or "application/json")
     assert response.status_code < 500
     assert response.status_code == status, response.content
     error = response.json()["error"]
@@ -237,8 +235,8 @@ def test_bad_decode_requests_get_400(api, db, body, words):
 )
 def test_bad_check_questions_get_400(api, site, api_key_for, query):
     key = api_key_for(site)
-    api.consent(site.key, {"action": "accept_all", "user_id": "u" * 20})
-    response = api.get(f"/api/v1/sites/{site.key}/users/{'u' * 20}/consent/check?{query}", key=key)
+    user = api.consent(site.key, {"action": "accept_all"}).json()["user_id"]
+    response = api.get(f"/api/v1/sites/{site.key}/users/{user}/consent/check?{query}", key=key)
     assert response.status_code == 400, response.content
     assert response.json()["error"]["message"]
 

@@ -126,6 +126,7 @@ def test_answer_carries_ids_categories_and_expiry(api, site, catalogue):
     assert set(first) == {
         "consent_id",
         "user_id",
+        "write_token",
         "tc_string",
         "ac_string",
         "consent_mode",
@@ -149,8 +150,9 @@ def test_answer_carries_ids_categories_and_expiry(api, site, catalogue):
     created = datetime.fromisoformat(first["created_at"])
     expires = datetime.fromisoformat(first["expires_at"])
     assert (expires - created).days == site.consent_lifetime_days
-    again = api.consent(site.key, {"action": "reject_all", "user_id": first["user_id"]}).json()
+    again = api.choose(site.key, first, {"action": "reject_all"}).json()
     assert again["user_id"] == first["user_id"]
+    assert "write_token" not in again, "the token is answered only with a new id"
     assert again["consent_id"] != first["consent_id"]
     assert again["categories"]["necessary"] is True
     assert not any(v for k, v in again["categories"].items() if k != "necessary")

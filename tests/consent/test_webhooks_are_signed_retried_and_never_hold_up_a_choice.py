@@ -67,13 +67,14 @@ def test_a_forged_or_replayed_delivery_does_not_verify(api, site, receiver):
 
 def test_each_choice_is_one_event_of_its_kind(api, site, receiver, api_key_for):
     endpoint(site, receiver.url, ["consent.given", "consent.updated", "consent.withdrawn", "consent.erased"])
-    user = api.consent(site.key, {"action": "reject_all"}).json()["user_id"]
+    visitor = api.consent(site.key, {"action": "reject_all"}).json()
+    user = visitor["user_id"]
     steps = [
-        lambda: api.consent(site.key, {"action": "accept_all", "user_id": user}),
-        lambda: api.consent(site.key, {"action": "withdraw", "user_id": user}),
+        lambda: api.choose(site.key, visitor, {"action": "accept_all"}),
+        lambda: api.choose(site.key, visitor, {"action": "withdraw"}),
         lambda: api.delete(f"/api/v1/sites/{site.key}/users/{user}", api_key_for(site)),
         # After an erasure the visitor's next choice is a first choice again.
-        lambda: api.consent(site.key, {"action": "accept_all", "user_id": user}),
+        lambda: api.choose(site.key, visitor, {"action": "accept_all"}),
     ]
     for count, step in enumerate(steps, start=1):
         run_until(lambda count=count: len(receiver.received) == count)

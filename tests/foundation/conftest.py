@@ -13,7 +13,7 @@ VENV_BIN = str(Path(sys.executable).parent)
 # Values the compose file requires; the test proves the file refuses to render without them.
 COMPOSE_SECRETS = {
     "SECRET_KEY": "compose-test-secret-key-" + "x" * 30,
-    "CMP_CONSENT_HMAC_KEY": "compose-test-hmac-key",
+    "CMP_CONSENT_HMAC_KEY": "compose-test-hmac-key-of-at-least-32-bytes",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "POSTGRES_PASSWORD": "compose-test-password",
 }

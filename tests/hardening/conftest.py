@@ -238,7 +238,7 @@ def service_env(**overrides: str) -> dict[str, str]:
         {
             "DEBUG": "0",
             "SECRET_KEY": "hardening-test-secret-key-" + "x" * 30,
-            "CMP_CONSENT_HMAC_KEY": "test-consent-hmac-key",
+            "CMP_CONSENT_HMAC_KEY": "test-consent-hmac-key-of-at-least-32-bytes",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
         }
     )
@@ -280,7 +280,13 @@ class ScratchDatabase:
 
     def env(self, **overrides: str) -> dict[str, str]:
         env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")}
-        env.update({"DEBUG": "1", "CMP_CONSENT_HMAC_KEY": "test-consent-hmac-key", "DATABASE_URL": self.url})
+        env.update(
+            {
+                "DEBUG": "1",
+                "CMP_CONSENT_HMAC_KEY": "test-consent-hmac-key-of-at-least-32-bytes",
+                "DATABASE_URL": self.url,
+            }
+        )
         env.update(overrides)
         return env
 
@@ -420,4 +426,4 @@ def demo_site(db):
 def api_key(demo_site) -> str:
     from consent.api_keys import issue_key
 
-    return issue_key(demo_site, "hardening tests")[1]
+    return issue_key(demo_site, "hardening tests", ["read", "check", "export", "erase"])[1]

@@ -23,6 +23,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 from cmp.wsgi import application
+from sites.setup import DEMO_ORIGINS
 
 # CI budget per operation and generation mode; raise it for a longer local run (docs/SECURITY.md).
 MAX_EXAMPLES = int(os.environ.get("CMP_FUZZ_EXAMPLES", "25"))
@@ -31,8 +32,9 @@ MAX_EXAMPLES = int(os.environ.get("CMP_FUZZ_EXAMPLES", "25"))
 @pytest.fixture
 def known_user(client, demo_site) -> str:
     response = client.post(
-        "/api/v1/sites/demo/consents", {"action": "accept_all"}, content_type="application/json"
-    )
+        "/api/v1/sites/demo/consents", {"action": "accept_all"}, content_type="application/json",
+        headers={"Origin": DEMO_ORIGINS[0]},
+    )  # fmt: skip
     assert response.status_code == 201
     return response.json()["user_id"]
 
@@ -84,7 +86,10 @@ def test_no_operation_answers_5xx(settings, api_key, known_user, test_connection
             )
             def run(case):
                 case = aimed(case, known_user)
-                response = case.call(headers={"Authorization": f"Api-Key {api_key}"})
+                # From the demo page, so that consent POSTs get past the origin check to their body.
+                response = case.call(
+                    headers={"Authorization": f"Api-Key {api_key}", "Origin": DEMO_ORIGINS[0]}
+                )
                 calls[case.operation.label] = calls.get(case.operation.label, 0) + 1
                 where = f"{case.method} {case.formatted_path} {case.query} {case.body!r}"
                 assert response.status_code < 500, f"{where} -> {response.status_code}: {response.text[:500]}"

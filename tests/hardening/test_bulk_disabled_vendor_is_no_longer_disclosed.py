@@ -16,16 +16,17 @@ import pytest
 import requests
 
 from privacy_signals.tcf import decode
+from tests.conftest import site_origin
 
 VENDORS_DOCUMENT = "/api/v1/sites/demo/vendors"
 CONSENTS = "/api/v1/sites/demo/consents"
+ORIGIN = {"Origin": site_origin("demo")}  # as the banner on the demo page sends it
 VENDOR_ADMIN = "/admin/vendors/vendor/"
-STAFF, PASSWORD = "vendor-editor", "a-long-test-password-9431"
+# The GVL catalogue is shared by every site: only superusers change it (sites/admin_access.py).
+STAFF, PASSWORD = "catalogue-admin", "a-long-test-password-9431"
 MAKE_STAFF = f"""
-from django.contrib.auth.models import Permission, User
-user = User.objects.create_user({STAFF!r}, password={PASSWORD!r}, is_staff=True)
-user.user_permissions.set(Permission.objects.filter(
-    content_type__app_label="vendors", codename__in=["view_vendor", "change_vendor"]))
+from django.contrib.auth.models import User
+User.objects.create_superuser({STAFF!r}, password={PASSWORD!r})
 """
 
 
@@ -46,22 +47,19 @@ def action_form(vendor_id: int, csrf_token: str) -> dict[str, Any]:
 
 @pytest.mark.django_db
 def test_the_next_request_in_the_same_process_no_longer_discloses_it(client, demo_site, settings):
-    from django.contrib.auth.models import Permission, User
+    from django.contrib.auth.models import User
 
     settings.CMP_RATE_LIMIT_PER_IP = 0
     before = disclosed(
         client.get(VENDORS_DOCUMENT).json(),
-        client.post(CONSENTS, {"action": "accept_all"}, content_type="application/json").json(),
+        client.post(
+            CONSENTS, {"action": "accept_all"}, content_type="application/json", headers=ORIGIN
+        ).json(),
     )
     vendor_id = min(before[0])
     assert vendor_id in before[1]
 
-    staff = User.objects.create_user(STAFF, password=PASSWORD, is_staff=True)
-    staff.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="vendors", codename__in=["view_vendor", "change_vendor"]
-        )
-    )
+    User.objects.create_superuser(STAFF, password=PASSWORD)
     assert client.login(username=STAFF, password=PASSWORD)
     client.get(VENDOR_ADMIN)
     answer = client.post(VENDOR_ADMIN, action_form(vendor_id, client.cookies["csrftoken"].value))
@@ -69,7 +67,9 @@ def test_the_next_request_in_the_same_process_no_longer_discloses_it(client, dem
 
     listed, in_tc_string = disclosed(
         client.get(VENDORS_DOCUMENT).json(),
-        client.post(CONSENTS, {"action": "accept_all"}, content_type="application/json").json(),
+        client.post(
+            CONSENTS, {"action": "accept_all"}, content_type="application/json", headers=ORIGIN
+        ).json(),
     )
     assert vendor_id not in listed
     assert vendor_id not in in_tc_string
@@ -98,7 +98,7 @@ def staff_session(base_url: str) -> requests.Session:
 def served_disclosure(base_url: str) -> tuple[set[int], set[int]]:
     return disclosed(
         requests.get(base_url + VENDORS_DOCUMENT, timeout=30).json(),
-        requests.post(base_url + CONSENTS, json={"action": "accept_all"}, timeout=30).json(),
+        requests.post(base_url + CONSENTS, json={"action": "accept_all"}, headers=ORIGIN, timeout=30).json(),
     )
 
 

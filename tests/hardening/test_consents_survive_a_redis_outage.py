@@ -9,11 +9,19 @@ import time
 import pytest
 import redis
 
+from sites.setup import DEMO_ORIGINS
+
 CONSENTS = "/api/v1/sites/demo/consents"
 
 
-def record(client, **body):
-    return client.post(CONSENTS, {"action": "accept_all", **body}, content_type="application/json")
+def record(client, visitor=None, **body):
+    """A choice from the demo page: a new visitor's, or a later one of `visitor` (a first answer)."""
+    if visitor is not None:
+        body.update(user_id=visitor["user_id"], write_token=visitor["write_token"])
+    return client.post(
+        CONSENTS, {"action": "accept_all", **body}, content_type="application/json",
+        headers={"Origin": DEMO_ORIGINS[0]},
+    )  # fmt: skip
 
 
 def read(client, api_key, user_id):
@@ -28,7 +36,7 @@ def test_consent_is_recorded_and_read_while_redis_is_unreachable(
     settings.CMP_RATE_LIMIT_PER_IP = 2  # would refuse the third request if anything were counted
     created = record(client)
     assert created.status_code == 201, created.content
-    again = record(client, action="reject_all", user_id=created.json()["user_id"])
+    again = record(client, created.json(), action="reject_all")
     assert again.status_code == 201
     assert record(client).status_code == 201  # over the limit, but nothing can count it: fail open
     current = read(client, api_key, created.json()["user_id"])
@@ -67,7 +75,7 @@ def test_redis_killed_mid_run_loses_no_consent_and_limits_resume(
 
     throwaway_redis.kill()
     during = [
-        record(client, user_id=user_id, action=action) for action in ("reject_all", "accept_all", "withdraw")
+        record(client, first.json(), action=action) for action in ("reject_all", "accept_all", "withdraw")
     ]
     assert [r.status_code for r in during] == [201, 201, 201]
     current = read(client, api_key, user_id)
@@ -76,7 +84,7 @@ def test_redis_killed_mid_run_loses_no_consent_and_limits_resume(
 
     throwaway_redis.start()  # empty: a restarted cache holds nothing
     time.sleep(settings.CMP_RATE_LIMIT_BACKOFF_SECONDS + 0.2)
-    after = record(client, user_id=user_id)
+    after = record(client, first.json())
     assert after.status_code == 201
     assert redis_keys(throwaway_redis.url, isolated_rate_limits), "the limiter did not resume counting"
     exported = client.get(

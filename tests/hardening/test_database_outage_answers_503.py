@@ -11,6 +11,8 @@ from __future__ import annotations
 import pytest
 import requests
 
+from sites.setup import DEMO_ORIGINS
+
 from .conftest import service_env
 
 CONSENTS = "/api/v1/sites/demo/consents"
@@ -51,17 +53,18 @@ def test_choices_made_during_a_postgres_outage_are_recorded_after_it(start_servi
     service = start_service(env)
     base = service.base_url
 
-    before = requests.post(base + CONSENTS, json={"action": "accept_all"}, timeout=30)
+    demo_page = {"Origin": DEMO_ORIGINS[0]}
+    before = requests.post(base + CONSENTS, json={"action": "accept_all"}, headers=demo_page, timeout=30)
     assert before.status_code == 201, before.text
     user_id = before.json()["user_id"]
 
     throwaway_postgres.stop()
-    choice = {"action": "reject_all", "user_id": user_id}
+    choice = {"action": "reject_all", "user_id": user_id, "write_token": before.json()["write_token"]}
     for _ in range(3):  # the banner retries; each attempt gets a clean 503
-        assert_outage_answer(requests.post(base + CONSENTS, json=choice, timeout=30))
+        assert_outage_answer(requests.post(base + CONSENTS, json=choice, headers=demo_page, timeout=30))
 
     throwaway_postgres.start()
-    retried = requests.post(base + CONSENTS, json=choice, timeout=30)
+    retried = requests.post(base + CONSENTS, json=choice, headers=demo_page, timeout=30)
     assert retried.status_code == 201, retried.text
     headers = {"Authorization": f"Api-Key {api_key}"}
     current = requests.get(f"{base}/api/v1/sites/demo/users/{user_id}/consent", headers=headers, timeout=30)

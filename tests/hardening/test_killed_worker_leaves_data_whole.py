@@ -41,7 +41,7 @@ rows = []
 for n in range({EXPIRED_RECORDS}):
     record = ConsentRecord(**{{name: getattr(template, name) for name in copied}})
     record.consent_id = uuid.uuid4()
-    record.user_id = new_user_id()
+    record.user_id = new_user_id(site)
     record.created_at = start + timedelta(seconds=n)
     record.expires_at = record.created_at + timedelta(days=730)
     record.mac = evidence.record_mac(record)

@@ -54,7 +54,38 @@ def test_downstream_reads_and_other_pages_are_not_counted(client, settings):
     settings.CMP_RATE_LIMIT_PER_SITE = 1
     for _ in range(3):
         assert client.get("/api/v1/sites/demo/users/u1/consent").status_code != 429
-        assert client.get("/healthz").status_code != 429
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/healthz", "/api/v1/gvl/vendors", "/api/v1/gvl/purposes"])
+def test_the_gvl_reads_and_healthz_are_limited_per_address(client, settings, path):
+    """Finding: /api/v1/gvl/* (about 650 KB, 50-120 ms each) and /healthz had no limit."""
+    settings.CMP_RATE_LIMIT_PER_IP = 2
+    settings.CMP_RATE_LIMIT_IP_WINDOW_SECONDS = 3600  # no window ends between the requests
+    for _ in range(2):
+        assert client.get(path, REMOTE_ADDR="198.51.100.20").status_code != 429
+    refused = client.get(path, REMOTE_ADDR="198.51.100.20")
+    assert refused.status_code == 429
+    assert "this address" in refused.json()["error"]["message"]
+    assert client.get(path, REMOTE_ADDR="198.51.100.21").status_code != 429
+
+
+@pytest.mark.django_db
+def test_one_client_cannot_exhaust_a_sites_budget(client, settings):
+    """Finding: anyone could spend a site's shared budget so that real visitors got 429. Requests
+    refused by their own address's (or IPv6 /64's) limit no longer count against the site."""
+    settings.CMP_RATE_LIMIT_PER_IP = 3
+    settings.CMP_RATE_LIMIT_PER_SITE = 10
+    settings.CMP_RATE_LIMIT_IP_WINDOW_SECONDS = settings.CMP_RATE_LIMIT_SITE_WINDOW_SECONDS = 3600
+    for n in range(50):  # one IPv4 flooder and one IPv6 flooder rotating inside its /64
+        client.get("/api/v1/sites/shared/banner", REMOTE_ADDR="203.0.113.5")
+        client.get("/api/v1/sites/shared/banner", REMOTE_ADDR=f"2001:db8:1:2::{n:x}")
+    assert client.get("/api/v1/sites/shared/banner", REMOTE_ADDR="203.0.113.5").status_code == 429
+    # 3 + 3 of the site's 10 were spent: real visitors still get through.
+    for n in range(4):
+        assert client.get("/api/v1/sites/shared/banner", REMOTE_ADDR=f"192.0.2.{n}").status_code != 429
+    # Many clients at once still meet the site's budget.
+    assert client.get("/api/v1/sites/shared/banner", REMOTE_ADDR="192.0.2.200").status_code == 429
 
 
 @pytest.mark.django_db

@@ -23,7 +23,9 @@ def test_consent_post_needs_no_csrf_token_and_sets_no_cookie(site_with_origin):
     strict = Client(enforce_csrf_checks=True)
     strict.cookies["sessionid"] = "forged-session"
     strict.cookies["csrftoken"] = "forged-token"
-    response = strict.post(CONSENTS, {"action": "reject_all"}, content_type="application/json")
+    response = strict.post(
+        CONSENTS, {"action": "reject_all"}, content_type="application/json", headers={"Origin": ALLOWED}
+    )
     assert response.status_code == 201
     assert not response.cookies
     assert "Set-Cookie" not in response
@@ -38,6 +40,7 @@ def test_cors_answers_only_the_sites_own_origin_and_never_with_credentials(clien
 
     other = client.post(CONSENTS, {"action": "accept_all"}, content_type="application/json",
                         headers={"Origin": OTHER})  # fmt: skip
+    assert other.status_code == 403
     assert "Access-Control-Allow-Origin" not in other
 
     banner = client.get("/api/v1/sites/demo/banner", headers={"Origin": OTHER})
@@ -60,7 +63,9 @@ def test_preflight_allows_the_sites_origin_without_credentials(client, site_with
 
 
 def test_downstream_api_is_not_for_browsers(client, site_with_origin, api_key):
-    created = client.post(CONSENTS, {"action": "accept_all"}, content_type="application/json").json()
+    created = client.post(
+        CONSENTS, {"action": "accept_all"}, content_type="application/json", headers={"Origin": ALLOWED}
+    ).json()
     response = client.get(
         f"/api/v1/sites/demo/users/{created['user_id']}/consent",
         headers={"Authorization": f"Api-Key {api_key}", "Origin": ALLOWED},

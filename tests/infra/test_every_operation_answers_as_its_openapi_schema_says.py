@@ -26,6 +26,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from rest_framework.views import APIView
 
+from tests.conftest import site_origin
+
 SCHEMA_URL = "/api/v1/schema/?format=json"
 API_PREFIX = "/api/"
 # What no request in this test can provoke, and where it is proved instead.
@@ -225,6 +227,8 @@ class Conformance:
 
         url = template.format(**path) + (f"?{urlencode(pairs)}" if pairs else "")
         sent_headers = dict(headers or {})
+        if method == "post" and template.endswith("/consents") and "site_key" in path:
+            sent_headers.setdefault("Origin", site_origin(path["site_key"]))  # as the banner sends it
         if key:
             sent_headers["Authorization"] = f"Api-Key {key}"
         kwargs: dict[str, Any] = {"headers": sent_headers, "REMOTE_ADDR": address}
@@ -337,10 +341,11 @@ def test_every_operation_answers_as_its_schema_says(
     # --- the banner's public operations -----------------------------------------------------
     consents = "/api/v1/sites/{site_key}/consents"
     accepted = check.call("post", consents, 201, path=alpha, body={"action": "accept_all", "language": "fr"})
-    user = accepted.json()["user_id"]
+    user, token = accepted.json()["user_id"], accepted.json()["write_token"]
     custom = {
         "action": "custom",
         "user_id": user,
+        "write_token": token,
         "categories": {"necessary": True, "analytics": True, "advertisement": False},
         "purposes": [1, 2, 3],
         "purpose_li_objections": [7],
@@ -351,10 +356,17 @@ def test_every_operation_answers_as_its_schema_says(
     }
     check.call("post", consents, 201, path=alpha, raw=json.dumps(custom).encode(), content_type="text/plain")
     check.call("post", consents, 201, path=alpha, body=custom)
-    erased_user = check.call("post", consents, 201, path=alpha, body={"action": "reject_all"}).json()[
-        "user_id"
-    ]
-    check.call("post", consents, 201, path=alpha, body={"action": "withdraw", "user_id": erased_user})
+    rejected = check.call("post", consents, 201, path=alpha, body={"action": "reject_all"}).json()
+    erased_user = rejected["user_id"]
+    withdrawal = {"action": "withdraw", "user_id": erased_user, "write_token": rejected["write_token"]}
+    check.call("post", consents, 201, path=alpha, body=withdrawal)
+    # A visitor's id without its write token, and a page of an origin the site does not list: 403.
+    forged = {"action": "accept_all", "user_id": erased_user, "write_token": "x" * 43}
+    check.call("post", consents, 403, path=alpha, body=forged, refused="beyond the schema")
+    check.call(
+        "post", consents, 403, path=alpha, body={"action": "accept_all"},
+        headers={"Origin": "https://elsewhere.example"}, refused="beyond the schema",
+    )  # fmt: skip
     check.call("post", consents, 400, path=alpha, body={"action": "maybe"}, refused="body")
     check.call("post", consents, 400, path=alpha, body={"action": "custom", "vendors": [0]}, refused="body")
     check.call(

@@ -132,7 +132,9 @@ def test_consent_language_is_the_language_shown(api, german_site, lang, expected
 
 
 def test_portuguese_uses_the_iab_pt_pt_file_and_says_pt(api, catalogue):
-    site = Site.objects.create(key="jornal", name="Jornal", languages=["pt", "en"])
+    site = Site.objects.create(
+        key="jornal", name="Jornal", languages=["pt", "en"], allowed_origins=["https://www.jornal.example"]
+    )
     ensure_default_categories(site)
     raw = json.loads((BUNDLED_TRANSLATION_BUNDLE.parent / "purposes-pt-pt.json").read_bytes())
 

@@ -157,10 +157,34 @@ def test_import_view_imports_an_uploaded_file_and_reports_errors(catalogue, staf
     assert "Give either a file or a URL" in neither.content.decode()
 
 
-def test_import_view_fetches_a_url(catalogue, staff_client, flaky_server, gvl_files):
+def test_import_view_fetches_a_url(catalogue, staff_client, flaky_server, gvl_files, settings):
+    settings.CMP_OUTBOUND_ALLOW_PRIVATE = True  # the test's server is on loopback
     server = flaky_server(gvl_files["atps"].read_bytes(), failures=0, content_type="text/csv")
     response = staff_client.post(
         reverse("admin:vendors_gvlversion_import"), {"kind": "atp", "url": server.url}, follow=True
     )
     assert "Imported 632 Google Ad Tech Providers" in response.content.decode()
     assert server.hits == 1
+
+
+def test_import_view_refuses_internal_addresses_and_huge_uploads(
+    catalogue, staff_client, flaky_server, gvl_files
+):
+    """Finding: the admin's GVL import fetched any URL, followed redirects and revealed internal
+    ports in its errors."""
+    server = flaky_server(gvl_files["atps"].read_bytes(), failures=0, content_type="text/csv")
+    port = server.url.split(":")[2].split("/")[0]
+    response = staff_client.post(
+        reverse("admin:vendors_gvlversion_import"), {"kind": "atp", "url": server.url}
+    )
+    page = response.content.decode()
+    assert "Nothing was imported" in page
+    assert server.hits == 0
+    assert f":{port}" not in page.replace(server.url, "")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from vendors.fetching import MAX_DOWNLOAD_BYTES
+
+    huge = SimpleUploadedFile("vendor-list.json", b" " * (MAX_DOWNLOAD_BYTES + 1))
+    refused = staff_client.post(reverse("admin:vendors_gvlversion_import"), {"kind": "gvl", "file": huge})
+    assert "no catalogue list is that large" in refused.content.decode()

@@ -1,7 +1,7 @@
 """`manage.py purge_expired_consents`: the retention job by hand (the daily Celery task runs the same)."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from consent.services import purge_expired
 
@@ -19,5 +19,14 @@ class Command(BaseCommand):
             self.stdout.write(f"  {site_key}: {deleted}")
         if report.choices_deleted:
             self.stdout.write(f"Deleted {report.choices_deleted} recorded choices no record uses anymore.")
+        for consent_id in report.tampered:
+            self.stderr.write(
+                f"REFUSED record {consent_id}: its MAC does not match its content (tampered); not deleted."
+            )
         if report.waiting_for_seal:
             self.stdout.write(f"{report.waiting_for_seal} expired records wait for their seal (next run).")
+        if report.tampered:
+            raise CommandError(
+                f"{len(report.tampered)} expired-looking records failed their MAC and were kept.",
+                returncode=1,
+            )

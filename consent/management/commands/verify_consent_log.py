@@ -23,8 +23,11 @@ class Command(BaseCommand):
         report = verify_log(site)
         summary = (
             f"Site '{site.key}': {report.records} records ({report.unsealed_records} not sealed yet), "
-            f"{report.seals} seals, {report.deletions} lawful deletion entries."
+            f"{report.seals} seals ({report.exported_heads} in the seal sink), "
+            f"{report.deletions} lawful deletion entries."
         )
+        for note in report.notes:
+            self.stdout.write(f"Note: {note}")
         if report.ok:
             self.stdout.write(summary + " The log verifies.")
             return

@@ -22,6 +22,27 @@
     /* then a failed post is only retried while this page stays open */
   }
   var pendingInMemory = null;
+  // The visitor's write token (answered once with their id; docs/SECURITY.md): next to the cookies
+  // in first-party storage, but not a cookie itself, so it never travels to the publisher's server.
+  var TOKEN = "cmp_token_" + SITE;
+  var tokenInMemory = null;
+  function getToken(userId) {
+    var kept = tokenInMemory;
+    try {
+      if (LS) kept = readJSON(LS.getItem(TOKEN));
+    } catch (e) {
+      /* disabled storage: the in-memory copy */
+    }
+    return kept && kept.user_id === userId ? kept.token : null;
+  }
+  function setToken(value) {
+    tokenInMemory = value;
+    try {
+      if (LS) value ? LS.setItem(TOKEN, JSON.stringify(value)) : LS.removeItem(TOKEN);
+    } catch (e) {
+      /* the in-memory copy still serves this page */
+    }
+  }
   function getPending() {
     try {
       return LS ? readJSON(LS.getItem(PENDING)) : pendingInMemory;
@@ -579,10 +600,12 @@
       if (r.ok) return r.json();
       var err = new Error("HTTP " + r.status);
       err.retry = r.status >= 500 || r.status === 429 || r.status === 408;
+      err.refused = r.status === 403;
       throw err;
     });
   }
   function store(answer) {
+    if (answer.write_token) setToken({ user_id: answer.user_id, token: answer.write_token });
     var days = cfg.site.consent_lifetime_days || 730;
     var req = cfg.consent_requirements || {};
     meta = {
@@ -605,7 +628,12 @@
     loadStored();
   }
   function submit(body) {
-    if (meta && meta.user_id) body.user_id = meta.user_id;
+    var token = meta && meta.user_id && getToken(meta.user_id);
+    // Without its token an id cannot be written to: the choice starts a new visitor instead.
+    if (token && !body.user_id) {
+      body.user_id = meta.user_id;
+      body.write_token = token;
+    }
     body.language = lang();
     return send(body).then(
       function (answer) {
@@ -619,6 +647,14 @@
         showRevisit();
       },
       function (err) {
+        if (err.refused && body.user_id) {
+          // An id from before ids carried proof, or a token this server no longer accepts.
+          delete body.user_id;
+          delete body.write_token;
+          setToken(null);
+          if (meta) meta.user_id = null;
+          return submit(body);
+        }
         if (err.retry === false) {
           setPending(null);
           throw err;

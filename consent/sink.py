@@ -1,0 +1,80 @@
+"""The seal heads, exported to an append-only sink outside the database.
+
+A database writer can delete the newest seal together with its records, and the next run re-seals
+what is left: the chain inside the database still verifies. Each seal's head (site, sequence,
+record range, MAC) is therefore appended, as one JSON line, to a file that the database cannot
+reach (`CMP_SEAL_SINK_PATH`, on another volume; make it append-only with `chattr +a` or ship it to
+a log store). `verify_consent_log` compares the database with it and names every exported seal
+that is missing or differs.
+
+A plain file is the default because every deployment has one; an S3 bucket with object lock, a
+syslog or a webhook receiver can take the same lines (tail the file).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from typing import Any
+
+from django.conf import settings
+
+from consent import evidence
+
+logger = logging.getLogger(__name__)
+
+
+def head(seal: Any, site_key: str) -> dict[str, Any]:
+    return {
+        "site": site_key,
+        "site_id": seal.site_id,
+        "sequence": seal.sequence,
+        "after_record_id": seal.after_record_id,
+        "through_record_id": seal.through_record_id,
+        "record_count": seal.record_count,
+        "created_at": evidence.timestamp(seal.created_at),
+        "mac": seal.mac,
+    }
+
+
+def export_head(seal: Any, site_key: str) -> bool:
+    """Appends the seal's head to the sink; False (and an error in the log) when it cannot."""
+    path = settings.CMP_SEAL_SINK_PATH
+    line = (json.dumps(head(seal, site_key), sort_keys=True) + "\n").encode()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # O_APPEND: each line lands at the end even with several sealers; one write per line.
+        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+        try:
+            os.write(descriptor, line)
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+    except OSError as exc:
+        logger.error("Seal head of site %s #%d not exported to %s: %s", site_key, seal.sequence, path, exc)
+        return False
+    return True
+
+
+def exported_heads(site_id: int, site_key: str) -> tuple[dict[int, dict[str, Any]], list[str]]:
+    """The first head exported for each of the site's seal sequences, and the sink lines that could
+    not be read."""
+    path = settings.CMP_SEAL_SINK_PATH
+    heads: dict[int, dict[str, Any]] = {}
+    unreadable: list[str] = []
+    try:
+        with path.open(encoding="utf-8") as lines:
+            for number, line in enumerate(lines, start=1):
+                try:
+                    item = json.loads(line)
+                    if item["site"] != site_key or item["site_id"] != site_id:
+                        continue
+                    # The first head of a sequence is the original: a later one for the same
+                    # sequence is a seal made again after the original was removed.
+                    heads.setdefault(int(item["sequence"]), item)
+                except (ValueError, KeyError, TypeError):
+                    unreadable.append(f"{path}:{number}")
+    except FileNotFoundError:
+        pass
+    return heads, unreadable
