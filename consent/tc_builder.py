@@ -1,9 +1,11 @@
-"""From a visitor's choice to the signals we emit: TC string (TCF v2.3), AC string v2, Consent Mode.
+"""From a visitor's choice to the signals we emit: TC string (TCF v2.4), AC string v2, Consent Mode.
 
 Rules (tcf-spec.md §1.3, §1.9-1.11, §4):
 * only vendors the site discloses and that are active in the GVL version used get a bit;
-* a vendor consent bit needs a declared consent purpose; a vendor LI bit needs a declared LI purpose
-  or a special purpose (special purposes have no opt-out and ride on the LI bit once disclosed);
+* a vendor consent bit needs a declared consent purpose; a vendor LI bit needs a purpose the vendor
+  declares on legitimate interest whose LI the visitor did not object to, and no objection to the
+  vendor. Special purposes give no LI bit (TCF v2.4, as in iabtcf-es issue 496): a vendor with only
+  special purposes is listed in DisclosedVendors and nowhere else;
 * no purpose LI for purposes 1 and 3-6; LI is on unless the visitor objected;
 * DisclosedVendors always lists the site's vendors; special purposes are not signalled;
 * Created = LastUpdated = the day's UTC midnight; language, vendor list version and policy version
@@ -248,6 +250,19 @@ def _publisher_tc(choice: ResolvedChoice, catalogue: SiteCatalogue) -> dict[str,
     }
 
 
+def _vendor_lis(
+    choice: ResolvedChoice, catalogue: SiteCatalogue, purpose_lis: frozenset[int]
+) -> frozenset[int]:
+    """Vendors whose LI bit is set; the catalogue's own set when nothing was objected to (memo key)."""
+    lis = catalogue.li_vendor_ids
+    if choice.vendor_li_objections:
+        lis = lis - choice.vendor_li_objections
+    if choice.purpose_li_objections:
+        vendors = catalogue.snapshot.vendors
+        lis = frozenset(v for v in lis if vendors[v].leg_int_purposes & purpose_lis)
+    return lis
+
+
 def build_signals(choice: ResolvedChoice, site: Site, catalogue: SiteCatalogue, now: datetime) -> Signals:
     if choice.action == ConsentAction.OPT_OUT:
         # No TCF outside GDPR regions: the GPP string carries the choice (consent/services/recording.py).
@@ -294,11 +309,7 @@ def build_signals(choice: ResolvedChoice, site: Site, catalogue: SiteCatalogue, 
         purpose_one_treatment=site.purpose_one_treatment,
         publisher_country_code=site.publisher_country_code,
         vendor_consents=_subset(choice.vendor_consents, catalogue.consent_vendor_ids),
-        vendor_legitimate_interests=(
-            catalogue.li_vendor_ids - choice.vendor_li_objections
-            if choice.vendor_li_objections
-            else catalogue.li_vendor_ids
-        ),
+        vendor_legitimate_interests=_vendor_lis(choice, catalogue, purpose_lis),
         vendors_disclosed=catalogue.disclosed_vendor_ids,
         publisher_restrictions=catalogue.restrictions,
         **_publisher_tc(choice, catalogue),

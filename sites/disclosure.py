@@ -31,8 +31,10 @@ class SiteCatalogue:
     disclosed_vendor_ids: frozenset[int]
     # Vendors that can receive a consent bit: they declare at least one consent purpose.
     consent_vendor_ids: frozenset[int]
-    # Vendors that can receive an LI bit: they declare LI purposes, or special purposes (which the
-    # user cannot refuse; TCF v2.3 signals them through the vendor's LI bit once disclosed).
+    # Vendors that can receive an LI bit: they declare a purpose on legitimate interest (a flexible
+    # purpose counts where the vendor declares it under LI: we emit no publisher restrictions that
+    # would switch its basis). TCF v2.4 dropped the LI bit for special purposes: a vendor declaring
+    # only special purposes is disclosed (DisclosedVendors) and gets no bit at all.
     li_vendor_ids: frozenset[int]
     atp_ids: frozenset[int]
     vendors_hash: str
@@ -156,7 +158,7 @@ def _build_site_catalogue(site: Site, snapshot: GvlSnapshot) -> SiteCatalogue:
         vendor = snapshot.vendors[vendor_id]
         if vendor.purposes or (vendor_id, REQUIRE_CONSENT) in required:
             consent_ids.add(vendor_id)
-        if vendor.leg_int_purposes or vendor.special_purposes or (vendor_id, REQUIRE_LI) in required:
+        if vendor.leg_int_purposes - NO_LI_PURPOSES or (vendor_id, REQUIRE_LI) in required:
             li_ids.add(vendor_id)
     custom_consent, custom_li = custom_purpose_ids(site)
     return SiteCatalogue(

@@ -79,6 +79,8 @@ BANNER_TEXTS: dict[str, str] = {
         "them with Reject All or under Customise."
     ),
     "language": gettext_noop("Language"),
+    # TCF v2.4: a vendor with special purposes only is disclosed, with nothing to choose.
+    "special_only": gettext_noop("No choice: special purposes only"),
     "english_only": gettext_noop("The IAB publishes no translation of this item; it is shown in English."),
 }
 

@@ -55,11 +55,8 @@ def expected_signal() -> Callable[..., dict[str, Any]]:
     def expected(snapshot: Any, disclosed: set[int], body: dict[str, Any]) -> dict[str, Any]:
         action = body["action"]
         consent_capable = {v for v in disclosed if snapshot.vendors[v].purposes}
-        li_capable = {
-            v
-            for v in disclosed
-            if snapshot.vendors[v].leg_int_purposes or snapshot.vendors[v].special_purposes
-        }
+        # TCF v2.4: an LI bit only on account of a purpose declared on LI, never a special purpose.
+        li_capable = {v for v in disclosed if snapshot.vendors[v].leg_int_purposes - NO_LI_PURPOSES}
         all_purposes = set(snapshot.purposes)
         li_purposes = all_purposes - NO_LI_PURPOSES
         if action == "accept_all":
@@ -94,7 +91,13 @@ def expected_signal() -> Callable[..., dict[str, Any]]:
             "purposeLegitimateInterests": sorted(li_purposes - set(body.get("purpose_li_objections", []))),
             "specialFeatureOptins": sorted(set(body.get("special_features", []))),
             "vendorConsents": sorted(set(body.get("vendors", [])) & consent_capable),
-            "vendorLegitimateInterests": sorted(li_capable - set(body.get("vendor_li_objections", []))),
+            "vendorLegitimateInterests": sorted(
+                v
+                for v in li_capable - set(body.get("vendor_li_objections", []))
+                if snapshot.vendors[v].leg_int_purposes
+                - NO_LI_PURPOSES
+                - set(body.get("purpose_li_objections", []))
+            ),
             "vendorsDisclosed": sorted(disclosed),
         }
 

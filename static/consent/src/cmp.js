@@ -1026,13 +1026,18 @@
           return a.name.localeCompare(b.name, lang());
         })
         .forEach(function (v) {
-        var controls = [toggle(t("consent") + ": " + v.name, choice.v[v.id], function (on) {
-          choice.v[v.id] = on;
-        }, t("consent"))];
+        // A vendor with only special purposes has nothing to consent or object to (TCF v2.4): it is
+        // disclosed, with a note instead of switches.
+        var controls = [];
+        if (v.purposes.length)
+          controls.push(toggle(t("consent") + ": " + v.name, choice.v[v.id], function (on) {
+            choice.v[v.id] = on;
+          }, t("consent")));
         if (v.leg_int_purposes.length)
           controls.push(toggle(t("legitimate_interest") + ": " + v.name, !objections[v.id], function (on) {
             objections[v.id] = !on;
           }, t("legitimate_interest")));
+        if (!controls.length) controls.push(h("span", { class: "cmp-note", "data-cmp": "transparency", text: t("special_only") }));
         var el = item("v" + v.id, v.name, controls, function () {
           var ret = v.data_retention && v.data_retention.stdRetention;
           return [
