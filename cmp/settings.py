@@ -91,9 +91,9 @@ if not CMP_CONSENT_HMAC_KEY:
     CMP_CONSENT_HMAC_KEY = "development-consent-hmac-key-not-secret"
 CMP_CONSENT_OLD_HMAC_KEYS = env_list("CMP_CONSENT_OLD_HMAC_KEYS")
 # 32 bytes: a shorter key could be guessed from the records it signs (consent/keyring.py).
-for _name, _key in [("CMP_CONSENT_HMAC_KEY", CMP_CONSENT_HMAC_KEY)] + [
-    ("CMP_CONSENT_OLD_HMAC_KEYS", old) for old in CMP_CONSENT_OLD_HMAC_KEYS
-]:
+# Old keys only verify, so they may be shorter: a database signed under a short round-1 key must
+# still verify after the upgrade (its new records are signed under the new, long key).
+for _name, _key in [("CMP_CONSENT_HMAC_KEY", CMP_CONSENT_HMAC_KEY)]:
     if len(_key.encode()) < 32:
         raise ImproperlyConfigured(
             f"{_name} holds a key of {len(_key.encode())} bytes; consent keys need at least 32 "

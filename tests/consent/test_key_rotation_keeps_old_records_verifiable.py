@@ -72,9 +72,10 @@ def test_a_forged_key_id_does_not_help(api, site):
     assert not report.ok, "dropping the key id changes the signed content"
 
 
+# Old keys only verify (a round-1 database keeps verifying under its short key); the signing key
+# must be long.
 @pytest.mark.parametrize(
-    ("name", "value"),
-    [("CMP_CONSENT_HMAC_KEY", "x"), ("CMP_CONSENT_OLD_HMAC_KEYS", "k" * 40 + ",short")],
+    ("name", "value"), [("CMP_CONSENT_HMAC_KEY", "x"), ("CMP_CONSENT_HMAC_KEY", "k" * 31)]
 )
 def test_start_up_refuses_keys_shorter_than_32_bytes(name, value):
     result = run_manage("check", env={name: value})

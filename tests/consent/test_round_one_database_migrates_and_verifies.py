@@ -23,6 +23,7 @@ import pytest
 ROUND1 = Path(__file__).resolve().parents[1] / "data" / "round1"
 EXPECTED = json.loads((ROUND1 / "records.json").read_text())
 CONFIGURED = os.environ.get("DATABASE_URL", "")
+ROUND_ONE_KEY = "test-consent-hmac-key"  # tests/data/round1/make_round1_databases.py
 KINDS = ["sqlite", *(["postgresql"] if CONFIGURED.startswith("postgres") else [])]
 
 # The generator's own read-back, so both ends count the same way.
@@ -85,7 +86,8 @@ def verified(manage, env: dict[str, str], site_key: str) -> str:
 @pytest.mark.slow
 def test_round_one_database_keeps_every_record_and_verifies(round_one_database, manage):
     kind, url = round_one_database
-    env = {"DATABASE_URL": url, "CMP_SEAL_GRACE_SECONDS": "0"}
+    # The round-1 records were signed under the suite's round-1 key, now an old, verify-only key.
+    env = {"DATABASE_URL": url, "CMP_SEAL_GRACE_SECONDS": "0", "CMP_CONSENT_OLD_HMAC_KEYS": ROUND_ONE_KEY}
     expected = EXPECTED[kind]
     assert EXPECTED["commit"].startswith("dcc62a4")
 

@@ -75,13 +75,18 @@ def test_web_command_serves_healthz(compose, native_env, repo_root, unused_port)
     command = [part.replace("0.0.0.0:8000", f"127.0.0.1:{unused_port}") for part in service["command"]]
     command = [part for part in command if not part.startswith("--workers")] + ["--workers=1"]
     assert command[0] == "gunicorn"
-    process = start(command, native_env(service), repo_root)
+    # The public answer says only ok; the details need the health token.
+    process = start(command, {**native_env(service), "CMP_HEALTH_TOKEN": "compose-test-token"}, repo_root)
     try:
         body = None
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{unused_port}/healthz", timeout=2) as response:
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{unused_port}/healthz",
+                    headers={"Authorization": "Bearer compose-test-token"},
+                )
+                with urllib.request.urlopen(request, timeout=2) as response:
                     body = json.loads(response.read())
                     status = response.status
                 break

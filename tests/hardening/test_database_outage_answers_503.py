@@ -49,7 +49,9 @@ def test_choices_made_during_a_postgres_outage_are_recorded_after_it(start_servi
     database = ScratchDatabase(throwaway_postgres.url, lambda: None)
     database.manage("migrate", "--noinput", env={**env, "DEBUG": "1"})
     database.manage("bootstrap", env={**env, "DEBUG": "1"})
-    api_key = database.manage("create_api_key", "demo", env={**env, "DEBUG": "1"}).strip()
+    api_key = database.manage(
+        "create_api_key", "demo", "--scope", "read", "--scope", "export", env={**env, "DEBUG": "1"}
+    ).strip()
     service = start_service(env)
     base = service.base_url
 

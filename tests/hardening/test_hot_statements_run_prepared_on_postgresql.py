@@ -43,7 +43,8 @@ out = {"read": [read["consent_id"], read["tc_string"] == first.tc_string, read["
 
 with connection.cursor() as cursor:
     cursor.execute("DEALLOCATE ALL")
-again = parse_choice_request({"action": "reject_all", "user_id": first.user_id})
+ids = {"user_id": first.user_id, "write_token": first.write_token}
+again = parse_choice_request({"action": "reject_all", **ids})
 second = services.record_consent(site, again)
 now_current = services.current_fields(site, first.user_id).values
 out["after_deallocate"] = now_current["consent_id"] == str(second.consent_id)
@@ -59,14 +60,15 @@ except IntegrityError as exc:
 # is warm, so nothing else runs before it).
 from django.db import transaction
 from consent.models import ConsentRecord
-inside = parse_choice_request({"action": "reject_all", "user_id": "rolled-back-user-0001"})
+inside = parse_choice_request({"action": "reject_all"})
+records_before = ConsentRecord.objects.count()
 try:
     with transaction.atomic():
         services.record_consent(site, inside)
         raise RuntimeError("roll back")
 except RuntimeError:
     pass
-out["rolled_back"] = not ConsentRecord.objects.filter(user_id="rolled-back-user-0001").exists()
+out["rolled_back"] = ConsentRecord.objects.count() == records_before
 
 with psycopg.connect(ADMIN, autocommit=True) as admin:
     admin.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
