@@ -81,6 +81,12 @@ CONSENT_CREATED = inline_serializer(
         "consent_mode": CONSENT_MODE,
         "categories": CATEGORIES,
         **jurisdiction_fields(),
+        "policy_version": serializers.CharField(
+            help_text="What the choice was recorded under (the banner keeps these three in its "
+            "cookie and asks again when the banner's consent_requirements differ)."
+        ),
+        "tcf_policy_version": serializers.IntegerField(),
+        "vendors_hash": serializers.CharField(),
         "created_at": serializers.DateTimeField(),
         "expires_at": serializers.DateTimeField(),
     },

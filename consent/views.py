@@ -138,6 +138,9 @@ class ConsentsView(ApiView):
             "gpc": record.gpc,
             "us_opt_outs": record.us_opt_outs,
             "gpp_string": record.gpp_string,
+            "policy_version": record.policy_version,
+            "tcf_policy_version": record.tcf_policy_version,
+            "vendors_hash": record.vendors_hash,
             "created_at": record.created_at.isoformat(),
             "expires_at": record.expires_at.isoformat(),
         }

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import threading
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -229,3 +229,147 @@ def gpc_on():
         )
 
     return switch
+
+
+# --- Prebid.js from npm as a real client of the CMP API ------------------------------------------
+
+PREBID_CHUNKS = REPO_ROOT / "node_modules" / "prebid.js" / "dist" / "chunks"
+
+
+def prebid_bundle_source(modules: tuple[str, ...]) -> str:
+    """Prebid.js with `modules`, assembled from the package's prebuilt chunks the way its own
+    `gulp bundle` does (gulpfile.js `bundle`): the core, every chunk they depend on
+    (dist/chunks/dependencies.json), the modules, wrapped in bundle-template.txt's guard and
+    followed by `pbjs.processQueue()`. No build step and no network."""
+    graph = json.loads((PREBID_CHUNKS / "dependencies.json").read_text())
+    files = ["prebid-core.js", *(f"{name}.js" for name in modules)]
+    missing = [name for name in files if not (PREBID_CHUNKS / name).is_file()]
+    assert not missing, f"no such Prebid.js module chunk: {missing}"
+    dependencies = [dep for name in files for dep in graph.get(name, [])]
+    entries = list(dict.fromkeys([files[0], *dependencies, *files[1:]]))
+    source = "\n".join((PREBID_CHUNKS / name).read_text() for name in entries)
+    return (
+        f"/* Prebid.js {prebid_version()} for the tests; modules: {', '.join(modules)} */\n"
+        "if (!window.pbjs || !window.pbjs.libLoaded) {\n(function(){\n"
+        f"{source}\n}})();\npbjs.processQueue();\n}}\n"
+    )
+
+
+def prebid_version() -> str:
+    return json.loads((PREBID_CHUNKS.parent.parent / "package.json").read_text())["version"]
+
+
+@pytest.fixture
+def prebid_page(other_origin, cmp_server, stub_source):
+    """`prebid_page(name, modules, body, head="")` -> the URL of a publisher page on the second
+    origin with the inline stub, cmp.js of the demo site, Prebid.js with `modules` (e.g.
+    ("consentManagementTcf", "tcfControl")), then `body`: the page's own Prebid setup."""
+    root, port = other_origin
+    built: dict[tuple[str, ...], str] = {}
+
+    def write(name: str, modules: tuple[str, ...], body: str, head: str = "") -> str:
+        modules = tuple(modules)
+        if modules not in built:
+            script = f"prebid-{'-'.join(modules) or 'core'}.js"
+            (root / script).write_text(prebid_bundle_source(modules))
+            built[modules] = script
+        (root / name).write_text(
+            f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Prebid page</title>
+<script>{stub_source}</script>
+<script src="{cmp_server}/static/consent/cmp.js" data-site="demo" async></script>
+{head}<script src="{built[modules]}"></script></head>
+<body><h1>Publisher with Prebid.js</h1><div id="slot"></div>{body}</body></html>"""
+        )
+        return f"http://127.0.0.1:{port}/{name}"
+
+    return write
+
+
+class _BidderHandler(BaseHTTPRequestHandler):
+    """A test bidder's server: records every request (bids and user-sync pixels) and answers a
+    bid with CORS for the page's origin, as an ad server answers Prebid.js."""
+
+    received: list[dict[str, Any]]
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        self.received.append({"path": url.path, "query": dict(parse_qsl(url.query, keep_blank_values=True))})
+        if url.path == "/bid":
+            body = b'{"cpm": 1.5}'
+            content_type = "application/json"
+        else:
+            body, content_type = PIXEL_GIF, "image/gif"
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Access-Control-Allow-Origin", self.headers.get("Origin") or "*")
+        self.send_header("Access-Control-Allow-Credentials", "true")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+PIXEL_GIF = bytes.fromhex(
+    "47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b"
+)
+
+
+class TestBidder:
+    """What the test bidder's endpoint received: `bids()` and `syncs()` are the query strings of
+    the bid requests and of the user-sync pixels, in order."""
+
+    def __init__(self, url: str, received: list[dict[str, Any]]) -> None:
+        self.url = url
+        self.received = received
+
+    def bids(self) -> list[dict[str, str]]:
+        return [r["query"] for r in self.received if r["path"] == "/bid"]
+
+    def syncs(self) -> list[dict[str, str]]:
+        return [r["query"] for r in self.received if r["path"] == "/sync"]
+
+    def adapter_script(self, code: str, gvlid: int) -> str:
+        """A Prebid bid adapter `code` with GVL id `gvlid` that sends its bids and user syncs here,
+        with the consent Prebid.js hands every adapter (bidderRequest.gdprConsent)."""
+        return f"""<script>
+pbjs.que.push(function () {{
+  pbjs.registerBidAdapter(null, {json.dumps(code)}, {{
+    code: {json.dumps(code)},
+    gvlid: {gvlid},
+    supportedMediaTypes: ["banner"],
+    isBidRequestValid: function () {{ return true; }},
+    buildRequests: function (bids, bidderRequest) {{
+      var c = bidderRequest.gdprConsent || {{}};
+      return [{{ method: "GET", url: {json.dumps(self.url + "/bid")}, data: {{
+        gdpr: c.gdprApplies ? "1" : "0", gdpr_consent: c.consentString || "", bid_id: bids[0].bidId }} }}];
+    }},
+    interpretResponse: function (response, request) {{
+      return [{{ requestId: request.data.bid_id, cpm: response.body.cpm, currency: "EUR", width: 300,
+        height: 250, ad: "<p>ad</p>", ttl: 60, creativeId: "c1", netRevenue: true,
+        meta: {{ advertiserDomains: ["example.com"] }} }}];
+    }},
+    getUserSyncs: function (options, responses, gdprConsent) {{
+      var consent = (gdprConsent && gdprConsent.consentString) || "";
+      return options.pixelEnabled
+        ? [{{ type: "image",
+               url: {json.dumps(self.url + "/sync")} + "?gdpr_consent=" + encodeURIComponent(consent) }}]
+        : [];
+    }}
+  }});
+}});
+</script>"""
+
+
+@pytest.fixture
+def test_bidder():
+    """A local HTTP endpoint standing in for a bidder's ad server (TestBidder)."""
+    received: list[dict[str, Any]] = []
+    handler = type("Handler", (_BidderHandler,), {"received": received})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield TestBidder(f"http://127.0.0.1:{server.server_address[1]}", received)
+    server.shutdown()

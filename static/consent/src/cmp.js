@@ -72,6 +72,9 @@
   var listeners = {};
   var lastListenerId = 0;
   var waiting = []; // calls that need gdprApplies to be known
+  var early = null; // what a stored TC string says of the CMP, until the banner document arrives
+  var pushed; // the Consent Mode signals last sent
+  var latest; // the choice being sent: an answer to an earlier one must not overwrite it
   var ui = {}; // DOM nodes
   var choice = null; // in-progress selection in the preferences
   var retryDelay = 5000;
@@ -252,29 +255,30 @@
   /* ---------- CMP API ---------- */
   // Which banner the visitor's region gets (sites/jurisdictions.py): opt_in, us_opt_out, notice, none.
   function experience() {
-    return (cfg && cfg.jurisdiction && cfg.jurisdiction.experience) || "opt_in";
+    return (cfg ? cfg.jurisdiction && cfg.jurisdiction.experience : meta && meta.experience) || "opt_in";
   }
   function objectionCategories() {
     return (cfg && cfg.jurisdiction && cfg.jurisdiction.objection_categories) || [];
   }
-  function gdprApplies() {
-    return cfg ? !!cfg.cmp.gdpr_applies : undefined;
+  function cmpInfo() {
+    return cfg ? cfg.cmp : early;
   }
   function ping() {
+    var c = cmpInfo() || {};
     return {
-      gdprApplies: gdprApplies(),
+      gdprApplies: cmpInfo() ? !!c.gdpr_applies : undefined,
       cmpLoaded: true,
       cmpStatus: cmpStatus,
       displayStatus: displayStatus,
       apiVersion: "2.2",
-      cmpVersion: cfg ? cfg.cmp.cmp_version : undefined,
-      cmpId: cfg ? cfg.cmp.cmp_id : undefined,
-      gvlVersion: cfg ? cfg.cmp.gvl_version : undefined,
-      tcfPolicyVersion: cfg ? cfg.cmp.tcf_policy_version : undefined,
+      cmpVersion: c.cmp_version,
+      cmpId: c.cmp_id,
+      gvlVersion: c.gvl_version,
+      tcfPolicyVersion: c.tcf_policy_version,
     };
   }
   function tcData(listenerId, vendorFilter) {
-    var c = cfg.cmp;
+    var c = cmpInfo();
     var out = { gdprApplies: !!c.gdpr_applies, tcfPolicyVersion: c.tcf_policy_version, cmpId: c.cmp_id, cmpVersion: c.cmp_version };
     if (!c.gdpr_applies) return out;
     var m = model || {};
@@ -331,7 +335,7 @@
     if (!(version == null || version === 0 || version === 2)) return callback(null, false);
     if (command === "ping") return callback(ping(), true);
     if (cmpStatus === "error") return;
-    if (!cfg) return waiting.push([command, version, callback, parameter]);
+    if (!cmpInfo()) return waiting.push([command, version, callback, parameter]);
     if (command === "addEventListener") {
       var id = ++lastListenerId;
       listeners[id] = callback;
@@ -381,8 +385,11 @@
 
   /* ---------- consent state, Consent Mode, script blocking ---------- */
   function loadStored() {
-    tc = getCookie("euconsent-v2");
-    ac = getCookie("addtl_consent");
+    // A choice still waiting to reach the API replaces the recorded one: its pre-issued string, and
+    // no AC string (no ATP consent) until it is recorded (docs/BANNER.md §3).
+    var p = getPending();
+    tc = p ? p.tc || "" : getCookie("euconsent-v2");
+    ac = p ? "" : getCookie("addtl_consent");
     meta = readJSON(getCookie("cmp_consent"));
     model = null;
     if (tc) {
@@ -440,6 +447,7 @@
       };
     }
     w.gtag("consent", "update", signals);
+    pushed = JSON.stringify(signals);
     var cats = categoriesNow() || {};
     dl.push({ event: eventName, cmp_categories: cats, cmp_consent_mode: signals, cmp_tc_string: tc, cmp_ac_string: ac });
   }
@@ -476,9 +484,12 @@
       old.parentNode.replaceChild(el, old);
     }
   }
-  function applyConsent(eventName) {
+  // Sends Consent Mode only when the signals change (or after a click: `always`), so that a page
+  // view that applied the stored choice at once does not send it again when the config arrives.
+  function applyConsent(eventName, always) {
     runScripts();
-    pushConsentMode(consentMode(categoriesNow()), eventName);
+    var signals = consentMode(categoriesNow());
+    if (always || JSON.stringify(signals) !== pushed) pushConsentMode(signals, eventName);
   }
   if (w.MutationObserver) {
     new MutationObserver(function (records) {
@@ -607,15 +618,15 @@
   function store(answer) {
     if (answer.write_token) setToken({ user_id: answer.user_id, token: answer.write_token });
     var days = cfg.site.consent_lifetime_days || 730;
-    var req = cfg.consent_requirements || {};
     meta = {
       v: 1,
       user_id: answer.user_id,
       consent_id: answer.consent_id,
       categories: answer.categories,
-      policy_version: req.policy_version,
-      tcf_policy_version: req.tcf_policy_version,
-      vendors_hash: req.vendors_hash,
+      // What the server recorded it under, which a document cached before a change would not say.
+      policy_version: answer.policy_version,
+      tcf_policy_version: answer.tcf_policy_version,
+      vendors_hash: answer.vendors_hash,
       created_at: answer.created_at,
       experience: answer.experience,
       gpc: answer.gpc,
@@ -635,8 +646,10 @@
       body.write_token = token;
     }
     body.language = lang();
+    latest = body;
     return send(body).then(
       function (answer) {
+        if (body !== latest) return;
         setPending(null);
         store(answer);
         if (ext && ext.recorded) ext.recorded(answer);
@@ -647,6 +660,7 @@
         showRevisit();
       },
       function (err) {
+        if (body !== latest) return;
         if (err.refused && body.user_id) {
           // An id from before ids carried proof, or a token this server no longer accepts.
           delete body.user_id;
@@ -659,9 +673,13 @@
           setPending(null);
           throw err;
         }
-        // Network down or the API overloaded: keep the choice and send it later.
-        setPending({ body: body, categories: localCategories(body), at: Date.now() });
-        applyConsent("cmp_consent_pending");
+        // Network down or the API overloaded: keep the choice, send it later and apply it now, with
+        // the string the server pre-issued for it (consent/interim.py), never the one it replaced.
+        var pre = cfg.interim || {};
+        setPending({ body: body, categories: localCategories(body), at: Date.now(), tc: pre[body.action] || pre.withdraw });
+        loadStored();
+        setEvent("useractioncomplete", "hidden");
+        applyConsent("cmp_consent_pending", true);
         showRevisit();
         scheduleRetry();
       }
@@ -1246,13 +1264,49 @@
 
   /* ---------- start ---------- */
   loadStored();
-  var early = categoriesNow();
-  if (early) runScripts(); // a return visit: blocked scripts run at once, before the config arrives
+  if (categoriesNow()) {
+    // A return visit (or a choice still pending) applies at once, in this task, before any request:
+    // Consent Mode, the blocked scripts, and __tcfapi, which the stored TC string can answer alone.
+    if (model) {
+      early = {
+        gdpr_applies: true,
+        cmp_id: model.cmpId,
+        cmp_version: model.cmpVersion,
+        gvl_version: model.vendorListVersion,
+        tcf_policy_version: model.policyVersion,
+      };
+      cmpStatus = "loaded";
+      eventStatus = "tcloaded";
+    }
+    applyConsent(getPending() ? "cmp_consent_pending" : "cmp_consent_loaded");
+    flush();
+  }
+  function flush() {
+    var calls = waiting;
+    waiting = [];
+    calls.forEach(function (call) {
+      api.apply(null, call);
+    });
+  }
   d.addEventListener("DOMContentLoaded", function () {
     if (categoriesNow()) runScripts();
   });
   function start() {
-    getJSON(API + "/banner?lang=" + encodeURIComponent(chooseLanguage())).then(
+    var q = "?lang=" + encodeURIComponent(chooseLanguage());
+    var doc = API + "/banner" + q;
+    // With a stored choice, the small requirements stamp is revalidated first and the document is
+    // fetched under it, so a cached document never hides a change that asks again (§2).
+    (meta
+      ? getJSON(API + "/requirements" + q).then(
+          function (r) {
+            return getJSON(doc + "&v=" + r.stamp);
+          },
+          function () {
+            return getJSON(doc);
+          }
+        )
+      : getJSON(doc)
+    ).then(
       function (data) {
         cfg = data;
         // The GPP part loads only where it is needed: another experience, or a GPP reader that
@@ -1289,8 +1343,11 @@
         d.head.appendChild(el);
       },
       function (err) {
-        cmpStatus = "error";
-        waiting = [];
+        // A stored choice keeps answering __tcfapi from its cookie.
+        if (!early) {
+          cmpStatus = "error";
+          waiting = [];
+        }
         if (w.console) console.error("CMP: could not load the banner configuration", err);
       }
     );
@@ -1301,7 +1358,7 @@
       applyConsent("cmp_consent_pending");
       showRevisit();
       retryPending();
-      eventStatus = tc ? "tcloaded" : undefined;
+      eventStatus = "tcloaded";
     } else if (needsPrompt()) {
       // Opt-out, notice and UK objection regions run the allowed scripts while the notice shows.
       if (tc || experience() !== "opt_in" || objectionCategories().length) applyConsent("cmp_consent_loaded");
@@ -1313,11 +1370,7 @@
       applyConsent("cmp_consent_loaded");
       if (experience() !== "none") showRevisit();
     }
-    var calls = waiting;
-    waiting = [];
-    calls.forEach(function (call) {
-      api.apply(null, call);
-    });
+    flush();
     emit("ready", { tcString: tc, categories: categoriesNow() });
   }
   d.addEventListener("click", function (e) {
