@@ -92,7 +92,7 @@ BANNER = inline_serializer(
             help_text=(
                 "Where the TCF applies: the TC strings the server pre-issues, dated today, for a "
                 "first-layer choice or a withdrawal that the consent API cannot record; a custom "
-                "choice uses `withdraw`'s (docs/BANNER.md, \"When the API cannot be reached\")."
+                'choice uses `withdraw`\'s (docs/BANNER.md, "When the API cannot be reached").'
             ),
         ),
     },

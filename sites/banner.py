@@ -36,7 +36,6 @@ from sites.theme import logo_version, theme_css
 from vendors.catalogue import GvlSnapshot, stack_json, taxon_json, vendor_counts
 from vendors.models import GoogleAtp
 
-
 #: Parts of the banner document that apps above `sites` contribute, by key:
 #: builder(site, catalogue, language, jurisdiction) -> value, or None to leave the key out. consent
 #: registers the strings it pre-issues for a choice the API cannot record (consent/interim.py).
@@ -306,7 +305,12 @@ def banner_document(site: Site, language: str, jurisdiction: Jurisdiction | None
 
 
 def _dated_banner_payload(
-    site: Site, snapshot: GvlSnapshot, catalogue: SiteCatalogue, language: str, jurisdiction: Jurisdiction, _day: Any
+    site: Site,
+    snapshot: GvlSnapshot,
+    catalogue: SiteCatalogue,
+    language: str,
+    jurisdiction: Jurisdiction,
+    _day: Any,
 ) -> dict[str, Any]:
     return banner_payload(site, snapshot, catalogue, language, jurisdiction)
 

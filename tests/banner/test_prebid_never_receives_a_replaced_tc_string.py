@@ -133,7 +133,8 @@ def test_an_unrecorded_reject_all_reaches_bidders_at_once_and_after_a_reload(
     assert statuses == [503]
     assert tc_cookie(cookies) == accepted, "the cookies keep the last recorded choice"
     pre_issued = page.evaluate("JSON.parse(localStorage.getItem('cmp_pending_demo')).tc")
-    assert pre_issued and pre_issued != accepted
+    assert pre_issued
+    assert pre_issued != accepted
     assert page.evaluate("new Promise(r => __tcfapi('getTCData', 2, d => r(d.tcString)))") == pre_issued
     assert auction(page, test_bidder)["gdpr_consent"] == pre_issued
 
