@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 # Pure data, no Django import: the names of the languages in themselves.
@@ -117,6 +118,7 @@ INSTALLED_APPS = [
     # The API docs page's assets, pinned and served from here (no CDN: the page works offline).
     "drf_spectacular_sidecar",
     "corsheaders",
+    "csp",
     "infra.apps.InfraConfig",
     "vendors.apps.VendorsConfig",
     "sites.apps.SitesConfig",
@@ -127,6 +129,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cmp.security.ContentSecurityPolicyMiddleware",
     "cmp.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -158,6 +161,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # {{ CSP_NONCE }}: the response's nonce, for the inline <script> and <style> of a page.
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -321,6 +326,27 @@ if env_bool("CMP_BEHIND_TLS_PROXY", False):
     CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# The policy of every HTML page (django-csp 4; cmp/security.py gives JSON and CSV answers one that
+# allows nothing and sets frame-ancestors from X-Frame-Options). Inline scripts and styles run only
+# with the response's nonce, so markup injected into a page cannot run or restyle it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        # The API docs (Redoc) run their search index in a blob: worker.
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # The largest request body the API accepts; larger bodies get a 413 before any parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("CMP_MAX_BODY_BYTES", 64 * 1024, 1024)
