@@ -125,6 +125,8 @@ INSTALLED_APPS = [
     "consent.apps.ConsentConfig",
     "scanner.apps.ScannerConfig",
     "console.apps.ConsoleConfig",
+    # Admin sign-in lockout (cmp/login_lockout.py); its tables stay empty, the counts live in the cache.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -141,11 +143,18 @@ MIDDLEWARE = [
     "cmp.admin_locale.AdminLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "cmp.login_throttle.AdminLoginThrottleMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "infra.middleware.ConfigVersionMiddleware",
+    # Last, as axes asks: turns a sign-in refused during a lockout into the lockout notice.
+    "axes.middleware.AxesMiddleware",
+]
+
+# axes' backend refuses a locked-out sign-in before Django's checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "cmp.urls"
@@ -351,7 +360,7 @@ CONTENT_SECURITY_POLICY = {
 # The largest request body the API accepts; larger bodies get a 413 before any parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("CMP_MAX_BODY_BYTES", 64 * 1024, 1024)
 
-# --- Abuse resistance (cmp/ratelimit.py, cmp/login_throttle.py, cmp/outage.py) ---------------------
+# --- Abuse resistance (cmp/ratelimit.py, cmp/login_lockout.py, cmp/outage.py) ---------------------
 # Public API requests per client address and per site, per window; 0 switches a limit off.
 CMP_RATE_LIMIT_PER_IP = env_int("CMP_RATE_LIMIT_PER_IP", 300, 0)
 CMP_RATE_LIMIT_IP_WINDOW_SECONDS = env_int("CMP_RATE_LIMIT_IP_WINDOW_SECONDS", 60, 1)
@@ -367,9 +376,25 @@ CMP_RATE_LIMIT_KEY_PREFIX = env_str("CMP_RATE_LIMIT_KEY_PREFIX", "cmp:rl")
 CMP_RATE_LIMIT_LOCAL_BURST = env_int("CMP_RATE_LIMIT_LOCAL_BURST", 32, 1)
 # How many reverse proxies in front of the service append to X-Forwarded-For (0: use the peer).
 CMP_TRUSTED_PROXY_HOPS = env_int("CMP_TRUSTED_PROXY_HOPS", 0, 0)
+# Admin sign-in (cmp/login_lockout.py, django-axes): failures per username and per address before
+# a lockout of this many seconds.
 CMP_ADMIN_LOGIN_MAX_FAILURES = env_int("CMP_ADMIN_LOGIN_MAX_FAILURES", 5, 1)
-CMP_ADMIN_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("CMP_ADMIN_LOGIN_MAX_FAILURES_PER_ADDRESS", 30, 1)
 CMP_ADMIN_LOGIN_LOCKOUT_SECONDS = env_int("CMP_ADMIN_LOGIN_LOCKOUT_SECONDS", 900, 1)
+AXES_HANDLER = "cmp.login_lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = "cmp.login_lockout.failure_limit"
+AXES_COOLOFF_TIME = "cmp.login_lockout.cool_off"
+# Axes is given an HMAC of the address, never the address (docs/PRIVACY.md).
+AXES_CLIENT_IP_CALLABLE = "cmp.login_lockout.client_subject"
+AXES_LOCKOUT_CALLABLE = "cmp.login_lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout do not prolong it, so the retry time the notice gives holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HTTP_RESPONSE_CODE = 429
+# Log lines name the path only (axes masks the username and the address subject).
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False
+AXES_DISABLE_ACCESS_LOG = True
 # Retry-After sent with the 503 answered while the database is unreachable.
 CMP_DB_RETRY_AFTER_SECONDS = env_int("CMP_DB_RETRY_AFTER_SECONDS", 15, 1)
 # Routes /bench/bare, the do-nothing view the load figures are compared with (bench only).
