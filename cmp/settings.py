@@ -218,6 +218,9 @@ if REDIS_URL:
                 # A cache outage must not take consent recording down with it: reads miss, writes
                 # are dropped, and the database stays the source of truth.
                 "IGNORE_EXCEPTIONS": True,
+                # Never pickle: whoever can write to Redis must not be able to run code in the
+                # workers. The cache holds counters only (rate limits, sign-in lockouts).
+                "SERIALIZER": "django_redis.serializers.json.JSONSerializer",
             },
         }
     }
@@ -229,6 +232,11 @@ else:
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# JSON only, in both directions: a message someone wrote into Redis cannot make a worker unpickle it.
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -322,15 +330,26 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Two choice sets share the field name "action": a record's, and a feed erasure's ("erase" only).
     "ENUM_NAME_OVERRIDES": {
-        "ConsentActionEnum": ["accept_all", "reject_all", "custom", "withdraw", "erase"],
+        "ConsentActionEnum": ["accept_all", "reject_all", "custom", "withdraw", "opt_out", "erase"],
         "ErasureActionEnum": ["erase"],
     },
 }
 
 # Behind a TLS-terminating proxy, trust its X-Forwarded-Proto so HSTS and secure cookies apply.
-if env_bool("CMP_BEHIND_TLS_PROXY", False):
+# The proxy must set the header itself, overwriting any the client sent (deploy/Caddyfile does).
+CMP_BEHIND_TLS_PROXY = env_bool("CMP_BEHIND_TLS_PROXY", False)
+if CMP_BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A plain-HTTP request that still reached the service is sent to HTTPS.
+    SECURE_SSL_REDIRECT = env_bool("CMP_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("CMP_HSTS_SECONDS", 31536000, 0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CMP_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Asking browsers to preload HSTS is a commitment for the whole registered domain, which only
+    # its owner can make (hstspreload.org); off unless set, and check --deploy's reminder about it
+    # (security.W021) is silenced only while it is off by that choice.
+    SECURE_HSTS_PRELOAD = env_bool("CMP_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
