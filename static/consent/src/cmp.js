@@ -105,7 +105,11 @@
   }
   function getCookie(name) {
     var m = d.cookie.match("(?:^|; )" + name + "=([^;]*)");
-    return m ? decodeURIComponent(m[1]) : "";
+    try {
+      return m ? decodeURIComponent(m[1]) : "";
+    } catch (e) {
+      return ""; // not percent-encoding we wrote (another script's cookie): no value
+    }
   }
   function setCookie(name, value, days) {
     var c = name + "=" + encodeURIComponent(value) + "; Max-Age=" + Math.round(days * 86400) + "; Path=/; SameSite=Lax";
@@ -330,7 +334,9 @@
     // 0/null/undefined mean "latest"; v1 and unknown versions are refused.
     if (!(version == null || version === 0 || version === 2)) return callback(null, false);
     if (command === "ping") return callback(ping(), true);
-    if (cmpStatus === "error") return;
+    // As the IAB reference CMP API does once disabled: an answer with cmpStatus "error" and
+    // success false, so that callers stop waiting and proceed without consent.
+    if (cmpStatus === "error") return callback(ping(), false);
     if (!cfg) return waiting.push([command, version, callback, parameter]);
     if (command === "addEventListener") {
       var id = ++lastListenerId;
@@ -385,12 +391,16 @@
     ac = getCookie("addtl_consent");
     meta = readJSON(getCookie("cmp_consent"));
     model = null;
-    if (tc) {
-      try {
-        model = decodeTC(tc);
-      } catch (e) {
-        tc = "";
-      }
+    try {
+      if (tc) model = decodeTC(tc);
+      // The three cookies are one choice, and anything else (a garbled value, or one a sibling
+      // subdomain's script wrote under the same name) is no choice: the banner asks again, and
+      // nothing of it is applied or sent to the API as this visitor's.
+      var m = meta || 0;
+      if (typeof m.user_id != "string" || typeof m.created_at != "string" || typeof m.categories != "object" || !m.categories || (model && model.version !== 2) || (ac && !/^\d~[\d.]*(~|$)/.test(ac))) throw 0;
+    } catch (e) {
+      tc = ac = "";
+      meta = model = null;
     }
   }
   // A choice still waiting to reach the API is newer than the one in the cookies.
@@ -589,14 +599,17 @@
     }
     return vendorsPromise;
   }
-  function send(body) {
-    return fetch(BASE + cfg.consents_url, {
+  function post(url, body) {
+    return fetch(url, {
       method: "POST",
       credentials: "omit",
       // text/plain (accepted by the API) keeps a cross-origin POST free of a CORS preflight.
       headers: { "Content-Type": "text/plain;charset=UTF-8" },
       body: JSON.stringify(body),
-    }).then(function (r) {
+    });
+  }
+  function send(body) {
+    return post(BASE + cfg.consents_url, body).then(function (r) {
       if (r.ok) return r.json();
       var err = new Error("HTTP " + r.status);
       err.retry = r.status >= 500 || r.status === 429 || r.status === 408;
@@ -774,6 +787,7 @@
         ]),
       ]
     );
+    if (!quiet) ui.before = d.activeElement;
     var r = root();
     if (block) {
       ui.blocker = h("div", { class: "cmp-ov cmp-lite" }, [ui.bar]);
@@ -795,14 +809,13 @@
     var opener = ui.dlg && ui.opener;
     hideBanner();
     closePreferences(true);
-    var refocus = function () {
-      // Focus goes back to what opened the preferences (the revisit button, a "Cookie settings" link).
-      if (opener && opener.focus && d.contains(opener)) opener.focus();
-    };
-    return submit(body).then(refocus, function (err) {
-      refocus();
-      throw err;
+    showRevisit();
+    // WCAG 2.4.3: focus leaves the removed banner for what opened the preferences, else for the
+    // control that reopens them where the banner was (docs/BANNER.md, "Keyboard and accessibility").
+    [opener, ui.revisit, d.querySelector("[data-cmp-open]"), ui.before].some(function (el) {
+      if (el && el !== d.body && el.focus && d.contains(el)) return el.focus() || 1;
     });
+    return submit(body);
   }
   function showRevisit() {
     if (ui.revisit || attr("revisit") === "off") return;
@@ -1143,6 +1156,7 @@
             h("button", { type: "button", class: "cmp-link", "data-cmp": "withdraw", text: t("withdraw"), onclick: function () {
               decide({ action: "withdraw" });
             } }),
+            receiptLink(),
           ])
         : null,
       tabs,
@@ -1163,6 +1177,31 @@
     select(tab || "categories");
     ui.dlg.querySelector("[aria-selected=true]").focus();
     if (eventStatus !== "cmpuishown") setEvent("cmpuishown", "visible");
+  }
+  // The visitor's ISO/IEC TS 27560 receipt of their current choice: asked with the write token
+  // (only their browser holds it), saved as a file. Needs only post, getToken, meta, h and t.
+  function receiptLink() {
+    var id = meta.user_id;
+    var token = getToken(id);
+    return token
+      ? h("button", { type: "button", class: "cmp-link", "data-cmp": "receipt", text: t("receipt"), onclick: function () {
+          post(API + "/users/" + id + "/receipt", { write_token: token })
+            .then(function (r) {
+              if (!r.ok) throw new Error("HTTP " + r.status);
+              return r.blob();
+            })
+            .then(function (file) {
+              var a = h("a", { href: URL.createObjectURL(file), download: "consent-receipt-" + SITE + ".jsonld" });
+              a.click();
+              setTimeout(function () {
+                URL.revokeObjectURL(a.href);
+              }, 9e3);
+            })
+            .catch(function (e) {
+              if (w.console) console.error("CMP: the receipt could not be downloaded", e);
+            });
+        } })
+      : null;
   }
   function save() {
     var c = choice;
@@ -1252,7 +1291,8 @@
     if (categoriesNow()) runScripts();
   });
   function start() {
-    getJSON(API + "/banner?lang=" + encodeURIComponent(chooseLanguage())).then(
+    var url = API + "/banner?lang=" + encodeURIComponent(chooseLanguage());
+    getJSON(url).then(
       function (data) {
         cfg = data;
         // The GPP part loads only where it is needed: another experience, or a GPP reader that
@@ -1290,8 +1330,23 @@
       },
       function (err) {
         cmpStatus = "error";
+        var calls = waiting;
         waiting = [];
-        if (w.console) console.error("CMP: could not load the banner configuration", err);
+        calls.forEach(function (call) {
+          api.apply(null, call);
+        });
+        var say = function (why) {
+          if (w.console) console.error("CMP: " + why, err);
+        };
+        // fetch cannot tell a refused origin from a network failure; an opaque (no-cors) request
+        // to the same URL can: it succeeds whenever the server answered at all.
+        if (!(err instanceof TypeError)) return say("could not load the banner configuration of site \"" + SITE + "\"");
+        fetch(url, { mode: "no-cors", credentials: "omit" }).then(function () {
+          var o = location.origin;
+          say("site \"" + SITE + "\" does not allow this page's origin " + o + " (CORS). Add " + o + " to the site's Allowed origins in the admin (" + BASE + "/admin/, Sites \u203a " + SITE + "), or correct data-site.");
+        }, function () {
+          say("could not reach the API at " + BASE);
+        });
       }
     );
   }
