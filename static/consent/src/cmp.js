@@ -397,7 +397,8 @@
       // subdomain's script wrote under the same name) is no choice: the banner asks again, and
       // nothing of it is applied or sent to the API as this visitor's.
       var m = meta || 0;
-      if (typeof m.user_id != "string" || typeof m.created_at != "string" || typeof m.categories != "object" || !m.categories || (model && model.version !== 2) || (ac && !/^\d~[\d.]*(~|$)/.test(ac))) throw 0;
+      var mine = typeof m.user_id == "string" && typeof m.created_at == "string" && m.categories instanceof Object;
+      if (!mine || (model && model.version !== 2) || (ac && !/^\d~[\d.]*(~|$)/.test(ac))) throw 0;
     } catch (e) {
       tc = ac = "";
       meta = model = null;
@@ -809,13 +810,19 @@
     var opener = ui.dlg && ui.opener;
     hideBanner();
     closePreferences(true);
-    showRevisit();
-    // WCAG 2.4.3: focus leaves the removed banner for what opened the preferences, else for the
-    // control that reopens them where the banner was (docs/BANNER.md, "Keyboard and accessibility").
-    [opener, ui.revisit, d.querySelector("[data-cmp-open]"), ui.before].some(function (el) {
-      if (el && el !== d.body && el.focus && d.contains(el)) return el.focus() || 1;
+    // WCAG 2.4.3: the focus was in what just closed. Once the choice is settled (the revisit button
+    // exists then) it goes to what opened the preferences, else to the control that reopens them
+    // where the banner was, unless the visitor has moved on meanwhile (docs/BANNER.md, §2).
+    var refocus = function () {
+      if (d.activeElement === d.body || !d.activeElement)
+        [opener, ui.revisit, d.querySelector("[data-cmp-open]"), ui.before].some(function (el) {
+          if (el && el !== d.body && el.focus && d.contains(el)) return el.focus() || 1;
+        });
+    };
+    return submit(body).then(refocus, function (err) {
+      refocus();
+      throw err;
     });
-    return submit(body);
   }
   function showRevisit() {
     if (ui.revisit || attr("revisit") === "off") return;
@@ -1343,7 +1350,7 @@
         if (!(err instanceof TypeError)) return say("could not load the banner configuration of site \"" + SITE + "\"");
         fetch(url, { mode: "no-cors", credentials: "omit" }).then(function () {
           var o = location.origin;
-          say("site \"" + SITE + "\" does not allow this page's origin " + o + " (CORS). Add " + o + " to the site's Allowed origins in the admin (" + BASE + "/admin/, Sites \u203a " + SITE + "), or correct data-site.");
+          say("site \"" + SITE + "\" does not allow the origin " + o + " (CORS): add it to the site's Allowed origins (" + BASE + "/admin/ \u203a Sites \u203a " + SITE + "), or correct data-site");
         }, function () {
           say("could not reach the API at " + BASE);
         });
