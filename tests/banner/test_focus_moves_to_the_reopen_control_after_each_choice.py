@@ -39,13 +39,16 @@ def test_a_first_layer_choice_moves_focus_to_the_revisit_button(open_demo, butto
     assert page.evaluate("!document.activeElement.closest('#cmp-root')")
 
 
-def test_saving_the_dialog_opened_from_the_first_layer_moves_focus_to_the_revisit_button(open_demo):
+@pytest.mark.parametrize("button", ["accept", "reject", "save"])
+def test_a_choice_in_the_dialog_opened_from_the_first_layer_moves_focus_to_the_revisit_button(
+    open_demo, button
+):
     page = open_demo()
     press(page, ".cmp-bar [data-cmp=customise]")
     expect(page.get_by_role("dialog")).to_be_visible()
     page.locator("[data-key='c-analytics'] input[role=switch]").focus()
     page.keyboard.press("Space")
-    press(page, ".cmp-dlg [data-cmp=save]")
+    press(page, f".cmp-dlg [data-cmp={button}]")
     focused_on(page, "revisit")
     chosen(page)
 
