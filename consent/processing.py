@@ -1,0 +1,202 @@
+"""The one rule of what a recorded choice allows: may this vendor process (for this purpose, with
+this special feature), may this purpose be used, may a script of this cookie category run.
+
+The downstream check (consent/check.py, and the batch check through it) asks it question by
+question; the consent POST ships the vendor-only answers for every disclosed vendor with the choice
+(`allowed_vendor_ids`), and the banner's script gating only looks them up, so the page and the API
+cannot disagree (tests/banner/test_tagged_scripts_run_exactly_when_the_check_allows.py).
+
+It reads the TC string the choice was signalled with, as a vendor reading that string would, and
+the declarations of the GVL version the string names (tcf-spec.md §1.3-1.5, §3.4):
+
+* (vendor, purpose): the vendor must be in DisclosedVendors and declare the purpose. Its basis is
+  the list that holds the purpose (`purposes`: consent; `legIntPurposes`: legitimate interest). A
+  publisher restriction on (purpose, vendor) comes first (§1.5): "not allowed" refuses; "require
+  consent" / "require LI" switch the basis of a flexible purpose and refuse a purpose declared on
+  the other basis only. Consent needs the purpose consent and vendor consent bits; LI needs the
+  purpose LI and vendor LI bits (set only where the visitor did not object). Under purpose-one
+  treatment purpose 1 was not disclosed because the publisher's jurisdiction needs no consent for
+  storage (§1.3 field 15), so purpose 1 is allowed without a bit, restrictions still applying.
+* (vendor) alone, and a script tagged with the vendor: the vendor may run in the visitor's browser
+  when (1) it was disclosed, (2) it may store and access information on the device: purpose 1 is
+  allowed for it by the rule above, unless purpose-one treatment applies, and (3) it may use at
+  least one purpose it declares other than purpose 1 (a vendor that declares purpose 1 alone needs
+  only (2)). So a vendor that does not declare purpose 1 (no device access declared) or declares
+  only special purposes (no choice to signal, TCF v2.4) is refused: a tag of its own would access
+  the device without the basis for it. Ask with a purpose to learn about processing that needs no
+  device access. Special purposes are not signalled in the string and decide nothing here.
+* (purpose) alone: the purpose consent or purpose LI bit (purpose 1: also purpose-one treatment).
+* (special feature): the visitor's opt-in. (special feature, vendor): the vendor declares it, the
+  visitor opted in, and the vendor may process at all (above).
+* (category): the recorded category choice; "necessary" needs none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from privacy_signals.tcf import TCModel
+from vendors.gvl_format import GvlVendor
+
+NOT_ALLOWED, REQUIRE_CONSENT, REQUIRE_LI = 0, 1, 2
+CONSENT = "consent"
+LEGITIMATE_INTEREST = "legitimate_interest"
+STORAGE_PURPOSE = 1
+
+
+@dataclass(frozen=True)
+class Answer:
+    allowed: bool
+    legal_basis: str | None
+    reason: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "allowed": self.allowed,
+            "legal_basis": self.legal_basis if self.allowed else None,
+            "reason": self.reason,
+        }
+
+
+def _no(reason: str) -> Answer:
+    return Answer(False, None, reason)
+
+
+def _restriction(signal: TCModel, vendor_id: int, purpose_id: int) -> int | None:
+    """The restriction on (purpose, vendor); "not allowed" wins over the others (§1.5)."""
+    types = [
+        r.restriction_type
+        for r in signal.publisher_restrictions
+        if r.purpose_id == purpose_id and vendor_id in r.vendor_ids
+    ]
+    return min(types) if types else None
+
+
+def purpose_answer(signal: TCModel, purpose_id: int) -> Answer:
+    if purpose_id == STORAGE_PURPOSE and signal.purpose_one_treatment:
+        return Answer(
+            True,
+            None,
+            "Purpose-one treatment: the publisher's jurisdiction needs no consent to store or access "
+            "information on the device.",
+        )
+    if purpose_id in signal.purpose_consents:
+        return Answer(True, CONSENT, f"The user consented to purpose {purpose_id}.")
+    if purpose_id in signal.purpose_legitimate_interests:
+        return Answer(
+            True, LEGITIMATE_INTEREST, f"Legitimate interest for purpose {purpose_id} stands (no objection)."
+        )
+    return _no(f"Neither consent nor legitimate interest stands for purpose {purpose_id}.")
+
+
+def vendor_purpose_answer(signal: TCModel, vendor: GvlVendor, purpose_id: int) -> Answer:
+    vendor_id = vendor.id
+    if vendor_id not in (signal.vendors_disclosed or frozenset()):
+        return _no(f"Vendor {vendor_id} was not disclosed to the user.")
+    basis: str | None
+    if purpose_id in vendor.purposes:
+        basis = CONSENT
+    elif purpose_id in vendor.leg_int_purposes:
+        basis = LEGITIMATE_INTEREST
+    else:
+        return _no(f"Vendor {vendor_id} does not declare purpose {purpose_id}.")
+    restriction = _restriction(signal, vendor_id, purpose_id)
+    if restriction is not None:
+        wanted = {NOT_ALLOWED: None, REQUIRE_CONSENT: CONSENT, REQUIRE_LI: LEGITIMATE_INTEREST}.get(
+            restriction
+        )
+        flexible = purpose_id in vendor.flexible_purposes
+        if wanted is None or (wanted != basis and not flexible):
+            return _no(
+                f"The publisher's restriction does not let vendor {vendor_id} use purpose {purpose_id}"
+                + ("." if wanted is None else f" on its declared legal basis ({basis}).")
+            )
+        basis = wanted
+    if purpose_id == STORAGE_PURPOSE and signal.purpose_one_treatment:
+        return Answer(
+            True,
+            None,
+            f"Purpose-one treatment: vendor {vendor_id} needs no consent to store or access information "
+            "on the device in the publisher's jurisdiction.",
+        )
+    if basis == CONSENT:
+        if purpose_id in signal.purpose_consents and vendor_id in signal.vendor_consents:
+            return Answer(
+                True, CONSENT, f"The user consented to purpose {purpose_id} and to vendor {vendor_id}."
+            )
+        missing = "purpose" if purpose_id not in signal.purpose_consents else "vendor"
+        return _no(
+            f"Vendor {vendor_id} needs consent for purpose {purpose_id}; the {missing} consent is missing."
+        )
+    if purpose_id in signal.purpose_legitimate_interests and vendor_id in signal.vendor_legitimate_interests:
+        return Answer(
+            True,
+            LEGITIMATE_INTEREST,
+            f"Vendor {vendor_id} relies on legitimate interest for purpose {purpose_id}; "
+            "the user did not object.",
+        )
+    return _no(f"The user objected to legitimate interest for purpose {purpose_id} or vendor {vendor_id}.")
+
+
+def vendor_answer(signal: TCModel, vendor: GvlVendor) -> Answer:
+    """May the vendor process at all (and run its tags): the module's (vendor) rule."""
+    vendor_id = vendor.id
+    if vendor_id not in (signal.vendors_disclosed or frozenset()):
+        return _no(f"Vendor {vendor_id} was not disclosed to the user.")
+    storage = vendor_purpose_answer(signal, vendor, STORAGE_PURPOSE)
+    if not signal.purpose_one_treatment and not storage.allowed:
+        return _no(f"Vendor {vendor_id} may not store or access information on the device: {storage.reason}")
+    others = sorted((vendor.purposes | vendor.leg_int_purposes) - {STORAGE_PURPOSE})
+    if not others:
+        if storage.allowed:
+            return Answer(
+                True, storage.legal_basis, f"Vendor {vendor_id} declares purpose 1 only: {storage.reason}"
+            )
+        return _no(f"Vendor {vendor_id} declares no purpose the user could allow: {storage.reason}")
+    allowed = {p: a for p in others if (a := vendor_purpose_answer(signal, vendor, p)).allowed}
+    if not allowed:
+        return _no(f"Vendor {vendor_id} may use none of the purposes it declares ({_ids(others)}).")
+    bases = {a.legal_basis for a in allowed.values()}
+    basis = CONSENT if storage.legal_basis == CONSENT or CONSENT in bases else LEGITIMATE_INTEREST
+    if signal.purpose_one_treatment:
+        how = "needs no consent for device access (purpose-one treatment) and"
+    else:
+        how = "may access the device and"
+    return Answer(True, basis, f"Vendor {vendor_id} {how} may use purposes {_ids(allowed)}.")
+
+
+def special_feature_answer(signal: TCModel, feature_id: int, vendor: GvlVendor | None = None) -> Answer:
+    if vendor is not None and feature_id not in vendor.special_features:
+        return _no(f"Vendor {vendor.id} does not declare special feature {feature_id}.")
+    if feature_id not in signal.special_feature_optins:
+        return _no(f"The user did not opt in to special feature {feature_id}.")
+    if vendor is None:
+        return Answer(True, CONSENT, f"The user opted in to special feature {feature_id}.")
+    processing = vendor_answer(signal, vendor)
+    if not processing.allowed:
+        return _no(f"The user opted in to special feature {feature_id}, but {processing.reason}")
+    return Answer(
+        True, CONSENT, f"The user opted in to special feature {feature_id}, and {processing.reason}"
+    )
+
+
+def category_answer(categories: dict[str, bool], slug: str) -> Answer:
+    if slug == "necessary":
+        return Answer(True, None, "Strictly necessary cookies need no consent.")
+    if categories.get(slug):
+        return Answer(True, CONSENT, f"The user allowed the '{slug}' category.")
+    return _no(f"The user did not allow the '{slug}' category.")
+
+
+def allowed_vendor_ids(signal: TCModel, vendors: dict[int, GvlVendor]) -> frozenset[int]:
+    """Every disclosed vendor the (vendor) rule allows: what the banner's script gating looks up."""
+    return frozenset(
+        vendor_id
+        for vendor_id in signal.vendors_disclosed or frozenset()
+        if (vendor := vendors.get(vendor_id)) is not None and vendor_answer(signal, vendor).allowed
+    )
+
+
+def _ids(ids: Iterable[int]) -> str:
+    return ", ".join(str(i) for i in sorted(ids))
