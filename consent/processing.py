@@ -19,12 +19,14 @@ the declarations of the GVL version the string names (tcf-spec.md §1.3-1.5, §3
   storage (§1.3 field 15), so purpose 1 is allowed without a bit, restrictions still applying.
 * (vendor) alone, and a script tagged with the vendor: the vendor may run in the visitor's browser
   when (1) it was disclosed, (2) it may store and access information on the device: purpose 1 is
-  allowed for it by the rule above, unless purpose-one treatment applies, and (3) it may use at
+  allowed for it by the rule above (under purpose-one treatment no consent is needed, so only a
+  publisher restriction on purpose 1 refuses a vendor that declares it), and (3) it may use at
   least one purpose it declares other than purpose 1 (a vendor that declares purpose 1 alone needs
-  only (2)). So a vendor that does not declare purpose 1 (no device access declared) or declares
-  only special purposes (no choice to signal, TCF v2.4) is refused: a tag of its own would access
-  the device without the basis for it. Ask with a purpose to learn about processing that needs no
-  device access. Special purposes are not signalled in the string and decide nothing here.
+  only (2)). So, without purpose-one treatment, a vendor that does not declare purpose 1 (no device
+  access declared) is refused: a tag of its own would access the device without the basis for it;
+  ask with a purpose to learn about processing that needs no device access. A vendor that declares
+  only special purposes (no choice to signal, TCF v2.4) is always refused. Special purposes are
+  not signalled in the string and decide nothing here.
 * (purpose) alone: the purpose consent or purpose LI bit (purpose 1: also purpose-one treatment).
 * (special feature): the visitor's opt-in. (special feature, vendor): the vendor declares it, the
   visitor opted in, and the vendor may process at all (above).
@@ -145,7 +147,10 @@ def vendor_answer(signal: TCModel, vendor: GvlVendor) -> Answer:
     if vendor_id not in (signal.vendors_disclosed or frozenset()):
         return _no(f"Vendor {vendor_id} was not disclosed to the user.")
     storage = vendor_purpose_answer(signal, vendor, STORAGE_PURPOSE)
-    if not signal.purpose_one_treatment and not storage.allowed:
+    # Under purpose-one treatment storage needs no consent, but a vendor that declares it may still
+    # be refused it by the publisher's restriction.
+    declares_storage = STORAGE_PURPOSE in vendor.purposes | vendor.leg_int_purposes
+    if not storage.allowed and (declares_storage or not signal.purpose_one_treatment):
         return _no(f"Vendor {vendor_id} may not store or access information on the device: {storage.reason}")
     others = sorted((vendor.purposes | vendor.leg_int_purposes) - {STORAGE_PURPOSE})
     if not others:

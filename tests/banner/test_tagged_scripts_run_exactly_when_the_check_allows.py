@@ -156,6 +156,14 @@ MATRIX = (
         vendor_consents=True,
         purpose_one_treatment=True,
     ),
+    # ... except where the publisher does not allow purpose 1 to a vendor that declares it.
+    Choice(
+        "purpose_one_treatment_storage_not_allowed",
+        frozenset({"google", "storage_then_li", "li_without_storage"}),
+        vendor_consents=True,
+        purpose_one_treatment=True,
+        site_restrictions=(("storage_only", 1, NOT_ALLOWED),),
+    ),
 )
 
 
@@ -270,7 +278,10 @@ def choose_in_banner(page: Any, choice: Choice, kinds: dict[str, int], snapshot:
         page.get_by_role("tab", name="Vendors").click()
         expect(page.locator(f"[data-key='v{GOOGLE}']")).to_be_visible()
         for vendor_id in kinds.values():
-            if choice.vendor_consents and snapshot.vendors[vendor_id].purposes:
+            # The banner offers no consent switch where the publisher allows none of the vendor's
+            # consent purposes.
+            switches = page.locator(f"[data-key='v{vendor_id}'] input[role=switch]").count()
+            if choice.vendor_consents and snapshot.vendors[vendor_id].purposes and switches:
                 _switch(page, f"v{vendor_id}").check()
         for kind in choice.vendor_li_objections:
             vendor = snapshot.vendors[kinds[kind]]
