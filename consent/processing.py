@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from privacy_signals.tcf import TCModel
 from vendors.gvl_format import GvlVendor
@@ -92,83 +93,137 @@ def purpose_answer(signal: TCModel, purpose_id: int) -> Answer:
     return _no(f"Neither consent nor legitimate interest stands for purpose {purpose_id}.")
 
 
-def vendor_purpose_answer(signal: TCModel, vendor: GvlVendor, purpose_id: int) -> Answer:
+class Verdict(NamedTuple):
+    """What the rule decided for (vendor, purpose), before it is worded: `why` names the step that
+    decided. The vendor-only rule runs it for every purpose of every disclosed vendor when a new
+    choice is recorded, so it builds no text: an accept-all's 725 allowed vendors of GVL v106 took
+    53 ms with every reason worded, 3.9 ms as verdicts."""
+
+    allowed: bool
+    basis: str | None
+    why: str
+    declared: str | None = None
+
+
+def vendor_purpose_verdict(signal: TCModel, vendor: GvlVendor, purpose_id: int) -> Verdict:
     vendor_id = vendor.id
     if vendor_id not in (signal.vendors_disclosed or frozenset()):
-        return _no(f"Vendor {vendor_id} was not disclosed to the user.")
+        return Verdict(False, None, "undisclosed")
     basis: str | None
     if purpose_id in vendor.purposes:
         basis = CONSENT
     elif purpose_id in vendor.leg_int_purposes:
         basis = LEGITIMATE_INTEREST
     else:
-        return _no(f"Vendor {vendor_id} does not declare purpose {purpose_id}.")
-    restriction = _restriction(signal, vendor_id, purpose_id)
-    if restriction is not None:
-        wanted = {NOT_ALLOWED: None, REQUIRE_CONSENT: CONSENT, REQUIRE_LI: LEGITIMATE_INTEREST}.get(
-            restriction
-        )
-        flexible = purpose_id in vendor.flexible_purposes
-        if wanted is None or (wanted != basis and not flexible):
-            return _no(
-                f"The publisher's restriction does not let vendor {vendor_id} use purpose {purpose_id}"
-                + ("." if wanted is None else f" on its declared legal basis ({basis}).")
+        return Verdict(False, None, "undeclared")
+    declared = basis
+    if signal.publisher_restrictions:
+        restriction = _restriction(signal, vendor_id, purpose_id)
+        if restriction is not None:
+            wanted = {NOT_ALLOWED: None, REQUIRE_CONSENT: CONSENT, REQUIRE_LI: LEGITIMATE_INTEREST}.get(
+                restriction
             )
-        basis = wanted
+            if wanted is None:
+                return Verdict(False, None, "not_allowed")
+            if wanted != basis and purpose_id not in vendor.flexible_purposes:
+                return Verdict(False, None, "other_basis", declared)
+            basis = wanted
     if purpose_id == STORAGE_PURPOSE and signal.purpose_one_treatment:
-        return Answer(
-            True,
-            None,
-            f"Purpose-one treatment: vendor {vendor_id} needs no consent to store or access information "
-            "on the device in the publisher's jurisdiction.",
-        )
+        return Verdict(True, None, "purpose_one_treatment")
     if basis == CONSENT:
-        if purpose_id in signal.purpose_consents and vendor_id in signal.vendor_consents:
-            return Answer(
-                True, CONSENT, f"The user consented to purpose {purpose_id} and to vendor {vendor_id}."
-            )
-        missing = "purpose" if purpose_id not in signal.purpose_consents else "vendor"
-        return _no(
-            f"Vendor {vendor_id} needs consent for purpose {purpose_id}; the {missing} consent is missing."
-        )
+        if purpose_id not in signal.purpose_consents:
+            return Verdict(False, None, "no_purpose_consent")
+        if vendor_id not in signal.vendor_consents:
+            return Verdict(False, None, "no_vendor_consent")
+        return Verdict(True, CONSENT, "consent")
     if purpose_id in signal.purpose_legitimate_interests and vendor_id in signal.vendor_legitimate_interests:
-        return Answer(
-            True,
-            LEGITIMATE_INTEREST,
-            f"Vendor {vendor_id} relies on legitimate interest for purpose {purpose_id}; "
-            "the user did not object.",
-        )
-    return _no(f"The user objected to legitimate interest for purpose {purpose_id} or vendor {vendor_id}.")
+        return Verdict(True, LEGITIMATE_INTEREST, "legitimate_interest")
+    return Verdict(False, None, "objected")
+
+
+def _worded(verdict: Verdict, vendor_id: int, purpose_id: int) -> Answer:
+    restricted = f"The publisher's restriction does not let vendor {vendor_id} use purpose {purpose_id}"
+    reasons = {
+        "undisclosed": f"Vendor {vendor_id} was not disclosed to the user.",
+        "undeclared": f"Vendor {vendor_id} does not declare purpose {purpose_id}.",
+        "not_allowed": f"{restricted}.",
+        "other_basis": f"{restricted} on its declared legal basis ({verdict.declared}).",
+        "purpose_one_treatment": f"Purpose-one treatment: vendor {vendor_id} needs no consent to store or "
+        "access information on the device in the publisher's jurisdiction.",
+        "no_purpose_consent": f"Vendor {vendor_id} needs consent for purpose {purpose_id}; "
+        "the purpose consent is missing.",
+        "no_vendor_consent": f"Vendor {vendor_id} needs consent for purpose {purpose_id}; "
+        "the vendor consent is missing.",
+        "consent": f"The user consented to purpose {purpose_id} and to vendor {vendor_id}.",
+        "legitimate_interest": f"Vendor {vendor_id} relies on legitimate interest for purpose {purpose_id}; "
+        "the user did not object.",
+        "objected": f"The user objected to legitimate interest for purpose {purpose_id} "
+        f"or vendor {vendor_id}.",
+    }
+    return Answer(verdict.allowed, verdict.basis, reasons[verdict.why])
+
+
+def vendor_purpose_answer(signal: TCModel, vendor: GvlVendor, purpose_id: int) -> Answer:
+    return _worded(vendor_purpose_verdict(signal, vendor, purpose_id), vendor.id, purpose_id)
+
+
+class VendorVerdict(NamedTuple):
+    allowed: bool
+    basis: str | None
+    #: undisclosed, no_storage, storage_only (purpose 1 is all it declares), no_usable_purpose, usable
+    why: str
+    storage: Verdict | None = None
+    #: The declared purposes other than 1, and those of them the vendor may use.
+    others: tuple[int, ...] = ()
+    usable: tuple[int, ...] = ()
+
+
+def vendor_verdict(signal: TCModel, vendor: GvlVendor) -> VendorVerdict:
+    """The (vendor) rule of the module docstring."""
+    if vendor.id not in (signal.vendors_disclosed or frozenset()):
+        return VendorVerdict(False, None, "undisclosed")
+    storage = vendor_purpose_verdict(signal, vendor, STORAGE_PURPOSE)
+    # Under purpose-one treatment storage needs no consent, but a vendor that declares it may still
+    # be refused it by the publisher's restriction.
+    declares_storage = STORAGE_PURPOSE in vendor.purposes or STORAGE_PURPOSE in vendor.leg_int_purposes
+    if not storage.allowed and (declares_storage or not signal.purpose_one_treatment):
+        return VendorVerdict(False, None, "no_storage", storage)
+    others = tuple(sorted((vendor.purposes | vendor.leg_int_purposes) - {STORAGE_PURPOSE}))
+    if not others:
+        return VendorVerdict(storage.allowed, storage.basis, "storage_only", storage)
+    bases = []
+    usable = []
+    for purpose_id in others:
+        verdict = vendor_purpose_verdict(signal, vendor, purpose_id)
+        if verdict.allowed:
+            usable.append(purpose_id)
+            bases.append(verdict.basis)
+    if not usable:
+        return VendorVerdict(False, None, "no_usable_purpose", storage, others)
+    basis = CONSENT if storage.basis == CONSENT or CONSENT in bases else LEGITIMATE_INTEREST
+    return VendorVerdict(True, basis, "usable", storage, others, tuple(usable))
 
 
 def vendor_answer(signal: TCModel, vendor: GvlVendor) -> Answer:
-    """May the vendor process at all (and run its tags): the module's (vendor) rule."""
+    """May the vendor process at all (and run its tags): the module's (vendor) rule, worded."""
     vendor_id = vendor.id
-    if vendor_id not in (signal.vendors_disclosed or frozenset()):
+    verdict = vendor_verdict(signal, vendor)
+    if verdict.storage is None:
         return _no(f"Vendor {vendor_id} was not disclosed to the user.")
-    storage = vendor_purpose_answer(signal, vendor, STORAGE_PURPOSE)
-    # Under purpose-one treatment storage needs no consent, but a vendor that declares it may still
-    # be refused it by the publisher's restriction.
-    declares_storage = STORAGE_PURPOSE in vendor.purposes | vendor.leg_int_purposes
-    if not storage.allowed and (declares_storage or not signal.purpose_one_treatment):
-        return _no(f"Vendor {vendor_id} may not store or access information on the device: {storage.reason}")
-    others = sorted((vendor.purposes | vendor.leg_int_purposes) - {STORAGE_PURPOSE})
-    if not others:
-        if storage.allowed:
-            return Answer(
-                True, storage.legal_basis, f"Vendor {vendor_id} declares purpose 1 only: {storage.reason}"
-            )
-        return _no(f"Vendor {vendor_id} declares no purpose the user could allow: {storage.reason}")
-    allowed = {p: a for p in others if (a := vendor_purpose_answer(signal, vendor, p)).allowed}
-    if not allowed:
-        return _no(f"Vendor {vendor_id} may use none of the purposes it declares ({_ids(others)}).")
-    bases = {a.legal_basis for a in allowed.values()}
-    basis = CONSENT if storage.legal_basis == CONSENT or CONSENT in bases else LEGITIMATE_INTEREST
+    storage = _worded(verdict.storage, vendor_id, STORAGE_PURPOSE).reason
+    if verdict.why == "no_storage":
+        return _no(f"Vendor {vendor_id} may not store or access information on the device: {storage}")
+    if verdict.why == "storage_only":
+        if verdict.allowed:
+            return Answer(True, verdict.basis, f"Vendor {vendor_id} declares purpose 1 only: {storage}")
+        return _no(f"Vendor {vendor_id} declares no purpose the user could allow.")
+    if not verdict.allowed:
+        return _no(f"Vendor {vendor_id} may use none of the purposes it declares ({_ids(verdict.others)}).")
     if signal.purpose_one_treatment:
         how = "needs no consent for device access (purpose-one treatment) and"
     else:
         how = "may access the device and"
-    return Answer(True, basis, f"Vendor {vendor_id} {how} may use purposes {_ids(allowed)}.")
+    return Answer(True, verdict.basis, f"Vendor {vendor_id} {how} may use purposes {_ids(verdict.usable)}.")
 
 
 def special_feature_answer(signal: TCModel, feature_id: int, vendor: GvlVendor | None = None) -> Answer:
@@ -199,7 +254,7 @@ def allowed_vendor_ids(signal: TCModel, vendors: dict[int, GvlVendor]) -> frozen
     return frozenset(
         vendor_id
         for vendor_id in signal.vendors_disclosed or frozenset()
-        if (vendor := vendors.get(vendor_id)) is not None and vendor_answer(signal, vendor).allowed
+        if (vendor := vendors.get(vendor_id)) is not None and vendor_verdict(signal, vendor).allowed
     )
 
 
