@@ -336,3 +336,31 @@ def test_tagged_scripts_run_exactly_when_the_check_allows(
     cmp_ping.wait_loaded(page)
     expect(page.locator(".cmp-bar")).to_have_count(0)
     assert sorted(page.evaluate("window.__ran || []")) == sorted(allowed)
+
+
+@pytest.mark.browser
+def test_a_cookie_without_the_vendor_answer_asks_again_and_holds_vendor_scripts(
+    page, context, demo_site, other_origin, stub_source, cmp_server, cookies, cmp_ping
+):
+    snapshot = current_gvl()
+    kinds = vendor_kinds(snapshot)
+    url = publisher_page(other_origin, stub_source, cmp_server, kinds)
+    page.goto(url)
+    cmp_ping.wait_loaded(page)
+    page.click(".cmp-bar [data-cmp=accept]")
+    expect(page.locator("[data-cmp=revisit]")).to_be_visible()
+    assert label(None, GOOGLE) in page.evaluate("window.__ran")
+
+    # A choice stored before the POST answered `vendors_allowed` (cookie field `va`).
+    page.evaluate(
+        """() => {
+          const m = JSON.parse(decodeURIComponent(document.cookie.match(/cmp_consent=([^;]*)/)[1]));
+          delete m.va;
+          document.cookie = 'cmp_consent=' + encodeURIComponent(JSON.stringify(m)) + '; path=/';
+        }"""
+    )
+    assert "va" not in cookies()["meta"]
+    page.goto(url)
+    cmp_ping.wait_loaded(page)
+    expect(page.locator(".cmp-bar")).to_be_visible()
+    assert sorted(page.evaluate("window.__ran || []")) == sorted(label(slug, None) for slug in CATEGORIES)
