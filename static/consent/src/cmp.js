@@ -64,6 +64,7 @@
   var ac = ""; // current AC string
   var meta = null; // cmp_consent cookie
   var model = null; // decoded TC string
+  var allowedVendors = {};
   var cmpStatus = "loading";
   var displayStatus = "hidden";
   var eventStatus;
@@ -105,7 +106,11 @@
   }
   function getCookie(name) {
     var m = d.cookie.match("(?:^|; )" + name + "=([^;]*)");
-    return m ? decodeURIComponent(m[1]) : "";
+    try {
+      return m ? decodeURIComponent(m[1]) : "";
+    } catch (e) {
+      return ""; // not percent-encoding we wrote (another script's cookie): no value
+    }
   }
   function setCookie(name, value, days) {
     var c = name + "=" + encodeURIComponent(value) + "; Max-Age=" + Math.round(days * 86400) + "; Path=/; SameSite=Lax";
@@ -331,7 +336,9 @@
     // 0/null/undefined mean "latest"; v1 and unknown versions are refused.
     if (!(version == null || version === 0 || version === 2)) return callback(null, false);
     if (command === "ping") return callback(ping(), true);
-    if (cmpStatus === "error") return;
+    // As the IAB reference CMP API does once disabled: an answer with cmpStatus "error" and
+    // success false, so that callers stop waiting and proceed without consent.
+    if (cmpStatus === "error") return callback(ping(), false);
     if (!cmpInfo()) return waiting.push([command, version, callback, parameter]);
     if (command === "addEventListener") {
       var id = ++lastListenerId;
@@ -382,19 +389,40 @@
 
   /* ---------- consent state, Consent Mode, script blocking ---------- */
   function loadStored() {
+    tc = getCookie("euconsent-v2");
+    ac = getCookie("addtl_consent");
+    meta = readJSON(getCookie("cmp_consent"));
+    model = null;
+    try {
+      if (tc) model = decodeTC(tc);
+      // The three cookies are one choice, and anything else (a garbled value, or one a sibling
+      // subdomain's script wrote under the same name) is no choice: the banner asks again, and
+      // nothing of it is applied or sent to the API as this visitor's.
+      var m = meta || 0;
+      var mine = typeof m.user_id == "string" && typeof m.created_at == "string" && m.categories instanceof Object;
+      if (!mine || (model && model.version !== 2) || (ac && !/^\d~[\d.]*(~|$)/.test(ac))) throw 0;
+    } catch (e) {
+      tc = ac = "";
+      meta = model = null;
+    }
     // A choice still waiting to reach the API replaces the recorded one: its pre-issued string, and
     // no AC string (no ATP consent) until it is recorded (docs/BANNER.md §3).
     var p = getPending();
-    tc = p ? p.tc || "" : getCookie("euconsent-v2");
-    ac = p ? "" : getCookie("addtl_consent");
-    meta = readJSON(getCookie("cmp_consent"));
-    model = null;
-    if (tc) {
+    if (p) {
+      tc = p.tc || "";
+      ac = "";
       try {
-        model = decodeTC(tc);
+        model = tc ? decodeTC(tc) : null;
       } catch (e) {
         tc = "";
+        model = null;
       }
+    }
+    // The vendors the server's rule allows for this choice (consent/processing.py), as answered.
+    try {
+      allowedVendors = reader(meta.va).vendors();
+    } catch (e) {
+      allowedVendors = {};
     }
   }
   // A choice still waiting to reach the API is newer than the one in the cookies.
@@ -454,7 +482,8 @@
     if (cat && cat !== "necessary" && !cats[cat]) return false;
     var ok = true;
     (el.getAttribute("data-vendor") || "").split(/[\s,]+/).forEach(function (v) {
-      if (v && !(model && model.vendorConsents[v])) ok = false;
+      // A choice still pending has no answer from the rule yet: its vendors wait for it.
+      if (v && !(allowedVendors[v] && !getPending())) ok = false;
     });
     var atps = (ac.split("~")[1] || "").split(".");
     (el.getAttribute("data-atp") || "").split(/[\s,]+/).forEach(function (a) {
@@ -526,7 +555,8 @@
       (meta.experience && meta.experience !== "opt_in") ||
       meta.policy_version !== req.policy_version ||
       !(meta.tcf_policy_version >= req.tcf_policy_version) ||
-      meta.vendors_hash !== req.vendors_hash
+      meta.vendors_hash !== req.vendors_hash ||
+      !meta.va // recorded before the server answered the vendors its rule allows
     );
   }
 
@@ -586,14 +616,17 @@
       return r.json();
     });
   }
-  function send(body) {
-    return fetch(BASE + cfg.consents_url, {
+  function post(url, body) {
+    return fetch(url, {
       method: "POST",
       credentials: "omit",
       // text/plain (accepted by the API) keeps a cross-origin POST free of a CORS preflight.
       headers: { "Content-Type": "text/plain;charset=UTF-8" },
       body: JSON.stringify(body),
-    }).then(function (r) {
+    });
+  }
+  function send(body) {
+    return post(BASE + cfg.consents_url, body).then(function (r) {
       if (r.ok) return r.json();
       var err = new Error("HTTP " + r.status);
       err.retry = r.status >= 500 || r.status === 429 || r.status === 408;
@@ -618,6 +651,7 @@
       gpc: answer.gpc,
       us_opt_outs: answer.us_opt_outs,
       gpp: answer.gpp_string,
+      va: answer.vendors_allowed,
     };
     setCookie("euconsent-v2", answer.tc_string, days);
     setCookie("addtl_consent", answer.ac_string || "", days);
@@ -778,6 +812,7 @@
         ]),
       ]
     );
+    if (!quiet) ui.before = d.activeElement;
     var r = root();
     if (block) {
       ui.blocker = h("div", { class: "cmp-ov cmp-lite" }, [ui.bar]);
@@ -799,9 +834,14 @@
     var opener = ui.dlg && ui.opener;
     hideBanner();
     closePreferences(true);
+    // WCAG 2.4.3: the focus was in what just closed. Once the choice is settled (the revisit button
+    // exists then) it goes to what opened the preferences, else to the control that reopens them
+    // where the banner was, unless the visitor has moved on meanwhile (docs/BANNER.md, §2).
     var refocus = function () {
-      // Focus goes back to what opened the preferences (the revisit button, a "Cookie settings" link).
-      if (opener && opener.focus && d.contains(opener)) opener.focus();
+      if (d.activeElement === d.body || !d.activeElement)
+        [opener, ui.revisit, d.querySelector("[data-cmp-open]"), ui.before].some(function (el) {
+          if (el && el !== d.body && el.focus && d.contains(el)) return el.focus() || 1;
+        });
     };
     return submit(body).then(refocus, function (err) {
       refocus();
@@ -857,6 +897,10 @@
             categoriesNow: categoriesNow,
             closePreferences: closePreferences,
             base: BASE,
+            api: API,
+            site: SITE,
+            post: post,
+            token: getToken,
             ui: ui,
             state: function () {
               return { cfg: cfg, model: model, meta: meta, ac: ac };
@@ -965,19 +1009,19 @@
   });
   function start() {
     var q = "?lang=" + encodeURIComponent(chooseLanguage());
-    var doc = API + "/banner" + q;
+    var url = API + "/banner" + q;
     // With a stored choice, the small requirements stamp is revalidated first and the document is
     // fetched under it, so a cached document never hides a change that asks again (§2).
     (meta
       ? getJSON(API + "/requirements" + q).then(
           function (r) {
-            return getJSON(doc + "&v=" + r.stamp);
+            return getJSON(url + "&v=" + r.stamp);
           },
           function () {
-            return getJSON(doc);
+            return getJSON(url);
           }
         )
-      : getJSON(doc)
+      : getJSON(url)
     ).then(
       function (data) {
         cfg = data;
@@ -1018,9 +1062,20 @@
         // A stored choice keeps answering __tcfapi from its cookie.
         if (!early) {
           cmpStatus = "error";
-          waiting = [];
+          flush();
         }
-        if (w.console) console.error("CMP: could not load the banner configuration", err);
+        var say = function (why) {
+          if (w.console) console.error("CMP: " + why, err);
+        };
+        // fetch cannot tell a refused origin from a network failure; an opaque (no-cors) request
+        // to the same URL can: it succeeds whenever the server answered at all.
+        if (!(err instanceof TypeError)) return say("could not load the banner configuration of site \"" + SITE + "\"");
+        fetch(url, { mode: "no-cors", credentials: "omit" }).then(function () {
+          var o = location.origin;
+          say("site \"" + SITE + "\" does not allow the origin " + o + " (CORS): add it to the site's Allowed origins (" + BASE + "/admin/ \u203a Sites \u203a " + SITE + "), or correct data-site");
+        }, function () {
+          say("could not reach the API at " + BASE);
+        });
       }
     );
   }
