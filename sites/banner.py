@@ -256,6 +256,13 @@ def vendors_payload(
     atps = GoogleAtp.objects.filter(pk__in=catalogue.atp_ids).order_by("name", "id")
     return {
         "vendors": vendors,
+        # TCF v2.4: the explanation the preferences must show with each section (only `features`
+        # so far), in the language shown or, item by item, the version's English.
+        "standard_texts": {
+            section: {"text": text}
+            | ({"lang": "en"} if snapshot.english_only("standard_texts", section) else {})
+            for section, text in sorted(snapshot.standard_texts.items())
+        },
         "data_categories": [
             {"id": t.id, "name": t.name, "description": t.description}
             | ({"lang": "en"} if snapshot.english_only("data_categories", t.id) else {})
