@@ -32,6 +32,7 @@ from sites.texts import (
 )
 from sites.theme import logo_version, theme_css
 from vendors.catalogue import GvlSnapshot, stack_json, taxon_json, vendor_counts
+from vendors.device_storage import disclosures_for
 from vendors.models import GoogleAtp
 
 
@@ -243,6 +244,10 @@ def vendors_payload(
 ) -> dict[str, Any]:
     vendors = []
     restricted = restrictions_by_vendor(catalogue.restrictions)
+    # Fetched by the server (vendors/device_storage.py): the banner never asks the vendors itself.
+    storage = disclosures_for(
+        {vid: snapshot.vendors[vid].device_storage_disclosure_url for vid in catalogue.disclosed_vendor_ids}
+    )
     for vendor_id in sorted(catalogue.disclosed_vendor_ids):
         vendor = snapshot.vendors[vendor_id]
         urls = vendor.urls_for(language)
@@ -251,6 +256,7 @@ def vendors_payload(
                 **with_restrictions(vendor.declarations_json(), restricted.get(vendor_id, {})),
                 "privacy_url": urls.get("privacy", ""),
                 "legint_claim_url": urls.get("legIntClaim", ""),
+                **({"device_storage": storage[vendor_id]} if vendor_id in storage else {}),
             }
         )
     atps = GoogleAtp.objects.filter(pk__in=catalogue.atp_ids).order_by("name", "id")
