@@ -33,6 +33,7 @@ from vendors.importing import (
 )
 from vendors.models import (
     DataCategory,
+    DeviceStorageDisclosure,
     Feature,
     GoogleAtp,
     GvlTranslation,
@@ -331,6 +332,15 @@ for _model in (Purpose, SpecialPurpose, Feature, SpecialFeature, DataCategory):
 @admin.register(Stack)
 class StackAdmin(TaxonAdmin):
     list_display = ["iab_id", "name", "purposes", "special_features", "language"]
+
+
+@admin.register(DeviceStorageDisclosure)
+class DeviceStorageDisclosureAdmin(ReadOnlyAdmin):
+    """What the daily fetch (vendors/device_storage.py) found per vendor, errors included."""
+
+    list_display = ["vendor", "url", "fetched_at", "checked_at", "fresh_until", "error"]
+    list_select_related = ["vendor"]
+    search_fields = ["vendor__name", "url", "error"]
 
 
 SECTION_LABELS = {
