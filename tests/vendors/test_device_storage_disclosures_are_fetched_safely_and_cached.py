@@ -232,3 +232,20 @@ def test_the_banner_shows_the_stored_disclosure_of_the_vendors_declared_url(api,
     }
     assert {row["type"] for row in rows} == {"cookie", "web"}
     assert "device_storage" not in vendors[76]
+
+
+def test_only_a_changed_document_drops_the_cached_banner_documents(serve, tangoo_body):
+    """The daily check writes bookkeeping only when nothing changed, so it bumps no configuration
+    version (infra/config.py); a new document does."""
+    from infra.config import read_version
+
+    server = serve({"/disclosure": {"body": tangoo_body, "headers": {"ETag": '"v1"'}}})
+    device_storage.refresh_disclosures([TANGOO])
+    before = read_version()
+    assert device_storage.refresh_disclosures([TANGOO], force=True).unchanged == [TANGOO]
+    server.routes["/disclosure"] = {"body": b"not json"}
+    assert TANGOO in device_storage.refresh_disclosures([TANGOO], force=True).failed
+    assert read_version() == before
+    server.routes["/disclosure"] = {"body": b'{"disclosures": []}'}
+    assert device_storage.refresh_disclosures([TANGOO], force=True).stored == [TANGOO]
+    assert read_version() != before

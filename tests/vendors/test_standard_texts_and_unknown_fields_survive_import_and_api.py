@@ -52,3 +52,8 @@ def test_a_standard_text_that_is_not_text_is_refused(v106_document):
     v106_document["standardTexts"] = {"features": ["not", "a", "string"]}
     with pytest.raises(GvlFormatError, match=r"standardTexts\.features must be a string"):
         parse_gvl(v106_document)
+
+
+def test_the_translation_admin_names_the_explanations_shown_in_english(gvl_v2_4, admin_client):
+    page = admin_client.get("/admin/vendors/gvltranslation/").content.decode()
+    assert "standardTexts special_features" in page
