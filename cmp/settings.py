@@ -129,12 +129,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # gzip for the text answers (static files come compressed from whitenoise), outside every
+    # middleware that reads or writes a body: the security headers hash the page's inline scripts
+    # from it. Not for answers carrying a secret (cmp/compression.py: BREACH).
+    "cmp.compression.CompressionMiddleware",
     "cmp.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # gzip for the API's text answers (static files come compressed from whitenoise); outside the
-    # middleware below so that their answers are compressed too. Not for answers carrying a secret
-    # (cmp/compression.py: BREACH).
-    "cmp.compression.CompressionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # After CORS so that 413/429/503 answers carry the CORS headers the banner needs to read them.
     "cmp.body_limit.BodySizeLimitMiddleware",

@@ -77,3 +77,17 @@ def test_the_collected_banner_script_is_served_from_its_gzip_copy(settings, tmp_
     for name in ("cmp.js", "gpp.js"):
         script = _check_compressed_and_revalidated(client, f"/static/consent/{name}", {})
         assert script == (repo_root / "static" / "consent" / name).read_bytes()
+
+
+@pytest.mark.django_db
+def test_a_page_is_compressed_after_its_inline_scripts_were_hashed_into_its_policy(catalogue, client):
+    """The security headers hash the page's inline scripts into its Content-Security-Policy from the
+    uncompressed body: compression comes after them, or the banner's released scripts are blocked."""
+    from cmp.security import inline_script_hashes
+
+    call_command("create_demo_site", verbosity=0)
+    page = client.get("/demo/", headers=GZIP)
+    assert page["Content-Encoding"] == "gzip"
+    hashes = inline_script_hashes(gzip.decompress(page.content))
+    assert hashes
+    assert all(digest in page["Content-Security-Policy"] for digest in hashes)
