@@ -6,7 +6,8 @@ collected into a scratch directory and served by whitenoise from there (as the i
 `make run` serve them), the API documents of the demo site from a scratch SQLite database with the
 bundled GVL. "Without" is a client that sends no Accept-Encoding, which is what every client got
 before compression was served; "with" sends `Accept-Encoding: gzip, deflate, br`. Figures are
-response bodies (headers and TLS framing aside) and do not vary between runs: one measurement each.
+response bodies (headers and TLS framing aside), one measurement each: they do not vary between
+runs but for the up to 100 random bytes Django's gzip adds to each API answer (BREACH padding).
 
 Usage: .venv/bin/python bench/wire_bytes.py [--no-write]
 """
@@ -28,6 +29,7 @@ ACCEPT = "gzip, deflate, br"
 # (row name, path, part of the opt-in banner's first load)
 PATHS = (
     ("`/static/consent/cmp.js`", "/static/consent/cmp.js", True),
+    ("`/static/consent/prefs.js` (when the preferences open)", "/static/consent/prefs.js", False),
     ("`/static/consent/gpp.js` (US and notice experiences only)", "/static/consent/gpp.js", False),
     ("`GET /banner?lang=en`", "/api/v1/sites/demo/banner?lang=en", True),
     ("`GET /banner?lang=fr`", "/api/v1/sites/demo/banner?lang=fr", False),
@@ -83,8 +85,9 @@ def main() -> None:
         "collected and served by whitenoise, the demo site's API documents with the bundled GVL "
         "v106, 902 vendors + 632 Google ATPs), to a client that does not accept compression (what "
         "every client got before compression was served) and to one sending "
-        f"`Accept-Encoding: {ACCEPT}`. Bodies only, headers and TLS aside; deterministic, one "
-        "measurement each.",
+        f"`Accept-Encoding: {ACCEPT}`. Bodies only, headers and TLS aside; one measurement each "
+        "(sizes are deterministic, except that Django's gzip adds up to 100 random bytes to each "
+        "API answer against BREACH).",
         "",
         f"Machine: {machine_line()}.",
         "",

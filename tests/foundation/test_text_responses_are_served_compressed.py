@@ -74,7 +74,7 @@ def test_the_collected_banner_script_is_served_from_its_gzip_copy(settings, tmp_
     assert (tmp_path / "consent" / "cmp.js").is_file()
     assert (tmp_path / "consent" / "cmp.js.gz").is_file()
     client = Client()
-    for name in ("cmp.js", "gpp.js"):
+    for name in ("cmp.js", "prefs.js", "gpp.js"):
         script = _check_compressed_and_revalidated(client, f"/static/consent/{name}", {})
         assert script == (repo_root / "static" / "consent" / name).read_bytes()
 
