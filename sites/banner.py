@@ -155,6 +155,15 @@ def _taxa(
     return entries
 
 
+def standard_texts(snapshot: GvlSnapshot) -> dict[str, dict[str, str]]:
+    """TCF v2.4: the explanation the preferences must show with each section (only `features` so
+    far), in the language shown or, item by item, the version's English (marked `"lang": "en"`)."""
+    return {
+        section: {"text": text} | ({"lang": "en"} if snapshot.english_only("standard_texts", section) else {})
+        for section, text in sorted(snapshot.standard_texts.items())
+    }
+
+
 def banner_payload(
     site: Site,
     snapshot: GvlSnapshot,
@@ -222,6 +231,8 @@ def banner_payload(
             lambda i: {"consent_vendors": counts["special_features"].get(i, {}).get("consent", 0)},
         ),
         "stacks": _taxa(snapshot, "stacks", lambda i: {}),
+        # Beside the features: the Purposes & Features tab reads this document, not the vendors'.
+        "standard_texts": standard_texts(snapshot),
         "vendor_count": len(disclosed),
         "atp_count": len(catalogue.atp_ids),
         "vendors_url": reverse("sites:vendors", args=[site.key]) + f"?lang={language}",
@@ -262,13 +273,7 @@ def vendors_payload(
     atps = GoogleAtp.objects.filter(pk__in=catalogue.atp_ids).order_by("name", "id")
     return {
         "vendors": vendors,
-        # TCF v2.4: the explanation the preferences must show with each section (only `features`
-        # so far), in the language shown or, item by item, the version's English.
-        "standard_texts": {
-            section: {"text": text}
-            | ({"lang": "en"} if snapshot.english_only("standard_texts", section) else {})
-            for section, text in sorted(snapshot.standard_texts.items())
-        },
+        "standard_texts": standard_texts(snapshot),
         "data_categories": [
             {"id": t.id, "name": t.name, "description": t.description}
             | ({"lang": "en"} if snapshot.english_only("data_categories", t.id) else {})

@@ -24,7 +24,7 @@ def test_names_come_from_the_version_in_use(api, site, gvl_v2_4):
     assert renamed["name"] == gvl_v2_4["gvl"]["specialFeatureNames"]["2"]
 
 
-def test_the_preferences_document_carries_the_standard_texts(api, site, gvl_v2_4):
+def test_the_preferences_documents_carry_the_standard_texts(api, site, gvl_v2_4):
     english = gvl_v2_4["gvl"]["standardTexts"]
     vendors_en = api.get(f"/api/v1/sites/{site.key}/vendors?lang=en").json()
     assert vendors_en["standard_texts"] == {
@@ -36,7 +36,11 @@ def test_the_preferences_document_carries_the_standard_texts(api, site, gvl_v2_4
         "features": {"text": gvl_v2_4["translations"]["fr"]["standardTexts"]["features"]},
         "special_features": {"text": english["specialFeatures"], "lang": "en"},
     }
+    # The Purposes & Features tab reads the banner document: the same texts are there.
+    banner_fr = api.get(f"/api/v1/sites/{site.key}/banner?lang=fr").json()
+    assert banner_fr["standard_texts"] == vendors_fr["standard_texts"]
 
 
 def test_a_version_before_tcf_2_4_has_none(api, site):
     assert api.get(f"/api/v1/sites/{site.key}/vendors?lang=en").json()["standard_texts"] == {}
+    assert api.get(f"/api/v1/sites/{site.key}/banner?lang=en").json()["standard_texts"] == {}
