@@ -658,7 +658,8 @@
     setCookie("cmp_consent", JSON.stringify(meta), days);
     loadStored();
   }
-  function submit(body) {
+  // `retry`: sending again a choice already applied (only a new click is announced and applied).
+  function submit(body, retry) {
     var token = meta && meta.user_id && getToken(meta.user_id);
     // Without its token an id cannot be written to: the choice starts a new visitor instead.
     if (token && !body.user_id) {
@@ -687,7 +688,7 @@
           delete body.write_token;
           setToken(null);
           if (meta) meta.user_id = null;
-          return submit(body);
+          return submit(body, retry);
         }
         if (err.retry === false) {
           setPending(null);
@@ -697,10 +698,12 @@
         // the string the server pre-issued for it (consent/interim.py), never the one it replaced.
         var pre = cfg.interim || {};
         setPending({ body: body, categories: localCategories(body), at: Date.now(), tc: pre[body.action] || pre.withdraw });
-        loadStored();
-        setEvent("useractioncomplete", "hidden");
-        applyConsent("cmp_consent_pending", true);
-        showRevisit();
+        if (!retry) {
+          loadStored();
+          setEvent("useractioncomplete", "hidden");
+          applyConsent("cmp_consent_pending", true);
+          showRevisit();
+        }
         scheduleRetry();
       }
     );
@@ -721,7 +724,7 @@
     var pending = getPending();
     if (!pending || !cfg) return Promise.resolve(false);
     clearTimeout(retryTimer);
-    return submit(pending.body).then(
+    return submit(pending.body, true).then(
       function () {
         retryDelay = 5000;
         return !getPending();
