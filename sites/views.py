@@ -10,8 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from drf_spectacular.utils import extend_schema
 
+from infra import geoip
 from infra.errors import ApiError
-from infra.http import location_headers, visitor_region
+from infra.http import location_headers, visitor_location
 from infra.params import str_param
 from infra.schema import NOT_MODIFIED, errors
 from infra.views import ApiView, conditional_response, json_response
@@ -22,12 +23,14 @@ from sites.services import get_site, jurisdiction_for
 from sites.theme import logo_version
 
 
-def _document_response(request: HttpRequest, document: Document, vary: tuple[str, ...] = ()) -> HttpResponse:
+def _document_response(
+    request: HttpRequest, document: Document, vary: tuple[str, ...] = (), shared: bool = True
+) -> HttpResponse:
     return conditional_response(
         request,
         document.body,
         document.etag,
-        cache_control=f"public, max-age={settings.CMP_BANNER_MAX_AGE}",
+        cache_control=f"{'public' if shared else 'private'}, max-age={settings.CMP_BANNER_MAX_AGE}",
         vary=("Origin", *vary),
     )
 
@@ -42,10 +45,13 @@ class BannerView(ApiView):
     )
     def get(self, request: HttpRequest, site_key: str) -> HttpResponse:
         site = get_site(site_key)
-        jurisdiction = jurisdiction_for(site, visitor_region(request))
+        region, source = visitor_location(request)
+        jurisdiction = jurisdiction_for(site, region)
         document = banner_document(site, choose_language(site, str_param(request.GET, "lang")), jurisdiction)
-        # A CDN must keep one copy per location, since the experience follows it.
-        return _document_response(request, document, vary=location_headers())
+        # A CDN must keep one copy per location, since the experience follows it; where the
+        # address decided it (GeoIP), no Vary can say so and only the visitor's browser may keep it.
+        shared = source == "header" or not geoip.configured()
+        return _document_response(request, document, vary=location_headers(), shared=shared)
 
 
 class VendorsView(ApiView):
