@@ -29,7 +29,7 @@ from sites.access import has_right, visible_sites
 from sites.banner import theme_of, theme_payload
 from sites.disclosure import NO_LI_PURPOSES, current_snapshot, site_catalogue
 from sites.models import LegalBasis, RestrictionType, Site
-from sites.views import stub_source
+from sites.views import stub_tag
 
 #: The console's pages of one site, in the order of its navigation (URL name, label).
 SITE_PAGES: list[tuple[str, str]] = [
@@ -287,7 +287,7 @@ def preview_frame(request: HttpRequest, site: Site) -> HttpResponse:
                 f"/api/v1/sites/{site.key}/banner"
             ),
             "language": request.GET.get("lang") or site.default_language,
-            "stub_js": stub_source(),
+            "stub_tag": stub_tag(site),
         },
     )
 
@@ -296,9 +296,7 @@ def preview_frame(request: HttpRequest, site: Site) -> HttpResponse:
 def embed(request: HttpRequest, site: Site) -> HttpResponse:
     """The exact snippet for the site, and a check that a page of the site loads it."""
     script = request.build_absolute_uri(static("consent/cmp.js"))
-    snippet = (
-        f'<script>{stub_source()}</script>\n<script src="{script}" data-site="{site.key}" async></script>'
-    )
+    snippet = f'{stub_tag(site)}\n<script src="{script}" data-site="{site.key}" async></script>'
     report = None
     url = request.GET.get("url", "").strip()
     if url:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.html import escape
 from drf_spectacular.utils import extend_schema
 
 from infra import geoip
@@ -19,7 +20,7 @@ from infra.views import ApiView, conditional_response, json_response
 from sites import api_schema as schema
 from sites.banner import Document, banner_document, choose_language, theme_of, vendors_document
 from sites.models import Site
-from sites.services import get_site, jurisdiction_for
+from sites.services import get_site, jurisdiction_for, stub_attributes
 from sites.theme import logo_version
 
 
@@ -115,6 +116,15 @@ def stub_source() -> str:
     return _stub_file().replace("</script", "<\\/script")
 
 
+def stub_tag(site: Site | None) -> str:
+    """The inline stub in its <script> tag, as a publisher pastes it for `site`: the tag's
+    attributes carry the site's Consent Mode region defaults (sites.services.stub_attributes)."""
+    attributes = (
+        "".join(f' {name}="{escape(value)}"' for name, value in stub_attributes(site).items()) if site else ""
+    )
+    return f"<script{attributes}>{stub_source()}</script>"
+
+
 def _stub_file() -> str:
     path = finders.find("consent/stub.js")
     return Path(path).read_text(encoding="utf-8") if path else ""
@@ -123,4 +133,4 @@ def _stub_file() -> str:
 def demo_page(request: HttpRequest) -> HttpResponse:
     """A publisher page with the inline stub and the banner script of the `demo` site."""
     site = Site.objects.filter(key="demo").first()
-    return render(request, "sites/demo.html", {"site": site, "site_key": "demo", "stub_js": stub_source()})
+    return render(request, "sites/demo.html", {"site": site, "site_key": "demo", "stub_tag": stub_tag(site)})

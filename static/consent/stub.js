@@ -1,7 +1,7 @@
 /* CMP stub: paste inline in <head>, before any ad or analytics tag.
  * It makes window.__tcfapi callable at once (answering "ping", queueing the rest for cmp.js),
  * proxies __tcfapiCall postMessages from iframes, publishes the __tcfapiLocator frame, and sets
- * Google Consent Mode v2 defaults to "denied" before any Google tag can read them. */
+ * Google Consent Mode v2 defaults per region before any Google tag can read them. */
 (function (w, d) {
   "use strict";
   var dl = (w.dataLayer = w.dataLayer || []);
@@ -11,17 +11,39 @@
     };
   }
   var script = d.currentScript;
-  if (!(script && script.getAttribute("data-consent-mode") === "off")) {
-    w.gtag("consent", "default", {
-      ad_storage: "denied",
-      ad_user_data: "denied",
-      ad_personalization: "denied",
-      analytics_storage: "denied",
-      functionality_storage: "denied",
-      personalization_storage: "denied",
-      security_storage: "granted",
-      wait_for_update: 500,
-    });
+  var attr = function (name) {
+    return script ? script.getAttribute(name) : null;
+  };
+  if (attr("data-consent-mode") !== "off") {
+    // Per region, as the site's jurisdiction rules say (sites.services.stub_attributes writes these
+    // attributes into the snippet): granted where tags run before a choice (US opt-out laws,
+    // notices), denied under the opt-in banner; the most specific region wins in Consent Mode.
+    // Without the attributes: denied, except the US states with an opt-out law (SHIPPED_GRANTED_REGIONS).
+    var regions = attr("data-consent-regions");
+    if (regions === null) {
+      regions = "CA VA CO CT UT FL MT OR TX DE IA NE NH NJ TN MN MD IN KY RI".replace(/(\w+)/g, "US-$1");
+    }
+    var elsewhere = attr("data-consent-default") === "granted";
+    // GPC is an opt-out of sale, sharing and targeted advertising where opt-out laws apply.
+    var ads = w.navigator.globalPrivacyControl ? "denied" : "granted";
+    var defaults = function (granted, region) {
+      var all = granted ? "granted" : "denied";
+      var ad = granted ? ads : "denied";
+      var signals = {
+        ad_storage: ad,
+        ad_user_data: ad,
+        ad_personalization: ad,
+        analytics_storage: all,
+        functionality_storage: all,
+        personalization_storage: all,
+        security_storage: "granted",
+        wait_for_update: 500,
+      };
+      if (region) signals.region = region;
+      w.gtag("consent", "default", signals);
+    };
+    defaults(elsewhere);
+    if (regions) defaults(!elsewhere, regions.split(" "));
     w.gtag("set", "ads_data_redaction", true);
   }
 
