@@ -12,38 +12,27 @@
   }
   var script = d.currentScript;
   var attr = function (name) {
-    return script ? script.getAttribute(name) : null;
+    return script && script.getAttribute(name);
   };
   if (attr("data-consent-mode") !== "off") {
-    // Per region, as the site's jurisdiction rules say (sites.services.stub_attributes writes these
-    // attributes into the snippet): granted where tags run before a choice (US opt-out laws,
-    // notices), denied under the opt-in banner; the most specific region wins in Consent Mode.
-    // Without the attributes: denied, except the US states with an opt-out law (SHIPPED_GRANTED_REGIONS).
+    // Region defaults from the site's rules (sites.services.stub_attributes, docs/BANNER.md §8);
+    // without them the shipped rules: granted only in the US states with an opt-out law.
     var regions = attr("data-consent-regions");
-    if (regions === null) {
-      regions = "CA VA CO CT UT FL MT OR TX DE IA NE NH NJ TN MN MD IN KY RI".replace(/(\w+)/g, "US-$1");
-    }
-    var elsewhere = attr("data-consent-default") === "granted";
-    // GPC is an opt-out of sale, sharing and targeted advertising where opt-out laws apply.
-    var ads = w.navigator.globalPrivacyControl ? "denied" : "granted";
+    if (regions === null) regions = "CA VA CO CT UT FL MT OR TX DE IA NE NH NJ TN MN MD IN KY RI".replace(/\w+/g, "US-$&");
     var defaults = function (granted, region) {
-      var all = granted ? "granted" : "denied";
-      var ad = granted ? ads : "denied";
-      var signals = {
-        ad_storage: ad,
-        ad_user_data: ad,
-        ad_personalization: ad,
-        analytics_storage: all,
-        functionality_storage: all,
-        personalization_storage: all,
-        security_storage: "granted",
-        wait_for_update: 500,
-      };
-      if (region) signals.region = region;
+      var v = granted ? "granted" : "denied";
+      // GPC is an opt-out of sale, sharing and targeted ads where tags run before a choice.
+      var ad = w.navigator.globalPrivacyControl ? "denied" : v;
+      var signals = { ad_storage: ad, ad_user_data: ad, ad_personalization: ad, analytics_storage: v };
+      signals.functionality_storage = signals.personalization_storage = v;
+      signals.security_storage = "granted";
+      signals.wait_for_update = 500;
+      if (region) signals.region = region.split(" ");
       w.gtag("consent", "default", signals);
     };
+    var elsewhere = attr("data-consent-default") === "granted";
     defaults(elsewhere);
-    if (regions) defaults(!elsewhere, regions.split(" "));
+    if (regions) defaults(!elsewhere, regions);
     w.gtag("set", "ads_data_redaction", true);
   }
 
