@@ -29,7 +29,7 @@ from sites.access import has_right, visible_sites
 from sites.banner import theme_of, theme_payload
 from sites.disclosure import NO_LI_PURPOSES, current_snapshot, site_catalogue
 from sites.models import LegalBasis, RestrictionType, Site
-from sites.views import stub_tag
+from sites.views import stub_source, stub_tag, stub_tag_attributes
 
 #: The console's pages of one site, in the order of its navigation (URL name, label).
 SITE_PAGES: list[tuple[str, str]] = [
@@ -360,7 +360,8 @@ def preview_frame(request: HttpRequest, site: Site) -> HttpResponse:
                 f"/api/v1/sites/{site.key}/banner"
             ),
             "language": request.GET.get("lang") or site.default_language,
-            "stub_tag": stub_tag(site),
+            "stub_js": stub_source(),
+            "stub_attrs": stub_tag_attributes(site),
         },
     )
 

@@ -116,13 +116,17 @@ def stub_source() -> str:
     return _stub_file().replace("</script", "<\\/script")
 
 
+def stub_tag_attributes(site: Site | None) -> str:
+    """The stub tag's attributes that carry the site's Consent Mode region defaults
+    (sites.services.stub_attributes), as HTML: ' data-consent-default="denied" ...'."""
+    if site is None:
+        return ""
+    return "".join(f' {name}="{escape(value)}"' for name, value in stub_attributes(site).items())
+
+
 def stub_tag(site: Site | None) -> str:
-    """The inline stub in its <script> tag, as a publisher pastes it for `site`: the tag's
-    attributes carry the site's Consent Mode region defaults (sites.services.stub_attributes)."""
-    attributes = (
-        "".join(f' {name}="{escape(value)}"' for name, value in stub_attributes(site).items()) if site else ""
-    )
-    return f"<script{attributes}>{stub_source()}</script>"
+    """The inline stub in its <script> tag, as a publisher pastes it for `site`."""
+    return f"<script{stub_tag_attributes(site)}>{stub_source()}</script>"
 
 
 def _stub_file() -> str:
@@ -133,4 +137,8 @@ def _stub_file() -> str:
 def demo_page(request: HttpRequest) -> HttpResponse:
     """A publisher page with the inline stub and the banner script of the `demo` site."""
     site = Site.objects.filter(key="demo").first()
-    return render(request, "sites/demo.html", {"site": site, "site_key": "demo", "stub_tag": stub_tag(site)})
+    return render(
+        request,
+        "sites/demo.html",
+        {"site": site, "site_key": "demo", "stub_js": stub_source(), "stub_attrs": stub_tag_attributes(site)},
+    )
