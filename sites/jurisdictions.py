@@ -210,12 +210,15 @@ GRANTED_BEFORE_CHOICE = frozenset({Experience.US_OPT_OUT, Experience.NOTICE, Exp
 SHIPPED_GRANTED_REGIONS = tuple(f"US-{state}" for state in US_STATE_LAWS)
 
 
-def consent_mode_regions(site_rules: list[tuple[str, str]], other_regions: str) -> tuple[bool, list[str]]:
+def consent_mode_regions(
+    site_rules: list[tuple[str, str]], other_regions: str, uk_notice_objection: bool = False
+) -> tuple[bool, list[str], list[str]]:
     """Google Consent Mode's region defaults for a site (`gtag('consent', 'default', {..., region})`,
     where the most specific region wins): whether storage starts granted where no listed region
-    applies, and the regions (ISO 3166-1 or 3166-2, as gtag takes them) where it starts the other way.
-    Each listed region gets what `experience_for` gives a visitor from it, so the defaults Google
-    applies follow the same ordered rules as the banner."""
+    applies; the regions (ISO 3166-1 or 3166-2, as gtag takes them) where it starts the other way;
+    and the regions where only the UK's notice-and-objection categories start granted (analytics,
+    functional), advertising denied. Each listed region gets what `experience_for` gives a visitor
+    from it, so the defaults Google applies follow the same ordered rules as the banner."""
     elsewhere = next((chosen for pattern, chosen in site_rules if pattern == "*"), other_regions)
     granted_elsewhere = Experience(elsewhere) in GRANTED_BEFORE_CHOICE
     named = set(EEA) | {"GB", "CH"} | set(SHIPPED_GRANTED_REGIONS)
@@ -224,10 +227,11 @@ def consent_mode_regions(site_rules: list[tuple[str, str]], other_regions: str) 
             named |= EEA
         elif pattern != "*" and pattern != "US-STATES-WITH-LAW":
             named.add(pattern)
-    opposite = [
-        region
-        for region in sorted(named)
-        if (experience_for(region, site_rules, other_regions).experience in GRANTED_BEFORE_CHOICE)
-        != granted_elsewhere
-    ]
-    return granted_elsewhere, opposite
+    opposite, objection = [], []
+    for region in sorted(named):
+        jurisdiction = experience_for(region, site_rules, other_regions, uk_notice_objection)
+        if jurisdiction.objection_categories:
+            objection.append(region)
+        elif (jurisdiction.experience in GRANTED_BEFORE_CHOICE) != granted_elsewhere:
+            opposite.append(region)
+    return granted_elsewhere, opposite, objection

@@ -46,8 +46,13 @@ def stub_attributes(site: Site) -> dict[str, str]:
     """The attributes of the inline stub's <script> tag that give Google Consent Mode the site's
     region defaults (static/consent/stub.js reads them; docs/BANNER.md, "Consent Mode region
     defaults")."""
-    granted, regions = consent_mode_regions(_rules(site), site.other_regions_experience)
-    return {
+    granted, regions, objection = consent_mode_regions(
+        _rules(site), site.other_regions_experience, site.uk_notice_objection
+    )
+    attributes = {
         "data-consent-default": "granted" if granted else "denied",
         "data-consent-regions": " ".join(regions),
     }
+    if objection:
+        attributes["data-consent-objection-regions"] = " ".join(objection)
+    return attributes

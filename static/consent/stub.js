@@ -19,10 +19,10 @@
     // without them the shipped rules: granted only in the US states with an opt-out law.
     var regions = attr("data-consent-regions");
     if (regions === null) regions = "CA VA CO CT UT FL MT OR TX DE IA NE NH NJ TN MN MD IN KY RI".replace(/\w+/g, "US-$&");
-    var defaults = function (granted, region) {
+    var defaults = function (granted, region, noAds) {
       var v = granted ? "granted" : "denied";
       // GPC is an opt-out of sale, sharing and targeted ads where tags run before a choice.
-      var ad = w.navigator.globalPrivacyControl ? "denied" : v;
+      var ad = noAds || w.navigator.globalPrivacyControl ? "denied" : v;
       var signals = { ad_storage: ad, ad_user_data: ad, ad_personalization: ad, analytics_storage: v };
       signals.functionality_storage = signals.personalization_storage = v;
       signals.security_storage = "granted";
@@ -33,6 +33,9 @@
     var elsewhere = attr("data-consent-default") === "granted";
     defaults(elsewhere);
     if (regions) defaults(!elsewhere, regions);
+    // The UK's notice and objection (Data (Use and Access) Act 2025): statistics and preferences, no ads.
+    var objection = attr("data-consent-objection-regions");
+    if (objection) defaults(true, objection, true);
     w.gtag("set", "ads_data_redaction", true);
   }
 

@@ -1,7 +1,8 @@
 """Chromium: the inline stub gives Google Consent Mode one default per group of regions, as the
 site's jurisdiction rules say (Google applies the most specific region): denied everywhere under the
 opt-in banner (EEA, UK, Switzerland, unknown), granted in the US states with an opt-out law, and
-for a site whose other regions get a notice, granted elsewhere with the opt-in regions denied. GPC
+for a site whose other regions get a notice, granted elsewhere with the opt-in regions denied; with
+the UK's notice and objection, statistics and preferences granted in GB and ads denied. GPC
 keeps the advertising signals denied where defaults are granted. The stub without attributes
 assumes the shipped rules."""
 
@@ -78,3 +79,16 @@ def test_gpc_keeps_advertising_denied_where_defaults_are_granted(page, other_ori
         "ad_personalization": "denied",
         "analytics_storage": "granted",
     }
+
+
+def test_uk_notice_and_objection_starts_statistics_granted_and_ads_denied_in_gb(
+    page, other_origin, demo_site
+):
+    demo_site.uk_notice_objection = True
+    demo_site.save()
+    world, us_states, gb = defaults_on(page, other_origin, stub_tag(demo_site), "uk.html")
+    assert signals(world) == everything("denied")
+    assert "GB" not in us_states["region"]
+    assert gb["region"] == ["GB"]
+    assert (gb["analytics_storage"], gb["functionality_storage"]) == ("granted", "granted")
+    assert (gb["ad_storage"], gb["ad_user_data"], gb["ad_personalization"]) == ("denied",) * 3
