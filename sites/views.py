@@ -8,10 +8,12 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.html import escape
 from drf_spectacular.utils import extend_schema
 
+from infra import geoip
 from infra.errors import ApiError
-from infra.http import location_headers, visitor_region
+from infra.http import location_headers, visitor_location
 from infra.params import str_param
 from infra.schema import NOT_MODIFIED, errors
 from infra.views import ApiView, conditional_response, json_response
@@ -25,18 +27,23 @@ from sites.banner import (
     vendors_document,
 )
 from sites.models import Site
-from sites.services import get_site, jurisdiction_for
+from sites.services import get_site, jurisdiction_for, stub_attributes
 from sites.theme import logo_version
 
 
 def _document_response(
-    request: HttpRequest, document: Document, vary: tuple[str, ...] = (), cache_control: str = ""
+    request: HttpRequest,
+    document: Document,
+    vary: tuple[str, ...] = (),
+    shared: bool = True,
+    cache_control: str = "",
 ) -> HttpResponse:
     return conditional_response(
         request,
         document.body,
         document.etag,
-        cache_control=cache_control or f"public, max-age={settings.CMP_BANNER_MAX_AGE}",
+        cache_control=cache_control
+        or f"{'public' if shared else 'private'}, max-age={settings.CMP_BANNER_MAX_AGE}",
         vary=("Origin", *vary),
     )
 
@@ -51,10 +58,13 @@ class BannerView(ApiView):
     )
     def get(self, request: HttpRequest, site_key: str) -> HttpResponse:
         site = get_site(site_key)
-        jurisdiction = jurisdiction_for(site, visitor_region(request))
+        region, source = visitor_location(request)
+        jurisdiction = jurisdiction_for(site, region)
         document = banner_document(site, choose_language(site, str_param(request.GET, "lang")), jurisdiction)
-        # A CDN must keep one copy per location, since the experience follows it.
-        return _document_response(request, document, vary=location_headers())
+        # A CDN must keep one copy per location, since the experience follows it; where the
+        # address decided it (GeoIP), no Vary can say so and only the visitor's browser may keep it.
+        shared = source == "header" or not geoip.configured()
+        return _document_response(request, document, vary=location_headers(), shared=shared)
 
 
 class RequirementsView(ApiView):
@@ -139,6 +149,19 @@ def stub_source() -> str:
     return _stub_file().replace("</script", "<\\/script")
 
 
+def stub_tag_attributes(site: Site | None) -> str:
+    """The stub tag's attributes that carry the site's Consent Mode region defaults
+    (sites.services.stub_attributes), as HTML: ' data-consent-default="denied" ...'."""
+    if site is None:
+        return ""
+    return "".join(f' {name}="{escape(value)}"' for name, value in stub_attributes(site).items())
+
+
+def stub_tag(site: Site | None) -> str:
+    """The inline stub in its <script> tag, as a publisher pastes it for `site`."""
+    return f"<script{stub_tag_attributes(site)}>{stub_source()}</script>"
+
+
 def _stub_file() -> str:
     path = finders.find("consent/stub.js")
     return Path(path).read_text(encoding="utf-8") if path else ""
@@ -147,4 +170,8 @@ def _stub_file() -> str:
 def demo_page(request: HttpRequest) -> HttpResponse:
     """A publisher page with the inline stub and the banner script of the `demo` site."""
     site = Site.objects.filter(key="demo").first()
-    return render(request, "sites/demo.html", {"site": site, "site_key": "demo", "stub_js": stub_source()})
+    return render(
+        request,
+        "sites/demo.html",
+        {"site": site, "site_key": "demo", "stub_js": stub_source(), "stub_attrs": stub_tag_attributes(site)},
+    )

@@ -20,42 +20,57 @@ from playwright.sync_api import expect
 
 from consent.models import ConsentRecord
 
+from .conftest import bid_adapter_script
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 MODULES = ("consentManagementTcf", "tcfControl")
 GVL_ID = 32
 CONSENTS = "**/api/v1/sites/demo/consents"
+CONFIG = {
+    "consentManagement": {"gdpr": {"cmpApi": "iab", "timeout": 20000, "defaultGdprScope": True}},
+    "userSync": {"syncDelay": 0, "filterSettings": {"image": {"bidders": "*", "filter": "include"}}},
+}
+AD_UNITS = [
+    {"code": "slot", "mediaTypes": {"banner": {"sizes": [[300, 250]]}}, "bids": [{"bidder": "cmptest"}]}
+]
 
-SETUP = """<script>
-pbjs.que.push(function () {
-  pbjs.setConfig({
-    consentManagement: { gdpr: { cmpApi: "iab", timeout: 20000, defaultGdprScope: true } },
-    userSync: { syncDelay: 0, filterSettings: { image: { bidders: "*", filter: "include" } } },
-  });
-  pbjs.addAdUnits([{ code: "slot", mediaTypes: { banner: { sizes: [[300, 250]] } },
-                     bids: [{ bidder: "cmptest", params: {} }] }]);
-});
-window.auction = function () {
-  return new Promise(function (resolve) {
-    pbjs.que.push(function () {
-      pbjs.requestBids({ timeout: 5000, bidsBackHandler: function (bids) {
-        resolve(bids.slot ? bids.slot.bids.length : 0);
-      } });
-    });
-  });
-};
-</script>"""
+
+class Bidder:
+    """What the test bidder's endpoint (bidder_endpoint) received: bid requests and user syncs."""
+
+    def __init__(self, endpoint) -> None:
+        self.endpoint = endpoint
+        self.base = endpoint.url.rsplit("/", 1)[0]
+
+    def bids(self) -> list[dict[str, str]]:
+        return [r["query"] for r in self.endpoint.received() if r["path"] == "/bid"]
+
+    def syncs(self) -> list[dict[str, str]]:
+        return [r["query"] for r in self.endpoint.received() if r["path"] == "/sync"]
+
+
+@pytest.fixture
+def test_bidder(bidder_endpoint):
+    return Bidder(bidder_endpoint)
 
 
 @pytest.fixture
 def publisher(prebid_page, test_bidder):
-    return prebid_page("prebid-tcf.html", MODULES, test_bidder.adapter_script("cmptest", GVL_ID) + SETUP)
+    return prebid_page(
+        CONFIG,
+        modules=MODULES,
+        name="prebid-tcf.html",
+        ad_units=AD_UNITS,
+        head=bid_adapter_script("cmptest", GVL_ID, test_bidder.base),
+    )
 
 
 def auction(page, bidder) -> dict[str, str]:
     """Runs one Prebid auction; returns the query of the bid request it sent to the test bidder."""
     before = len(bidder.bids())
-    assert page.evaluate("auction()") == 1, "the test bidder's bid came back"
+    requested = page.evaluate("runAuction()")["requested"]
+    assert [r["bidder"] for r in requested] == ["cmptest"], "Prebid called the test bidder"
     bids = bidder.bids()
     assert len(bids) == before + 1
     return bids[-1]
