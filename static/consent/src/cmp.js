@@ -344,7 +344,7 @@
       var id = ++lastListenerId;
       listeners[id] = callback;
       // Outside the GDPR there is nothing to wait for: readers such as Prebid wait for this answer.
-      if (eventStatus || !gdprApplies()) callback(tcData(id), true);
+      if (eventStatus || !cmpInfo().gdpr_applies) callback(tcData(id), true);
     } else if (command === "removeEventListener") {
       var ok = !!listeners[parameter];
       delete listeners[parameter];
