@@ -708,22 +708,19 @@
     hideRevisit();
     if (experience() !== "opt_in") return ext && ext.prompt();
     if (ui.bar) ui.bar.remove();
-    var purposeList = h("ul", { class: "cmp-list", id: "cmp-purpose-list", hidden: true });
-    (cfg.purposes || []).concat(cfg.special_features || []).forEach(function (p) {
-      purposeList.appendChild(h("li", { text: p.name }));
-    });
-    var more = h("button", {
-      type: "button",
-      class: "cmp-link cmp-more",
-      "aria-expanded": "false",
-      "aria-controls": "cmp-purpose-list",
-      text: t("show"),
-      onclick: function () {
-        var open = more.getAttribute("aria-expanded") !== "true";
-        more.setAttribute("aria-expanded", String(open));
-        purposeList.hidden = !open;
-      },
-    });
+    // The first layer names what the vendors use (TCF policy): the stacks the site chose, then each
+    // purpose and special feature no stack covers, with the names of this GVL version and language.
+    var shown = cfg.first_layer || {};
+    var named = function (list, ids) {
+      return (ids || []).map(function (id) {
+        var x = (list || []).filter(function (e) {
+          return e.id === id;
+        })[0];
+        return x && h("li", { lang: x.lang, text: x.name });
+      });
+    };
+    var purposeList = h("ul", { class: "cmp-list", id: "cmp-purpose-list" }, named(cfg.stacks, shown.stacks).concat(named(cfg.purposes, shown.purposes)));
+    var features = named(cfg.special_features, shown.special_features);
     var policy = safeUrl(cfg.site.privacy_policy_url);
     var block = cfg.site.block_page_until_choice;
     ui.bar = h(
@@ -744,16 +741,20 @@
             policy && h("a", { href: policy, target: "_blank", rel: "noopener", text: t("privacy_policy") }),
           ]),
           objectionCategories().length ? h("p", { "data-cmp": "objection", text: t("objection") }) : null,
-          more,
+          h("p", { class: "cmp-cnt", "data-cmp": "counts", text: "IAB TCF: " + t("vendor_count", { n: cfg.vendor_count || 0 }) + (cfg.atp_count ? " · " + t("google_partners") + ": " + cfg.atp_count : "") }),
+          h("b", { class: "cmp-lh", text: t("purposes") }),
           purposeList,
+          features.length ? h("b", { class: "cmp-lh", text: t("special_features") }) : null,
+          features.length ? h("ul", { class: "cmp-list", id: "cmp-feature-list" }, features) : null,
         ]),
         h("div", { class: "cmp-btns" }, [
           button(t("customise"), function () {
             openPreferences(ui.bar.querySelector("[data-cmp=customise]"));
           }, false, { "data-cmp": "customise" }),
+          // Reject All and Accept All carry the same weight (TCF policy, EDPB guidelines 03/2022).
           button(t("reject_all"), function () {
             decide({ action: "reject_all" });
-          }, false, { "data-cmp": "reject" }),
+          }, true, { "data-cmp": "reject" }),
           button(t("accept_all"), function () {
             decide({ action: "accept_all" });
           }, true, { "data-cmp": "accept" }),
