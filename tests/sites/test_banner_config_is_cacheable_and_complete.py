@@ -64,7 +64,8 @@ def test_banner_has_what_the_first_layer_needs(api, site, catalogue):
             assert purpose["li_vendors"] == counts[purpose["id"]]["legitimate_interest"]
     assert [p["id"] for p in config["special_purposes"]] == sorted(catalogue.special_purposes)
     # Stacks are off by default: the first layer names each purpose and special feature in use.
-    assert config["stacks"] == [] and config["first_layer"]["stacks"] == []
+    assert config["stacks"] == []
+    assert config["first_layer"]["stacks"] == []
     used = {pid for pid, c in counts.items() if c["consent"] or c["legitimate_interest"]}
     assert config["first_layer"]["purposes"] == sorted(used & set(catalogue.purposes))
     assert config["consents_url"] == f"/api/v1/sites/{site.key}/consents"
