@@ -265,7 +265,14 @@
     function vendorsTab(panel) {
       var status = h("p", { class: "cmp-note", role: "status", text: t("loading") });
       panel.appendChild(status);
-      loadVendors().then(function (data) {
+      // After the click's frame is painted: parsing and sorting the list then cannot delay it.
+      var painted = new Promise(function (resolve) {
+        requestAnimationFrame(function () {
+          setTimeout(resolve, 0);
+        });
+      });
+      Promise.all([loadVendors(), painted]).then(function (all) {
+        var data = all[0];
         if (!ui.dlg) return;
         status.remove();
         var objections = vendorObjections();
@@ -316,11 +323,13 @@
         var list = h("div", { class: "cmp-vl" });
         panel.appendChild(list);
         list.appendChild(h("h3", { class: "cmp-sec", text: "IAB TCF · " + t("vendor_count", { n: data.vendors.length }) }));
-        // Alphabetical, like the ATP list: easier to browse than GVL ids.
+        // Alphabetical, like the ATP list: easier to browse than GVL ids. One collator for the whole
+        // sort: localeCompare with a locale builds one per comparison (10,000 of them for 900 names).
+        var collator = new Intl.Collator(lang());
         data.vendors
           .slice()
           .sort(function (a, b) {
-            return a.name.localeCompare(b.name, lang());
+            return collator.compare(a.name, b.name);
           })
           .forEach(function (v) {
             entries.push({ kind: "v", id: v.id, key: v.name.toLowerCase(), consent: v.purposes.length > 0, li: v.leg_int_purposes.length > 0, build: function () {
