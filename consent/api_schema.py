@@ -13,7 +13,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from consent.choices import CHOICE_BODY, USER_ID_DESCRIPTION, USER_ID_PATTERN
+from consent.choices import CHOICE_BODY, RECEIPT_BODY, USER_ID_DESCRIPTION, USER_ID_PATTERN
 from infra.schema import ERROR, errors  # noqa: F401  (re-exported for the views)
 from privacy_signals.consent_mode import SIGNALS as CONSENT_MODE_SIGNALS
 from sites.models import CATEGORY_SLUGS
@@ -42,6 +42,8 @@ CATEGORIES = inline_serializer(
 
 # Media type -> schema. text/plain too: the banner sends it so that no CORS preflight is needed.
 CONSENT_REQUEST = {media: CHOICE_BODY.openapi_schema() for media in ("application/json", "text/plain")}
+# The banner sends text/plain, as for a choice: a cross-origin POST without a CORS preflight.
+RECEIPT_REQUEST = {media: RECEIPT_BODY.openapi_schema() for media in ("application/json", "text/plain")}
 
 
 def jurisdiction_fields() -> dict[str, serializers.Field]:
