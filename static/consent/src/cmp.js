@@ -762,9 +762,10 @@
           features.length ? h("ul", { class: "cmp-list", id: "cmp-feature-list" }, features) : null,
         ]),
         h("div", { class: "cmp-btns" }, [
+          // A pointer over Customise or the focus on it fetches prefs.js ahead of the click.
           button(t("customise"), function () {
             openPreferences(ui.bar.querySelector("[data-cmp=customise]"));
-          }, false, { "data-cmp": "customise" }),
+          }, false, { "data-cmp": "customise", onpointerenter: prefetchPrefs, onfocus: prefetchPrefs }),
           // Reject All and Accept All carry the same weight (TCF policy, EDPB guidelines 03/2022).
           button(t("reject_all"), function () {
             decide({ action: "reject_all" });
@@ -880,6 +881,9 @@
         d.head.appendChild(el);
       });
     return prefsLoading;
+  }
+  function prefetchPrefs() {
+    loadPrefs().catch(function () {}); // a failed prefetch is retried when the visitor clicks
   }
   function openPreferences(opener, kept, tab) {
     if (!cfg) return;
