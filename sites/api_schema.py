@@ -67,6 +67,10 @@ BANNER = inline_serializer(
             help_text="What the first layer names, by id: stacks, then the purposes and special features "
             "no stack covers.",
         ),
+        "standard_texts": serializers.DictField(
+            child=serializers.DictField(),
+            help_text="TCF v2.4 standardTexts by section (features, ...): {text, lang?}, as in /vendors.",
+        ),
         "vendor_count": serializers.IntegerField(),
         "atp_count": serializers.IntegerField(),
         "vendors_url": serializers.CharField(),
@@ -99,6 +103,11 @@ VENDORS = inline_serializer(
     "BannerVendors",
     {
         "vendors": serializers.ListField(child=serializers.DictField()),
+        "standard_texts": serializers.DictField(
+            child=serializers.DictField(),
+            help_text="TCF v2.4 standardTexts by section (features, ...): {text, lang?}; lang en "
+            "marks a text shown in English because the translation lacks it.",
+        ),
         "data_categories": serializers.ListField(child=serializers.DictField()),
         "atps": serializers.ListField(child=serializers.DictField()),
     },

@@ -24,6 +24,7 @@ def test_banner_has_what_the_first_layer_needs(api, site, catalogue):
         "special_features",
         "stacks",
         "first_layer",
+        "standard_texts",
         "vendor_count",
         "atp_count",
         "vendors_url",
