@@ -139,6 +139,7 @@ def _template(
         request.atps,
         request.opt_outs,
         request.gpc,
+        request.screen,
         jurisdiction,
     )
     return cache.get("record-templates", key, build, max_entries=TEMPLATES)

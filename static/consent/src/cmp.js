@@ -766,10 +766,10 @@
             openPreferences(ui.bar.querySelector("[data-cmp=customise]"));
           }, false, { "data-cmp": "customise" }),
           button(t("reject_all"), function () {
-            decide({ action: "reject_all" });
+            decide({ action: "reject_all", screen: "first_layer" });
           }, false, { "data-cmp": "reject" }),
           button(t("accept_all"), function () {
-            decide({ action: "accept_all" });
+            decide({ action: "accept_all", screen: "first_layer" });
           }, true, { "data-cmp": "accept" }),
         ]),
       ]
