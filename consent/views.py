@@ -144,6 +144,7 @@ class ConsentsView(ApiView):
             "gpc": record.gpc,
             "us_opt_outs": record.us_opt_outs,
             "gpp_string": record.gpp_string,
+            "vendors_allowed": services.vendors_allowed(record.tc_string, record.gvl_version),
             "created_at": record.created_at.isoformat(),
             "expires_at": record.expires_at.isoformat(),
         }

@@ -491,6 +491,8 @@ def test_every_operation_answers_as_its_schema_says(
         {"vendor": str(vendor)},
         {"vendor": str(vendor), "purpose": "1"},
         {"purpose": "2"},
+        {"special_feature": "1"},
+        {"special_feature": "1", "vendor": str(vendor)},
         {"category": "analytics"},
         {"category": "necessary"},
         {"atp": "89"},
@@ -502,6 +504,9 @@ def test_every_operation_answers_as_its_schema_says(
     check.call("get", single, 400, path=who, query={"vendor": "x"}, key=key, refused="parameter")
     check.call(
         "get", single, 400, path=who, query={"purpose": "1", "atp": "2"}, key=key, refused="beyond the schema"
+    )
+    check.call(
+        "get", single, 400, path=who, query={"purpose": "1", "colour": "2"}, key=key, refused="parameter"
     )
     check.call(
         "get",

@@ -64,6 +64,7 @@
   var ac = ""; // current AC string
   var meta = null; // cmp_consent cookie
   var model = null; // decoded TC string
+  var allowedVendors = {};
   var cmpStatus = "loading";
   var displayStatus = "hidden";
   var eventStatus;
@@ -400,6 +401,12 @@
       tc = ac = "";
       meta = model = null;
     }
+    // The vendors the server's rule allows for this choice (consent/processing.py), as answered.
+    try {
+      allowedVendors = reader(meta.va).vendors();
+    } catch (e) {
+      allowedVendors = {};
+    }
   }
   // A choice still waiting to reach the API is newer than the one in the cookies.
   function categoriesNow() {
@@ -457,7 +464,8 @@
     if (cat && cat !== "necessary" && !cats[cat]) return false;
     var ok = true;
     (el.getAttribute("data-vendor") || "").split(/[\s,]+/).forEach(function (v) {
-      if (v && !(model && model.vendorConsents[v])) ok = false;
+      // A choice still pending has no answer from the rule yet: its vendors wait for it.
+      if (v && !(allowedVendors[v] && !getPending())) ok = false;
     });
     var atps = (ac.split("~")[1] || "").split(".");
     (el.getAttribute("data-atp") || "").split(/[\s,]+/).forEach(function (a) {
@@ -526,7 +534,8 @@
       (meta.experience && meta.experience !== "opt_in") ||
       meta.policy_version !== req.policy_version ||
       !(meta.tcf_policy_version >= req.tcf_policy_version) ||
-      meta.vendors_hash !== req.vendors_hash
+      meta.vendors_hash !== req.vendors_hash ||
+      !meta.va // recorded before the server answered the vendors its rule allows
     );
   }
 
@@ -621,6 +630,7 @@
       gpc: answer.gpc,
       us_opt_outs: answer.us_opt_outs,
       gpp: answer.gpp_string,
+      va: answer.vendors_allowed,
     };
     setCookie("euconsent-v2", answer.tc_string, days);
     setCookie("addtl_consent", answer.ac_string || "", days);
