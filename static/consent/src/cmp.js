@@ -779,10 +779,10 @@
           }, false, { "data-cmp": "customise", onpointerenter: prefetchPrefs, onfocus: prefetchPrefs }),
           // Reject All and Accept All carry the same weight (TCF policy, EDPB guidelines 03/2022).
           button(t("reject_all"), function () {
-            decide({ action: "reject_all" });
+            decide({ action: "reject_all", screen: "first_layer" });
           }, true, { "data-cmp": "reject" }),
           button(t("accept_all"), function () {
-            decide({ action: "accept_all" });
+            decide({ action: "accept_all", screen: "first_layer" });
           }, true, { "data-cmp": "accept" }),
         ]),
       ]

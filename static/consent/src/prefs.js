@@ -461,7 +461,7 @@
           ? h("div", { class: "cmp-wd" }, [
               t("given", { date: new Date(previous).toLocaleDateString(lang()) }),
               h("button", { type: "button", class: "cmp-link", "data-cmp": "withdraw", text: t("withdraw"), onclick: function () {
-                decide({ action: "withdraw" });
+                decide({ action: "withdraw", screen: "preferences" });
               } }),
               receiptLink(),
             ])
@@ -470,11 +470,11 @@
         body,
         h("div", { class: "cmp-ft" }, [
           button(t("reject_all"), function () {
-            decide({ action: "reject_all" });
+            decide({ action: "reject_all", screen: "preferences" });
           }, true, { "data-cmp": "reject" }),
           button(t("save"), save, false, { "data-cmp": "save" }),
           button(t("accept_all"), function () {
-            decide({ action: "accept_all" });
+            decide({ action: "accept_all", screen: "preferences" });
           }, true, { "data-cmp": "accept" }),
         ]),
       ]);
@@ -501,6 +501,7 @@
         var vendors = vendorsData && vendorsData.vendors;
         var body = {
           action: "custom",
+          screen: "preferences",
           categories: {},
           purposes: known(c.p, cfg.purposes),
           purpose_li_objections: known(c.pObj, cfg.purposes),
