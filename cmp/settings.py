@@ -462,8 +462,10 @@ CMP_LOCATION_REGION_HEADER = env_str("CMP_LOCATION_REGION_HEADER", "")
 # Where the visitor is when no such header came: a GeoIP database in MaxMind DB format (MaxMind
 # GeoLite2/GeoIP2 Country or City, DB-IP IP-to-Country/City Lite), read with the client address
 # (CMP_TRUSTED_PROXY_HOPS), which is not kept. None ships: download one and keep it fresh
-# (infra/geoip.py). Empty: no lookup.
+# (infra/geoip.py). Empty: the embedded country table below, or no lookup when that is off too.
 CMP_GEOIP_DATABASE = env_str("CMP_GEOIP_DATABASE", "")
+# Without CMP_GEOIP_DATABASE: the offline country table of the iptocc package (countries only).
+CMP_GEOIP_EMBEDDED = env_bool("CMP_GEOIP_EMBEDDED", True)
 CMP_GVL_URL = env_url(
     "CMP_GVL_URL", "https://vendor-list.consensu.org/v3/vendor-list.json", {"http", "https"}
 )

@@ -1,8 +1,14 @@
 """The visitor's region from a GeoIP database (MaxMind DB format), for deployments with no CDN
 header: MaxMind's GeoLite2 or GeoIP2 Country/City, or DB-IP's IP-to-Country/City Lite (CC BY 4.0,
-attribution to DB-IP required), at the path `CMP_GEOIP_DATABASE` names. No database ships with the
-project (GeoLite2's licence forbids redistributing it, and any of them is stale within weeks); the
-operator downloads one and refreshes it, and a replaced file is picked up on the next lookup.
+attribution to DB-IP required), at the path `CMP_GEOIP_DATABASE` names. No such database ships with
+the project (GeoLite2's licence forbids redistributing it, and any of them is stale within weeks);
+the operator downloads one and refreshes it, and a replaced file is picked up on the next lookup.
+
+Without one, the embedded default (CMP_GEOIP_EMBEDDED, on unless turned off) works offline: the
+`iptocc` package (MIT or Apache-2.0) ships the regional internet registries' delegation tables, so
+it knows the country an address block is registered to, never a state or province; a US visitor so
+located gets the experience of "US" as a whole. A maintained package does this job; nothing of it
+is hand-written here.
 
 The address is looked up and forgotten: nothing here stores or logs it.
 """
@@ -14,6 +20,7 @@ import os
 import threading
 from typing import Any
 
+import iptocc
 import maxminddb
 from django.conf import settings
 
@@ -56,14 +63,25 @@ def _reader() -> Any:
 
 
 def configured() -> bool:
-    return bool(settings.CMP_GEOIP_DATABASE)
+    return bool(settings.CMP_GEOIP_DATABASE) or settings.CMP_GEOIP_EMBEDDED
+
+
+def _embedded_country(address: str) -> str:
+    try:
+        return iptocc.country_code(address) or ""
+    except (TypeError, ValueError):
+        return ""
 
 
 def country_and_subdivision(address: str) -> tuple[str, str]:
     """The ISO 3166-1 country and ISO 3166-2 subdivision code (without its country) the database
     gives for `address`; empty strings for what it does not know or an address that is not one."""
+    if not address:
+        return "", ""
+    if not settings.CMP_GEOIP_DATABASE:
+        return (_embedded_country(address) if settings.CMP_GEOIP_EMBEDDED else ""), ""
     reader = _reader()
-    if reader is None or not address:
+    if reader is None:
         return "", ""
     try:
         record = reader.get(address)

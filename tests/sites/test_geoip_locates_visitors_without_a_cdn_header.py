@@ -118,3 +118,26 @@ def test_a_missing_or_broken_database_locates_no_one(client, site, settings, tmp
     with pytest.raises(maxminddb.InvalidDatabaseError):
         maxminddb.open_database(str(broken))
     assert jurisdiction(client, site, CALIFORNIAN)[0]["experience"] == "opt_in"
+
+
+def test_without_a_database_the_embedded_table_gives_the_country(client, site, settings):
+    """iptocc's registry tables know where 5.9.0.0/16 (Hetzner, Germany), 200.160.0.0/20 (NIC.br)
+    and 8.8.8.0/24 (Google, US) are registered; documentation addresses are nowhere."""
+    settings.CMP_GEOIP_DATABASE = ""
+    site.other_regions_experience = "none"
+    site.save()
+    german, cache = jurisdiction(client, site, "5.9.0.1")
+    assert (german["experience"], german["gdpr_applies"]) == ("opt_in", True)
+    assert cache.startswith("private"), "the experience came from the address"
+    assert jurisdiction(client, site, "2a01:4f8::1")[0]["experience"] == "opt_in"
+    assert jurisdiction(client, site, "200.160.2.3")[0]["experience"] == "none", "Brazil: the site's choice"
+    american, _ = jurisdiction(client, site, "8.8.8.8")
+    # A country, never a state, from the registries: the national section alone.
+    assert (american["experience"], american["gpp_sections"]) == ("us_opt_out", ["usnat"])
+    unknown, _ = jurisdiction(client, site, NOWHERE)
+    assert unknown["experience"] == "opt_in", "unknown gets the strictest"
+
+    settings.CMP_GEOIP_EMBEDDED = False
+    off, cache = jurisdiction(client, site, "200.160.2.3")
+    assert off["experience"] == "opt_in", "no lookup at all: unknown"
+    assert cache.startswith("public")
