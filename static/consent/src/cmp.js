@@ -928,7 +928,8 @@
     loadPrefs().catch(function () {}); // a failed prefetch is retried when the visitor clicks
   }
   function openPreferences(opener, kept, tab) {
-    if (!cfg) return;
+    // A return visit applies its choice before the configuration arrives: open once it has.
+    if (!cfg) return (openLater = [opener || d.activeElement, kept, tab]);
     if (ext && ext.open) return ext.open(opener);
     opener = opener || d.activeElement;
     return loadPrefs().then(
@@ -1090,6 +1091,7 @@
       }
     );
   }
+  var openLater = null;
   function proceed() {
     cmpStatus = "loaded";
     if (getPending()) {
@@ -1110,6 +1112,9 @@
     }
     flush();
     emit("ready", { tcString: tc, categories: categoriesNow() });
+    var later = openLater;
+    openLater = null;
+    if (later) openPreferences.apply(null, later);
   }
   d.addEventListener("click", function (e) {
     var target = e.target && e.target.closest && e.target.closest("[data-cmp-open]");
