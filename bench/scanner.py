@@ -119,9 +119,12 @@ def main() -> int:
             print(f"scan: {walls[-1]:.1f} s")
         with sqlite3.connect(database) as db:
             last = db.execute("SELECT max(id) FROM scanner_scan").fetchone()[0]
-            pages = db.execute(
-                "SELECT count(*) FROM scanner_scanpage WHERE scan_id = ? AND status = 'done'", (last,)
-            ).fetchone()[0]
+            statuses = dict(
+                db.execute(
+                    "SELECT status, count(*) FROM scanner_scanpage WHERE scan_id = ? GROUP BY status", (last,)
+                ).fetchall()
+            )
+            pages = statuses.get("done", 0)
             runs = db.execute(
                 "SELECT kind, pages_loaded, seconds FROM scanner_scanrun WHERE scan_id = ? ORDER BY id",
                 (last,),
@@ -134,8 +137,10 @@ def main() -> int:
     concurrency = os.environ.get("CMP_SCAN_CONCURRENCY", "4")
     lines = [
         f"`bench/scanner.py` ({machine_line()}; Debian's chromium, {concurrency} page loads at once, "
-        f"SQLite, the CMP on `runserver`). A scan of {pages} pages of the acceptance test's site, "
-        "each loaded three times (no choice, after Reject All, after Accept All), through "
+        f"SQLite, the CMP on `runserver`). A scan of {sum(statuses.values())} pages of the acceptance "
+        f"test's site ({', '.join(f'{n} {status}' for status, n in sorted(statuses.items()))}; "
+        "blocked = refused by its robots.txt, as the test site means them to be), each loaded three "
+        "times (no choice, after Reject All, after Accept All), through "
         f"`manage.py scan_site`; median of {args.runs} scans. Load average of the machine when each "
         f"scan started (other work shares it): {', '.join(f'{x:.1f}' for x in loads)}.",
         "",

@@ -32,59 +32,63 @@ CSV_COLUMNS = [
 ]
 
 
-def _cookie(c: FoundCookie) -> dict[str, Any]:
+def _row(found: FoundCookie | FoundStorage | FoundRequest, **columns: Any) -> dict[str, Any]:
+    """The columns every kind of finding has (its run, when it was first seen and where), then its own."""
     return {
-        "run": c.run.kind,
-        "type": "cookie",
-        "name": c.name,
-        "domain_or_origin": c.domain,
-        "party": c.party,
-        "category": c.category,
-        "match_source": c.match_source,
-        "match_detail": c.match_detail,
-        "set_by": c.set_by,
-        "set_by_url": c.set_by_url,
-        "expires_at": c.expires_at.isoformat() if c.expires_at else "session",
-        "http_only": c.http_only,
-        "secure": c.secure,
-        "same_site": c.same_site,
-        "before_choice": c.before_choice,
-        "first_page": c.first_page.url if c.first_page else "",
-        "pages": c.page_count,
+        "run": found.run.kind,
+        **columns,
+        "before_choice": found.before_choice,
+        "first_page": found.first_page.url if found.first_page else "",
     }
+
+
+def _cookie(c: FoundCookie) -> dict[str, Any]:
+    return _row(
+        c,
+        type="cookie",
+        name=c.name,
+        domain_or_origin=c.domain,
+        party=c.party,
+        category=c.category,
+        match_source=c.match_source,
+        match_detail=c.match_detail,
+        set_by=c.set_by,
+        set_by_url=c.set_by_url,
+        expires_at=c.expires_at.isoformat() if c.expires_at else "session",
+        http_only=c.http_only,
+        secure=c.secure,
+        same_site=c.same_site,
+        pages=c.page_count,
+    )
 
 
 def _storage(s: FoundStorage) -> dict[str, Any]:
-    return {
-        "run": s.run.kind,
-        "type": f"{s.area}Storage",
-        "name": s.key,
-        "domain_or_origin": s.origin,
-        "party": s.party,
-        "category": s.category,
-        "match_source": s.match_source,
-        "match_detail": s.match_detail,
-        "set_by": "script" if s.set_by_url else "",
-        "set_by_url": s.set_by_url,
-        "before_choice": s.before_choice,
-        "first_page": s.first_page.url if s.first_page else "",
-        "pages": s.page_count,
-    }
+    return _row(
+        s,
+        type=f"{s.area}Storage",
+        name=s.key,
+        domain_or_origin=s.origin,
+        party=s.party,
+        category=s.category,
+        match_source=s.match_source,
+        match_detail=s.match_detail,
+        set_by="script" if s.set_by_url else "",
+        set_by_url=s.set_by_url,
+        pages=s.page_count,
+    )
 
 
 def _request(r: FoundRequest) -> dict[str, Any]:
-    return {
-        "run": r.run.kind,
-        "type": f"request:{r.resource_type}",
-        "name": r.example_url,
-        "domain_or_origin": r.host,
-        "party": "third",
-        "match_detail": r.match_detail,
-        "set_by_url": r.initiator,
-        "before_choice": r.before_choice,
-        "first_page": r.first_page.url if r.first_page else "",
-        "pages": r.count,
-    }
+    return _row(
+        r,
+        type=f"request:{r.resource_type}",
+        name=r.example_url,
+        domain_or_origin=r.host,
+        party="third",
+        match_detail=r.match_detail,
+        set_by_url=r.initiator,
+        pages=r.count,
+    )
 
 
 def rows(scan: Scan) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 from typing import Any
 
 from django.db.models import Count
@@ -69,17 +70,15 @@ def build(scan: Scan, classifier: Classifier) -> list[Finding]:
         if match.declaration_id:
             matched_declarations.add(match.declaration_id)
         label = first.get_category_display() if first.category else "unclassified"
+        about = partial(
+            Finding, scan=scan, subject=subject, name=name, domain=domain, category=first.category
+        )
         if offending and first.category != "necessary":
             where = " and ".join(RunKind(k).label.lower() for k in offending)
             violations.append(
-                Finding(
-                    scan=scan,
+                about(
                     kind=FindingKind.VIOLATION,
-                    subject=subject,
-                    name=name,
-                    domain=domain,
                     runs=offending,
-                    category=first.category,
                     detail=f"Present {where} ({label}, {first.get_party_display().lower()}, "
                     f"first on {first.first_page.url if first.first_page else '?'}).",
                 )
@@ -90,18 +89,8 @@ def build(scan: Scan, classifier: Classifier) -> list[Finding]:
                 if first.match_source
                 else "nothing matched it"
             )
-            undeclared.append(
-                Finding(
-                    scan=scan,
-                    kind=FindingKind.UNDECLARED,
-                    subject=subject,
-                    name=name,
-                    domain=domain,
-                    runs=runs,
-                    category=first.category,
-                    detail=f"Proposed category: {label} ({source}).",
-                )
-            )
+            proposal = f"Proposed category: {label} ({source})."
+            undeclared.append(about(kind=FindingKind.UNDECLARED, runs=runs, detail=proposal))
     requests: dict[tuple[str, str], list[FoundRequest]] = defaultdict(list)
     for request in FoundRequest.objects.filter(run__scan=scan, run__kind__in=CHOICELESS).select_related(
         "run"

@@ -18,14 +18,11 @@ import binascii
 from bisect import bisect_right
 from operator import sub
 
+from privacy_signals import _base64url
 from privacy_signals.gpp.errors import GppStringError
 
-BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-_BASE64URL_SET = frozenset(BASE64URL)
-# '-_' -> '+/' for binascii; '+/' -> '!' so that standard-alphabet characters fail strict decoding.
-_TO_STANDARD_BASE64 = bytes.maketrans(b"-_+/", b"+/!!")
+BASE64URL = _base64url.BASE64URL
 _TO_URLSAFE = bytes.maketrans(b"+/", b"-_")
-_ZERO_FILL = ("", "AAA", "AA", "A")
 
 #: Fibonacci weights of code positions 0, 1, 2, ... (1, 2, 3, 5, 8, ...), up to 2**48: a longer
 #: code cannot be a valid id or offset anywhere in GPP (ids are at most 16 bits).
@@ -46,24 +43,9 @@ def text_to_int(text: str, where: str) -> tuple[int, int]:
     """The base64url `text` as one int and its length in bits (6 per character).
 
     `where` names the segment in error messages ("usnat core segment", ...)."""
-    if not text:
-        raise GppStringError(f"{where} is empty")
-    if text[-1] == "=":
+    if text and text[-1] == "=":
         raise GppStringError(f"{where}: '=' padding is not allowed in GPP strings")
-    try:
-        data = binascii.a2b_base64(
-            (text + _ZERO_FILL[len(text) % 4]).encode("ascii").translate(_TO_STANDARD_BASE64),
-            strict_mode=True,
-        )
-    except (UnicodeEncodeError, binascii.Error):
-        position = next((i for i, char in enumerate(text) if char not in _BASE64URL_SET), None)
-        if position is None:
-            raise GppStringError(f"{where} is not valid base64url") from None
-        raise GppStringError(
-            f"{where}: character {text[position]!r} at position {position} is not base64url (A-Z a-z 0-9 - _)"
-        ) from None
-    nbits = len(text) * 6
-    return int.from_bytes(data, "big") >> (len(data) * 8 - nbits), nbits
+    return _base64url.text_to_int(text, where, GppStringError)
 
 
 def int_to_text(value: int, nbits: int) -> str:

@@ -49,8 +49,7 @@ from privacy_signals.gpp.model import (
     uppercase_letters,
 )
 from privacy_signals.gpp.tcfeuv2 import (
-    _pad_custom_flags,
-    complete_dates,
+    complete_tcf_section,
     datetime_from_deciseconds,
     deciseconds_from_datetime,
 )
@@ -432,16 +431,7 @@ class TcfCaV1Section:
         return ".".join(segments)
 
     def complete(self, fields: Mapping[str, object]) -> Section:
-        completed = dict(_DEFAULTS)
-        for name, value in fields.items():
-            if name not in completed:
-                raise GppStringError(
-                    f"tcfcav1 has no field {name!r}; its fields are {', '.join(FIELD_NAMES)}"
-                )
-            completed[name] = _shaped(name, value)
-        complete_dates(completed, fields)
-        _pad_custom_flags(completed, "NumCustomPurposes", _CUSTOM_FLAGS)
-        return frozen_section(completed)
+        return complete_tcf_section("tcfcav1", fields, FIELD_NAMES, _DEFAULTS, _shaped, _CUSTOM_FLAGS)
 
 
 def _ids(value: object, field: str) -> tuple[int, ...]:

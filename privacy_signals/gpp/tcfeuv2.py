@@ -23,7 +23,7 @@ Where this codec differs from the reference on purpose:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from itertools import compress
 from typing import cast
 
@@ -196,18 +196,34 @@ class TcfEuV2Section:
             raise GppStringError(f"tcfeuv2: {_gpp_names(str(error))}") from None
 
     def complete(self, fields: Mapping[str, object]) -> Section:
-        completed = dict(_DEFAULTS)
-        for name, value in fields.items():
-            if name not in completed:
-                raise GppStringError(
-                    f"tcfeuv2 has no field {name!r}; its fields are {', '.join(FIELD_NAMES)}"
-                )
-            completed[name] = _shaped(name, value)
-        complete_dates(completed, fields)
-        _pad_custom_flags(
-            completed, "NumCustomPurposes", ("PublisherCustomConsents", "PublisherCustomLegitimateInterests")
+        return complete_tcf_section(
+            "tcfeuv2",
+            fields,
+            FIELD_NAMES,
+            _DEFAULTS,
+            _shaped,
+            ("PublisherCustomConsents", "PublisherCustomLegitimateInterests"),
         )
-        return frozen_section(completed)
+
+
+def complete_tcf_section(
+    section: str,
+    fields: Mapping[str, object],
+    field_names: tuple[str, ...],
+    defaults: Mapping[str, FieldValue],
+    shaped: Callable[[str, object], FieldValue],
+    custom_flags: tuple[str, str],
+) -> Section:
+    """Every field of a TCF section (tcfeuv2 or tcfcav1): the given ones checked for name and shape,
+    the dates completed as the reference does, custom-purpose flags padded to their count."""
+    completed = dict(defaults)
+    for name, value in fields.items():
+        if name not in completed:
+            raise GppStringError(f"{section} has no field {name!r}; its fields are {', '.join(field_names)}")
+        completed[name] = shaped(name, value)
+    complete_dates(completed, fields)
+    _pad_custom_flags(completed, "NumCustomPurposes", custom_flags)
+    return frozen_section(completed)
 
 
 def complete_dates(completed: dict[str, FieldValue], given: Mapping[str, object]) -> None:

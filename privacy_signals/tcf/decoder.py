@@ -34,6 +34,7 @@ from itertools import chain, compress, repeat, starmap
 from operator import sub
 from typing import cast
 
+from privacy_signals import _base64url
 from privacy_signals.tcf.errors import TCStringError
 from privacy_signals.tcf.memo import BYTES_PER_ID, Memo
 from privacy_signals.tcf.model import (
@@ -57,12 +58,8 @@ _CACHE_SIZE = 4096
 # Up to this many ids (counting overlaps twice), intervals are expanded without merging.
 _DIRECT_EXPANSION = 4096
 
-_BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-_BASE64URL_SET = frozenset(_BASE64URL)
-# '-_' -> '+/' for binascii; '+/' -> '!' so standard-alphabet characters fail strict decoding.
-_TO_STANDARD_BASE64 = bytes.maketrans(b"-_+/", b"+/!!")
+_TO_STANDARD_BASE64 = _base64url.TO_STANDARD_BASE64
 _BIT_SELECTORS = bytes.maketrans(b"01", b"\x00\x01")
-_ZERO_FILL = ("", "AAA", "AA", "A")
 # The int objects for ids 0..4096, built once: slicing this tuple hands out shared ints instead of
 # allocating one per id (ids above 256 are not interned), a third of a bitfield's decode time.
 _ID_OBJECTS = tuple(range(4097))
@@ -123,23 +120,7 @@ def _segment_value(segment: str, number: int) -> tuple[int, int]:
                 f"segment {number}: '=' padding must complete a 4-character group (at most '==')"
             )
         text = stripped
-    if not text:
-        raise TCStringError(f"segment {number} is empty")
-    try:
-        data = binascii.a2b_base64(
-            (text + _ZERO_FILL[len(text) % 4]).encode("ascii").translate(_TO_STANDARD_BASE64),
-            strict_mode=True,
-        )
-    except (UnicodeEncodeError, binascii.Error):
-        position = next((i for i, char in enumerate(text) if char not in _BASE64URL_SET), None)
-        if position is None:
-            raise TCStringError(f"segment {number} is not valid base64url") from None
-        raise TCStringError(
-            f"segment {number}: character {text[position]!r} at position {position} is not base64url "
-            "(A-Z a-z 0-9 - _)"
-        ) from None
-    nbits = len(text) * 6
-    return int.from_bytes(data, "big") >> (len(data) * 8 - nbits), nbits
+    return _base64url.text_to_int(text, f"segment {number}", TCStringError)
 
 
 def _common_section(bits: str, value: int, pos: int, end: int) -> tuple[frozenset[int], int] | None:
@@ -165,12 +146,8 @@ def _common_section(bits: str, value: int, pos: int, end: int) -> tuple[frozense
         ids = _SECTION_CACHE.get(key)
         if ids is not None:
             return ids, stop
-        starts = sorted(_single_ids(bits, value, entries_at, count))
-        if not starts:
-            ids = _EMPTY
-        elif starts[0] and starts[-1] <= max_id:
-            ids = frozenset(starts)
-        else:
+        ids = _ids_within(sorted(_single_ids(bits, value, entries_at, count)), max_id)
+        if ids is None:
             return None
     elif not max_id:
         return _EMPTY, count_at
@@ -185,6 +162,16 @@ def _common_section(bits: str, value: int, pos: int, end: int) -> tuple[frozense
         ids = _bitfield_ids(key, max_id)
     _SECTION_CACHE.remember(key, ids, BYTES_PER_ID * len(ids) + len(key))
     return ids, stop
+
+
+def _ids_within(starts: list[int], max_id: int) -> frozenset[int] | None:
+    """Sorted single ids as a set, or None when one is 0 or above MaxVendorId (the strict path
+    then names the defect)."""
+    if not starts:
+        return _EMPTY
+    if starts[0] and starts[-1] <= max_id:
+        return frozenset(starts)
+    return None
 
 
 # IsARange flags of n single-id entries (bit 16 of every 17), for n up to 64.
@@ -214,12 +201,10 @@ def _int_section(value: int, pos: int, end: int) -> tuple[frozenset[int], int] |
         ids = _INT_SECTION_CACHE.get(key)
         if ids is not None:
             return ids, stop
-        starts = sorted([run >> shift & 0xFFFF for shift in range(17 * count - 17, -1, -17)])
-        if not starts:
-            ids = _EMPTY
-        elif starts[0] and starts[-1] <= max_id:
-            ids = frozenset(starts)
-        else:
+        ids = _ids_within(
+            sorted([run >> shift & 0xFFFF for shift in range(17 * count - 17, -1, -17)]), max_id
+        )
+        if ids is None:
             return None
     elif not max_id:
         return _EMPTY, count_at

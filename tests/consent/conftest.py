@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Callable, Iterable
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REFERENCE_SCRIPT = REPO_ROOT / "tests" / "privacy_signals" / "tcf" / "reference" / "iabtcf.mjs"
@@ -23,6 +25,27 @@ def _isolated(settings: Any) -> None:
     # Rate limits belong to the hardening tests; here hundreds of requests come from one address.
     settings.CMP_RATE_LIMIT_PER_IP = 0
     settings.CMP_RATE_LIMIT_PER_SITE = 0
+
+
+@pytest.fixture
+def seal_immediately(settings: Any) -> None:
+    """Seals take records at once instead of after the grace period for late writers."""
+    settings.CMP_SEAL_GRACE_SECONDS = 0
+
+
+@pytest.fixture
+def verify_log() -> Callable[[str], tuple[bool, str]]:
+    """Runs `manage.py verify_consent_log <site>` as an auditor would: (passed, what it printed)."""
+
+    def verify(site_key: str) -> tuple[bool, str]:
+        out, err = StringIO(), StringIO()
+        try:
+            call_command("verify_consent_log", site_key, stdout=out, stderr=err)
+        except CommandError as exc:
+            return False, f"{exc}\n{err.getvalue()}{out.getvalue()}"
+        return True, out.getvalue()
+
+    return verify
 
 
 @pytest.fixture(scope="session")

@@ -16,26 +16,14 @@ from consent import services
 from consent.models import ConsentRecord, ConsentSeal
 from consent.services import clock
 
-
-@pytest.fixture(autouse=True)
-def _seal_immediately(settings):
-    settings.CMP_SEAL_GRACE_SECONDS = 0
-
-
-def verify(site_key: str) -> tuple[bool, str]:
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("verify_consent_log", site_key, stdout=out, stderr=err)
-    except CommandError as exc:
-        return False, f"{exc}\n{err.getvalue()}{out.getvalue()}"
-    return True, out.getvalue()
+pytestmark = pytest.mark.usefixtures("seal_immediately")
 
 
 def current_action(api, site, key, user_id):
     return api.get(f"/api/v1/sites/{site.key}/users/{user_id}/consent", key).json()["action"]
 
 
-def test_a_withdrawal_moved_into_the_past_is_not_purged(api, site, api_key_for):
+def test_a_withdrawal_moved_into_the_past_is_not_purged(api, site, api_key_for, verify_log):
     visitor = api.consent(site.key, {"action": "accept_all"}).json()
     withdrawal = api.choose(site.key, visitor, {"action": "withdraw"}).json()
     services.seal_site(site)
@@ -52,7 +40,7 @@ def test_a_withdrawal_moved_into_the_past_is_not_purged(api, site, api_key_for):
     with pytest.raises(CommandError):
         call_command("purge_expired_consents", stdout=out, stderr=err)
     assert withdrawal["consent_id"] in err.getvalue()
-    ok, output = verify(site.key)
+    ok, output = verify_log(site.key)
     assert not ok
     assert f"Record {withdrawal['consent_id']} was altered" in output
 
@@ -72,7 +60,7 @@ def test_genuine_expired_records_are_still_purged_beside_a_tampered_one(api, sit
     assert not any(ConsentRecord.objects.filter(user_id=e["user_id"]).exists() for e in expired)
 
 
-def test_swapping_row_ids_does_not_hide_a_withdrawal(api, site, api_key_for):
+def test_swapping_row_ids_does_not_hide_a_withdrawal(api, site, api_key_for, verify_log):
     key = api_key_for(site)
     visitor = api.consent(site.key, {"action": "accept_all"}).json()
     withdrawal = api.choose(site.key, visitor, {"action": "withdraw"}).json()
@@ -88,32 +76,34 @@ def test_swapping_row_ids_does_not_hide_a_withdrawal(api, site, api_key_for):
     assert ConsentRecord.objects.get(consent_id=withdrawal["consent_id"]).id < first + 1
     # The current consent is chosen by the signed creation time: still the withdrawal.
     assert current_action(api, site, key, visitor["user_id"]) == "withdraw"
-    ok, output = verify(site.key)
+    ok, output = verify_log(site.key)
     assert not ok
     assert "out of their signed order" in output
     assert withdrawal["consent_id"] in output
 
 
-def test_deleting_the_newest_seal_and_its_records_is_detected_through_the_sink(api, site, seal_sink):
+def test_deleting_the_newest_seal_and_its_records_is_detected_through_the_sink(
+    api, site, seal_sink, verify_log
+):
     api.consent(site.key, {"action": "accept_all"})
     services.seal_site(site)
     hidden = [api.consent(site.key, {"action": "accept_all"}).json() for _ in range(2)]
     newest = services.seal_site(site)
     assert seal_sink.read_text().count("\n") == 2
-    ok, output = verify(site.key)
+    ok, output = verify_log(site.key)
     assert ok, output
     assert "2 seals (2 in the seal sink)" in output
     # The writer removes the last seal with the records it covered: the chain in the database
     # still verifies on its own.
     ConsentSeal.objects.filter(pk=newest.pk).delete()
     ConsentRecord.objects.filter(consent_id__in=[h["consent_id"] for h in hidden]).delete()
-    ok, output = verify(site.key)
+    ok, output = verify_log(site.key)
     assert not ok
     assert f"Seal #2 (records {newest.after_record_id + 1}..{newest.through_record_id}, 2 records" in output
     assert "missing from the database" in output
     # Re-sealing what comes next under the same sequence number does not pass either.
     api.consent(site.key, {"action": "reject_all"})
     services.seal_site(site)
-    ok, output = verify(site.key)
+    ok, output = verify_log(site.key)
     assert not ok
     assert "Seal #2 differs from its head in the seal sink" in output

@@ -14,10 +14,7 @@ from consent import keyring, services
 from consent.models import ConsentDeletion, ConsentRecord, ConsentSeal
 from tests.conftest import run_manage
 
-
-@pytest.fixture(autouse=True)
-def _seal_immediately(settings):
-    settings.CMP_SEAL_GRACE_SECONDS = 0
+pytestmark = pytest.mark.usefixtures("seal_immediately")
 
 
 def rotate(settings, tmp_path) -> None:
