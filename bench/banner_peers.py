@@ -44,6 +44,7 @@ import os
 import re
 import secrets
 import shlex
+import signal
 import socket
 import statistics
 import subprocess
@@ -436,13 +437,22 @@ def warm_up(browser: Any, page_url: str, cmp_origin: str) -> list[str]:
     from concurrent.futures import ThreadPoolExecutor
     from urllib.request import Request, urlopen
 
-    context = browser.new_context()
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(
+        browser_file("observer.js").replace("__ACCEPT_PATTERN__", json.dumps(ACCEPT_TEXT))
+    )
     page = context.new_page()
     urls: list[str] = []
     page.on("request", lambda r: r.method == "GET" and r.url.startswith(cmp_origin) and urls.append(r.url))
     page.goto(page_url)
-    page.wait_for_timeout(3000)
+    page.wait_for_function("__bench.acceptAt !== null", timeout=PAGE_TIMEOUT_MS)
+    # The preferences and the vendor list too: their scripts and documents come from the CMP as well.
+    for pattern in (PREFERENCES_TEXT, VENDORS_TAB_TEXT):
+        page.wait_for_function(f"__bench.box({json.dumps(pattern)}) !== null", timeout=PAGE_TIMEOUT_MS)
+        click_text(page, pattern)
+        page.wait_for_timeout(3000)
     context.close()
+    urls = list(dict.fromkeys(urls))
 
     def fetch(url: str) -> None:
         with urlopen(
@@ -672,6 +682,8 @@ def main() -> int:
     parser.add_argument("--up-kbps", type=float, default=750)
     parser.add_argument("--no-write", action="store_true", help="print the section only")
     args = parser.parse_args()
+    # A benchmark stopped with SIGTERM still stops its gunicorn (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     spec = importlib.util.spec_from_file_location("tests_conftest", REPO_ROOT / "tests" / "conftest.py")
     conftest = importlib.util.module_from_spec(spec)
