@@ -26,14 +26,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.perf_doc import machine_line, ops_per_second, replace_section  # noqa: E402
+from bench.perf_doc import cold, machine_line, node_reference_round, ops_per_second, replace_section  # noqa: E402
 from privacy_signals.gpp import (  # noqa: E402
     GppModel,
     clear_caches,
@@ -133,26 +132,6 @@ def build_cases() -> dict[str, dict[str, dict[str, Any]]]:
     }
 
 
-def cold(function: Callable[[], object]) -> Callable[[], object]:
-    def run() -> object:
-        clear_caches()
-        return function()
-
-    return run
-
-
-def node_round(cases_file: Path, seconds: float) -> dict[str, dict[str, list[float]]]:
-    completed = subprocess.run(
-        ["node", str(REFERENCE), "bench", str(cases_file), str(seconds), "1"],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    result: dict[str, dict[str, list[float]]] = json.loads(completed.stdout)
-    return result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seconds", type=float, default=0.5, help="timed window per figure")
@@ -183,7 +162,7 @@ def main() -> None:
             )
         )
         for repetition in range(options.repetitions):
-            node = node_round(cases_file, options.seconds)
+            node = node_reference_round(REFERENCE, cases_file, options.seconds)
             for name, sections in cases.items():
                 gpp_string = strings[name]
                 row = figures[name]
@@ -191,10 +170,10 @@ def main() -> None:
                 row["node_encode"] += node[name]["encode"]
                 row["dec"].append(ops_per_second(lambda s=gpp_string: decode(s), options.seconds))
                 row["enc"].append(ops_per_second(lambda f=sections: encode(GppModel(f)), options.seconds))
-                row["dec_cold"].append(ops_per_second(cold(lambda s=gpp_string: decode(s)), options.seconds))
-                row["enc_cold"].append(
-                    ops_per_second(cold(lambda f=sections: encode(GppModel(f))), options.seconds)
-                )
+                cold_decode = cold(clear_caches, lambda s=gpp_string: decode(s))
+                cold_encode = cold(clear_caches, lambda f=sections: encode(GppModel(f)))
+                row["dec_cold"].append(ops_per_second(cold_decode, options.seconds))
+                row["enc_cold"].append(ops_per_second(cold_encode, options.seconds))
             print(f"repetition {repetition + 1}/{options.repetitions} done", file=sys.stderr)
     report = render(described, options, strings, figures)
     print(report)

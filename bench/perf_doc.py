@@ -3,6 +3,7 @@ loop the codec benchmarks share."""
 
 from __future__ import annotations
 
+import json
 import platform
 import subprocess
 import timeit
@@ -54,3 +55,27 @@ def ops_per_second(function: Callable[[], object], seconds: float) -> float:
         number *= 2
     number = max(1, int(number * seconds / elapsed))
     return number / timeit.timeit(function, number=number)
+
+
+def cold(clear: Callable[[], object], function: Callable[[], object]) -> Callable[[], object]:
+    """`function` with the codec's memos emptied by `clear` before every call (inside the timing)."""
+
+    def run() -> object:
+        clear()
+        return function()
+
+    return run
+
+
+def node_reference_round(script: Path, cases_file: Path, seconds: float) -> dict[str, dict[str, list[float]]]:
+    """One timing round of a reference codec's Node script (`node <script> bench <cases> <s> 1`):
+    operations per second by case and by "decode" / "encode"."""
+    completed = subprocess.run(
+        ["node", str(script), "bench", str(cases_file), str(seconds), "1"],
+        cwd=script.parents[4],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, dict[str, list[float]]] = json.loads(completed.stdout)
+    return result

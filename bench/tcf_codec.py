@@ -25,7 +25,6 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 import iab_tcf  # noqa: E402
 
-from bench.perf_doc import ops_per_second  # noqa: E402
+from bench.perf_doc import cold, node_reference_round, ops_per_second  # noqa: E402
 from privacy_signals.tcf import (  # noqa: E402
     PublisherRestriction,
     TCModel,
@@ -95,25 +94,9 @@ def build_cases() -> dict[str, TCModel]:
     }
 
 
-def cold(function: Callable[[], object]) -> Callable[[], object]:
-    def run() -> object:
-        tcf_decoder.clear_caches()
-        tcf_encoder.clear_caches()
-        return function()
-
-    return run
-
-
-def node_round(cases_file: Path, seconds: float) -> dict[str, dict[str, list[float]]]:
-    completed = subprocess.run(
-        ["node", str(REFERENCE), "bench", str(cases_file), str(seconds), "1"],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    result: dict[str, dict[str, list[float]]] = json.loads(completed.stdout)
-    return result
+def _clear_codec_caches() -> None:
+    tcf_decoder.clear_caches()
+    tcf_encoder.clear_caches()
 
 
 def memory_per_model(tc_string: str, count: int, warm: bool) -> float:
@@ -230,7 +213,7 @@ def main() -> None:
             )
         )
         for repetition in range(options.repetitions):
-            node = node_round(cases_file, options.seconds)
+            node = node_reference_round(REFERENCE, cases_file, options.seconds)
             for name, model in cases.items():
                 tc_string = strings[name]
                 row = figures[name]
@@ -238,8 +221,10 @@ def main() -> None:
                 row["node_decode"] += node[name]["decode"]
                 row["enc"].append(ops_per_second(lambda m=model: encode(m), options.seconds))
                 row["dec"].append(ops_per_second(lambda s=tc_string: decode(s), options.seconds))
-                row["enc_cold"].append(ops_per_second(cold(lambda m=model: encode(m)), options.seconds))
-                row["dec_cold"].append(ops_per_second(cold(lambda s=tc_string: decode(s)), options.seconds))
+                cold_encode = cold(_clear_codec_caches, lambda m=model: encode(m))
+                cold_decode = cold(_clear_codec_caches, lambda s=tc_string: decode(s))
+                row["enc_cold"].append(ops_per_second(cold_encode, options.seconds))
+                row["dec_cold"].append(ops_per_second(cold_decode, options.seconds))
                 row["iab"].append(ops_per_second(lambda s=tc_string: iab_tcf.decode(s), options.seconds))
             print(f"repetition {repetition + 1}/{options.repetitions} done", file=sys.stderr)
 
