@@ -61,12 +61,10 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.perf_doc import machine_line, replace_section  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
 
-try:
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-except ImportError:  # the report can still be read without it
-    PlaywrightTimeout = TimeoutError  # type: ignore[misc,assignment]
+from bench.perf_doc import machine_line, replace_section  # noqa: E402
 
 PYTHON = sys.executable
 NODE_MODULES = REPO_ROOT / "node_modules"
@@ -696,7 +694,6 @@ def main() -> int:
     asset_server, cdn = serve(folder / "assets")
     cmp = OurCmp(folder, page_origin)
     write_pages(folder / "pages", folder / "assets", cdn, cmp.snippet)
-    from playwright.sync_api import sync_playwright
 
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in (*BANNERS, "vendors_tab", "return_visit")}
     loads = []
