@@ -342,7 +342,8 @@ class Network:
 
     def __init__(self, cdp: Any) -> None:
         self.started: float | None = None
-        self.finished: list[tuple[float, int]] = []
+        self.finished: list[tuple[float, int, str]] = []
+        self.urls: dict[str, str] = {}
         self.inflight: set[str] = set()
         self.last_change = time.monotonic()
         self.requests = 0
@@ -356,21 +357,21 @@ class Network:
         if event["requestId"] not in self.inflight:
             self.requests += 1
         self.inflight.add(event["requestId"])
+        self.urls[event["requestId"]] = event["request"]["url"]
         self.last_change = time.monotonic()
 
     def _finished(self, event: dict[str, Any]) -> None:
         self.inflight.discard(event["requestId"])
         self.last_change = time.monotonic()
-        self.finished.append(
-            ((event["timestamp"] - (self.started or event["timestamp"])) * 1000, event["encodedDataLength"])
-        )
+        at = (event["timestamp"] - (self.started or event["timestamp"])) * 1000
+        self.finished.append((at, event["encodedDataLength"], self.urls.get(event["requestId"], "")))
 
     def _failed(self, event: dict[str, Any]) -> None:
         self.inflight.discard(event["requestId"])
         self.last_change = time.monotonic()
 
     def bytes_by(self, page_ms: float | None = None) -> int:
-        return int(sum(size for at, size in self.finished if page_ms is None or at <= page_ms))
+        return int(sum(size for at, size, _ in self.finished if page_ms is None or at <= page_ms))
 
 
 def throttled_page(browser: Any, args: argparse.Namespace, cookies: list[dict[str, Any]] | None = None):
@@ -530,7 +531,7 @@ def vendors_tab(browser: Any, args: argparse.Namespace, url: str) -> dict[str, A
 
 
 def return_visit(
-    browser: Any, args: argparse.Namespace, url: str, cookies: list[dict[str, Any]]
+    browser: Any, args: argparse.Namespace, url: str, cookies: list[dict[str, Any]], cmp_origin: str
 ) -> dict[str, Any]:
     context, page, network = throttled_page(browser, args, cookies)
     try:
@@ -546,7 +547,12 @@ def return_visit(
         consent = [(at, what) for at, kind, what in state["dl"] if kind == "consent"]
         default = next((at for at, what in consent if what == "default"), None)
         update = next((at for at, what in consent if what == "update"), None)
+        from_cmp = sorted(at for at, _, source in network.finished if source.startswith(cmp_origin))
         return {
+            # The update cannot come before the first script from the CMP has arrived, unless the
+            # inline stub applies the stored choice itself.
+            "first_cmp_response_ms": from_cmp[0] if from_cmp else None,
+            "cmp_responses_before_update": sum(at < (update or 0) for at in from_cmp),
             "default_ms": default,
             "update_ms": update,
             "update_after_default_ms": None if update is None or default is None else update - default,
@@ -642,7 +648,9 @@ def report(
         "- Our return visit (the consent cookies the Accept click stored): Consent Mode `default` at "
         f"{ms(visit['default_ms'])}, `update` at {ms(visit['update_ms'])}, "
         f"**{ms(visit['update_after_default_ms'])} after the `default`** (each: {each_gap}); `getTCData` "
-        f"answered at {ms(visit['tcdata_ms'])}; banner shown again in {shown_again} of {len(gaps)} visits.",
+        f"answered at {ms(visit['tcdata_ms'])}; the first response from the CMP (cmp.js) arrived at "
+        f"{ms(visit['first_cmp_response_ms'])}, {visit['cmp_responses_before_update']:.0f} CMP responses "
+        f"before the `update`; banner shown again in {shown_again} of {len(gaps)} visits.",
         "",
         "Targets (issue #16), in this run:",
         "",
@@ -718,7 +726,9 @@ def main() -> int:
                 runs["vendors_tab"].append(
                     measured_twice(vendors_tab, browser, args, f"{page_origin}/ours.html")
                 )
-                runs["return_visit"].append(return_visit(browser, args, f"{page_origin}/ours.html", cookies))
+                runs["return_visit"].append(
+                    return_visit(browser, args, f"{page_origin}/ours.html", cookies, cmp.url)
+                )
                 print(f"rep {rep} ours: {runs['vendors_tab'][-1]} {runs['return_visit'][-1]}", flush=True)
             browser.close()
     finally:
