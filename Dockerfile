@@ -16,7 +16,7 @@ COPY . .
 # collectstatic needs settings to load; it touches no database or secret.
 RUN DEBUG=1 python manage.py collectstatic --noinput \
     && useradd --system --uid 10001 --home /app cmp \
-    && mkdir -p /var/lib/cmp && chown cmp /var/lib/cmp
+    && mkdir -p /var/lib/cmp /var/lib/cmp-seals && chown cmp /var/lib/cmp /var/lib/cmp-seals
 
 USER cmp
 EXPOSE 8000

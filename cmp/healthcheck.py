@@ -23,7 +23,10 @@ def main(argv: list[str]) -> int:
         print("unhealthy: the health check URL must be http://", file=sys.stderr)
         return 2
     host = health_host(os.environ.get("ALLOWED_HOSTS", ""))
-    request = urllib.request.Request(url, headers={"Host": host})  # noqa: S310 - http only, checked above
+    # It talks to gunicorn directly, as the TLS proxy does, and says what the proxy would: https
+    # (behind the proxy, SECURE_SSL_REDIRECT would otherwise answer this plain request with a 301).
+    headers = {"Host": host, "X-Forwarded-Proto": "https"}
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - http only, checked above
     try:
         with urllib.request.urlopen(request, timeout=3) as response:  # noqa: S310 - a fixed local URL
             return 0 if response.status == 200 else 1

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 # Pure data, no Django import: the names of the languages in themselves.
@@ -117,16 +118,20 @@ INSTALLED_APPS = [
     # The API docs page's assets, pinned and served from here (no CDN: the page works offline).
     "drf_spectacular_sidecar",
     "corsheaders",
+    "csp",
     "infra.apps.InfraConfig",
     "vendors.apps.VendorsConfig",
     "sites.apps.SitesConfig",
     "consent.apps.ConsentConfig",
     "scanner.apps.ScannerConfig",
     "console.apps.ConsoleConfig",
+    # Admin sign-in lockout (cmp/login_lockout.py); its tables stay empty, the counts live in the cache.
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cmp.security.ContentSecurityPolicyMiddleware",
     "cmp.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -138,11 +143,18 @@ MIDDLEWARE = [
     "cmp.admin_locale.AdminLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "cmp.login_throttle.AdminLoginThrottleMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "infra.middleware.ConfigVersionMiddleware",
+    # Last, as axes asks: turns a sign-in refused during a lockout into the lockout notice.
+    "axes.middleware.AxesMiddleware",
+]
+
+# axes' backend refuses a locked-out sign-in before Django's checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "cmp.urls"
@@ -158,6 +170,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # {{ CSP_NONCE }}: the response's nonce, for the inline <script> and <style> of a page.
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -204,6 +218,9 @@ if REDIS_URL:
                 # A cache outage must not take consent recording down with it: reads miss, writes
                 # are dropped, and the database stays the source of truth.
                 "IGNORE_EXCEPTIONS": True,
+                # Never pickle: whoever can write to Redis must not be able to run code in the
+                # workers. The cache holds counters only (rate limits, sign-in lockouts).
+                "SERIALIZER": "django_redis.serializers.json.JSONSerializer",
             },
         }
     }
@@ -215,6 +232,11 @@ else:
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# JSON only, in both directions: a message someone wrote into Redis cannot make a worker unpickle it.
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -308,24 +330,56 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Two choice sets share the field name "action": a record's, and a feed erasure's ("erase" only).
     "ENUM_NAME_OVERRIDES": {
-        "ConsentActionEnum": ["accept_all", "reject_all", "custom", "withdraw", "erase"],
+        "ConsentActionEnum": ["accept_all", "reject_all", "custom", "withdraw", "opt_out", "erase"],
         "ErasureActionEnum": ["erase"],
     },
 }
 
 # Behind a TLS-terminating proxy, trust its X-Forwarded-Proto so HSTS and secure cookies apply.
-if env_bool("CMP_BEHIND_TLS_PROXY", False):
+# The proxy must set the header itself, overwriting any the client sent (deploy/Caddyfile does).
+CMP_BEHIND_TLS_PROXY = env_bool("CMP_BEHIND_TLS_PROXY", False)
+if CMP_BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A plain-HTTP request that still reached the service is sent to HTTPS.
+    SECURE_SSL_REDIRECT = env_bool("CMP_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("CMP_HSTS_SECONDS", 31536000, 0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CMP_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Asking browsers to preload HSTS is a commitment for the whole registered domain, which only
+    # its owner can make (hstspreload.org); off unless set, and check --deploy's reminder about it
+    # (security.W021) is silenced only while it is off by that choice.
+    SECURE_HSTS_PRELOAD = env_bool("CMP_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# The policy of every HTML page (django-csp 4; cmp/security.py gives JSON and CSV answers one that
+# allows nothing and sets frame-ancestors from X-Frame-Options). Inline scripts and styles run only
+# with the response's nonce, so markup injected into a page cannot run or restyle it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        # The API docs (Redoc) run their search index in a blob: worker.
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # The largest request body the API accepts; larger bodies get a 413 before any parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("CMP_MAX_BODY_BYTES", 64 * 1024, 1024)
 
-# --- Abuse resistance (cmp/ratelimit.py, cmp/login_throttle.py, cmp/outage.py) ---------------------
+# --- Abuse resistance (cmp/ratelimit.py, cmp/login_lockout.py, cmp/outage.py) ---------------------
 # Public API requests per client address and per site, per window; 0 switches a limit off.
 CMP_RATE_LIMIT_PER_IP = env_int("CMP_RATE_LIMIT_PER_IP", 300, 0)
 CMP_RATE_LIMIT_IP_WINDOW_SECONDS = env_int("CMP_RATE_LIMIT_IP_WINDOW_SECONDS", 60, 1)
@@ -341,9 +395,25 @@ CMP_RATE_LIMIT_KEY_PREFIX = env_str("CMP_RATE_LIMIT_KEY_PREFIX", "cmp:rl")
 CMP_RATE_LIMIT_LOCAL_BURST = env_int("CMP_RATE_LIMIT_LOCAL_BURST", 32, 1)
 # How many reverse proxies in front of the service append to X-Forwarded-For (0: use the peer).
 CMP_TRUSTED_PROXY_HOPS = env_int("CMP_TRUSTED_PROXY_HOPS", 0, 0)
+# Admin sign-in (cmp/login_lockout.py, django-axes): failures per username and per address before
+# a lockout of this many seconds.
 CMP_ADMIN_LOGIN_MAX_FAILURES = env_int("CMP_ADMIN_LOGIN_MAX_FAILURES", 5, 1)
-CMP_ADMIN_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("CMP_ADMIN_LOGIN_MAX_FAILURES_PER_ADDRESS", 30, 1)
 CMP_ADMIN_LOGIN_LOCKOUT_SECONDS = env_int("CMP_ADMIN_LOGIN_LOCKOUT_SECONDS", 900, 1)
+AXES_HANDLER = "cmp.login_lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = "cmp.login_lockout.failure_limit"
+AXES_COOLOFF_TIME = "cmp.login_lockout.cool_off"
+# Axes is given an HMAC of the address, never the address (docs/PRIVACY.md).
+AXES_CLIENT_IP_CALLABLE = "cmp.login_lockout.client_subject"
+AXES_LOCKOUT_CALLABLE = "cmp.login_lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout do not prolong it, so the retry time the notice gives holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HTTP_RESPONSE_CODE = 429
+# Log lines name the path only (axes masks the username and the address subject).
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False
+AXES_DISABLE_ACCESS_LOG = True
 # Retry-After sent with the 503 answered while the database is unreachable.
 CMP_DB_RETRY_AFTER_SECONDS = env_int("CMP_DB_RETRY_AFTER_SECONDS", 15, 1)
 # Routes /bench/bare, the do-nothing view the load figures are compared with (bench only).

@@ -13,7 +13,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from consent.choices import CHOICE_BODY, USER_ID_DESCRIPTION, USER_ID_PATTERN
+from consent.choices import CHOICE_BODY, RECEIPT_BODY, USER_ID_DESCRIPTION, USER_ID_PATTERN
 from infra.schema import ERROR, errors  # noqa: F401  (re-exported for the views)
 from privacy_signals.consent_mode import SIGNALS as CONSENT_MODE_SIGNALS
 from sites.models import CATEGORY_SLUGS
@@ -42,6 +42,8 @@ CATEGORIES = inline_serializer(
 
 # Media type -> schema. text/plain too: the banner sends it so that no CORS preflight is needed.
 CONSENT_REQUEST = {media: CHOICE_BODY.openapi_schema() for media in ("application/json", "text/plain")}
+# The banner sends text/plain, as for a choice: a cross-origin POST without a CORS preflight.
+RECEIPT_REQUEST = {media: RECEIPT_BODY.openapi_schema() for media in ("application/json", "text/plain")}
 
 
 def jurisdiction_fields() -> dict[str, serializers.Field]:
@@ -81,6 +83,11 @@ CONSENT_CREATED = inline_serializer(
         "consent_mode": CONSENT_MODE,
         "categories": CATEGORIES,
         **jurisdiction_fields(),
+        "vendors_allowed": serializers.CharField(
+            help_text="The vendors whose tags may run under this choice, by the check's vendor-only rule "
+            "(docs/API.md): a TC string vendor section (MaxVendorId, IsRangeEncoding, bitfield or "
+            "ranges) in base64url. The banner keeps it in its cookie and gates data-vendor scripts on it.",
+        ),
         "created_at": serializers.DateTimeField(),
         "expires_at": serializers.DateTimeField(),
     },
@@ -227,10 +234,22 @@ DECODE_RESPONSE = inline_serializer(
 )
 
 CHECK_PARAMETERS = [
-    OpenApiParameter("vendor", int, description="GVL vendor id (optionally with purpose)."),
-    OpenApiParameter("purpose", int, description="TCF purpose id."),
+    OpenApiParameter(
+        "vendor",
+        {"type": "integer", "minimum": 1},
+        description="GVL vendor id, alone (may the vendor process at all and run its tags: purpose 1 "
+        "unless purpose-one treatment, and one of its declared purposes; docs/API.md), with purpose, "
+        "or with special_feature.",
+    ),
+    OpenApiParameter("purpose", {"type": "integer", "minimum": 1}, description="TCF purpose id."),
+    OpenApiParameter(
+        "special_feature",
+        {"type": "integer", "minimum": 1},
+        description="TCF special feature id: the user's opt-in; with vendor, also that the vendor "
+        "declares it and may process at all.",
+    ),
     OpenApiParameter("category", str, enum=list(CATEGORY_SLUGS), description="Cookie category slug."),
-    OpenApiParameter("atp", int, description="Google Ad Tech Provider id."),
+    OpenApiParameter("atp", {"type": "integer", "minimum": 1}, description="Google Ad Tech Provider id."),
     OpenApiParameter(
         "us",
         str,

@@ -1,11 +1,9 @@
 """`.../consent/check`: may this processing happen for this user, and on which legal basis?
 
-The answer reads the user's current record with the GVL version it was given under, as a vendor
-reading the TC string would (tcf-spec.md §1.5): a purpose the vendor declares for consent needs the
-purpose consent and the vendor consent; a purpose it declares under legitimate interest needs the
-purpose LI and vendor LI bits (no objection). A publisher restriction in the string comes first: "not
-allowed" refuses, "require consent" / "require LI" moves a flexible purpose to that basis and
-refuses a purpose the vendor declared under the other basis only.
+The TCF questions (vendor, vendor and purpose, purpose, special feature) and the cookie category
+are answered by the one rule of consent/processing.py, from the user's current record read with
+the GVL version it was given under; the banner's script gating follows the same rule. A parameter
+the check does not know is a 400 that names it.
 """
 
 from __future__ import annotations
@@ -14,17 +12,15 @@ from typing import Any
 
 from django.http import QueryDict
 
-from consent import services
+from consent import processing, services
+from consent.processing import CONSENT
 from infra.errors import bad_request
-from infra.params import int_param, str_param
+from infra.params import int_param, only, str_param
 from privacy_signals.tcf import TCStringError, decode
 from sites.disclosure import current_snapshot, snapshot_for
 from sites.models import CATEGORY_SLUGS, Site
 from vendors.models import GvlVersion
 
-NOT_ALLOWED, REQUIRE_CONSENT, REQUIRE_LI = 0, 1, 2
-CONSENT = "consent"
-LEGITIMATE_INTEREST = "legitimate_interest"
 #: The basis of what US opt-out laws allow until the user opts out.
 NO_OPT_OUT = "no_opt_out"
 #: The US questions: may this user's personal information be sold, shared (cross-context
@@ -54,10 +50,16 @@ def _us_answer(question: str, record: dict[str, Any]) -> dict[str, Any]:
     )
 
 
+#: The check's query parameters (and the batch check's question fields besides user_id).
+CHECK_PARAMETERS = ("vendor", "purpose", "special_feature", "category", "atp", "us")
+
+
 def check_processing(site: Site, user_id: str, params: QueryDict) -> tuple[int | None, dict[str, Any]]:
     """The configuration version the read saw, and the answer."""
+    only(params, frozenset(CHECK_PARAMETERS))
     vendor_id = int_param(params, "vendor")
     purpose_id = int_param(params, "purpose")
+    feature_id = int_param(params, "special_feature")
     atp_id = int_param(params, "atp")
     category = str_param(params, "category")
     us = str_param(params, "us")
@@ -65,15 +67,20 @@ def check_processing(site: Site, user_id: str, params: QueryDict) -> tuple[int |
         name
         for name, value in (
             ("vendor/purpose", vendor_id or purpose_id),
+            ("special_feature", feature_id),
             ("category", category),
             ("atp", atp_id),
             ("us", us),
         )
         if value is not None
     ]
+    # A special feature may come with the vendor that would use it, never with a purpose.
+    if feature_id is not None and purpose_id is None and vendor_id is not None:
+        asked.remove("vendor/purpose")
     if len(asked) != 1:
         raise bad_request(
-            "Ask about exactly one of: vendor (optionally with purpose), purpose, category, atp, us.",
+            "Ask about exactly one of: vendor (optionally with purpose), purpose, special_feature "
+            "(optionally with vendor), category, atp, us.",
             code="invalid_question",
         )
     if category is not None and category not in CATEGORY_SLUGS:
@@ -98,15 +105,7 @@ def check_processing(site: Site, user_id: str, params: QueryDict) -> tuple[int |
             return _answer(False, None, "No unexpired consent is recorded for this user on this site.")
 
         if category is not None:
-            if category == "necessary":
-                return {
-                    "allowed": True,
-                    "legal_basis": None,
-                    "reason": "Strictly necessary cookies need no consent.",
-                }
-            if record["categories"].get(category):
-                return _answer(True, CONSENT, f"The user allowed the '{category}' category.")
-            return _answer(False, None, f"The user did not allow the '{category}' category.")
+            return processing.category_answer(record["categories"], category).as_json()
 
         if us is not None:
             return _us_answer(us, record)
@@ -125,97 +124,31 @@ def check_processing(site: Site, user_id: str, params: QueryDict) -> tuple[int |
         except GvlVersion.DoesNotExist:
             snapshot = current_snapshot()
 
-        if vendor_id is None:
-            assert purpose_id is not None
-            if purpose_id not in snapshot.purposes:
+        vendor = None
+        if vendor_id is not None:
+            vendor = snapshot.vendors.get(vendor_id)
+            if vendor is None:
                 raise bad_request(
-                    f"Purpose {purpose_id} does not exist in GVL version {snapshot.vendor_list_version}.",
-                    "purpose",
+                    f"Vendor {vendor_id} is not in GVL version {snapshot.vendor_list_version}.", "vendor"
                 )
-            if purpose_id in signal.purpose_consents:
-                return _answer(True, CONSENT, f"The user consented to purpose {purpose_id}.")
-            if purpose_id in signal.purpose_legitimate_interests:
-                return _answer(
-                    True,
-                    LEGITIMATE_INTEREST,
-                    f"Legitimate interest for purpose {purpose_id} stands (no objection).",
+        if feature_id is not None:
+            if feature_id not in snapshot.special_features:
+                raise bad_request(
+                    f"Special feature {feature_id} does not exist in GVL version "
+                    f"{snapshot.vendor_list_version}.",
+                    "special_feature",
                 )
-            return _answer(
-                False, None, f"Neither consent nor legitimate interest stands for purpose {purpose_id}."
-            )
-
-        vendor = snapshot.vendors.get(vendor_id)
-        if vendor is None:
+            return processing.special_feature_answer(signal, feature_id, vendor).as_json()
+        if purpose_id is not None and purpose_id not in snapshot.purposes:
             raise bad_request(
-                f"Vendor {vendor_id} is not in GVL version {snapshot.vendor_list_version}.", "vendor"
+                f"Purpose {purpose_id} does not exist in GVL version {snapshot.vendor_list_version}.",
+                "purpose",
             )
-        if vendor_id not in (signal.vendors_disclosed or frozenset()):
-            return _answer(False, None, f"Vendor {vendor_id} was not disclosed to the user.")
-        vendor_consent = vendor_id in signal.vendor_consents
-        vendor_li = vendor_id in signal.vendor_legitimate_interests
-
+        if vendor is None:
+            assert purpose_id is not None
+            return processing.purpose_answer(signal, purpose_id).as_json()
         if purpose_id is None:
-            if vendor_consent:
-                return _answer(True, CONSENT, f"The user consented to vendor {vendor_id}.")
-            if vendor_li:
-                return _answer(
-                    True,
-                    LEGITIMATE_INTEREST,
-                    f"Vendor {vendor_id}'s legitimate interest stands (no objection).",
-                )
-            return _answer(False, None, f"Vendor {vendor_id} has neither consent nor legitimate interest.")
-
-        if purpose_id in vendor.purposes:
-            basis: str | None = CONSENT
-        elif purpose_id in vendor.leg_int_purposes:
-            basis = LEGITIMATE_INTEREST
-        else:
-            return _answer(False, None, f"Vendor {vendor_id} does not declare purpose {purpose_id}.")
-        restriction = next(
-            (
-                r.restriction_type
-                for r in signal.publisher_restrictions
-                if r.purpose_id == purpose_id and vendor_id in r.vendor_ids
-            ),
-            None,
-        )
-        if restriction is not None:
-            wanted = {NOT_ALLOWED: None, REQUIRE_CONSENT: CONSENT, REQUIRE_LI: LEGITIMATE_INTEREST}[
-                restriction
-            ]
-            # A vendor moves to the required basis only for a purpose it declared flexible.
-            flexible = purpose_id in vendor.flexible_purposes
-            if wanted is None or (wanted != basis and not flexible):
-                return _answer(
-                    False,
-                    None,
-                    f"The publisher's restriction does not let vendor {vendor_id} use purpose {purpose_id}"
-                    + ("." if wanted is None else f" on its declared legal basis ({basis})."),
-                )
-            basis = wanted
-        if basis == CONSENT:
-            if purpose_id in signal.purpose_consents and vendor_consent:
-                return _answer(
-                    True, CONSENT, f"The user consented to purpose {purpose_id} and to vendor {vendor_id}."
-                )
-            missing = "purpose" if purpose_id not in signal.purpose_consents else "vendor"
-            return _answer(
-                False,
-                None,
-                f"Vendor {vendor_id} needs consent for purpose {purpose_id}; "
-                f"the {missing} consent is missing.",
-            )
-        if purpose_id in signal.purpose_legitimate_interests and vendor_li:
-            return _answer(
-                True,
-                LEGITIMATE_INTEREST,
-                f"Vendor {vendor_id} relies on legitimate interest for purpose {purpose_id}; "
-                "the user did not object.",
-            )
-        return _answer(
-            False,
-            None,
-            f"The user objected to legitimate interest for purpose {purpose_id} or vendor {vendor_id}.",
-        )
+            return processing.vendor_answer(signal, vendor).as_json()
+        return processing.vendor_purpose_answer(signal, vendor, purpose_id).as_json()
 
     return current.configuration_version, decide(current.values)

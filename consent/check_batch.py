@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import QueryDict
 
-from consent.check import US_QUESTIONS, check_processing
+from consent.check import CHECK_PARAMETERS, US_QUESTIONS, check_processing
 from consent.choices import USER_ID_DESCRIPTION, USER_ID_PATTERN
 from infra.body import Body, BodyField
 from infra.config import cache
@@ -20,10 +20,12 @@ MAX_QUESTIONS = 500
 QUESTION_FIELDS: dict[str, dict[str, Any]] = {
     "vendor": {"type": "integer", "minimum": 1},
     "purpose": {"type": "integer", "minimum": 1},
+    "special_feature": {"type": "integer", "minimum": 1},
     "category": {"type": "string", "enum": list(CATEGORY_SLUGS)},
     "atp": {"type": "integer", "minimum": 1},
     "us": {"type": "string", "enum": list(US_QUESTIONS)},
 }
+assert tuple(QUESTION_FIELDS) == CHECK_PARAMETERS, "a question carries what the single check takes"
 
 
 def _parse_questions(name: str, value: Any) -> list[Any]:
@@ -38,7 +40,7 @@ CHECK_BATCH_BODY = Body(
     BodyField(
         "questions",
         "Each question: a user id and what the single check takes (vendor, optionally with purpose; "
-        "purpose; category; atp; us).",
+        "purpose; special_feature, optionally with vendor; category; atp; us).",
         {
             "type": "array",
             "minItems": 1,

@@ -223,6 +223,18 @@ CHOICE_BODY = Body(
 )
 
 
+# The body of `POST .../users/<id>/receipt`: the visitor proves the id is theirs with its token.
+RECEIPT_BODY = Body(
+    BodyField(
+        "write_token",
+        f"The write token answered with the visitor id on their first choice ({WRITE_TOKEN_DESCRIPTION}).",
+        {"type": "string", "pattern": f"^{WRITE_TOKEN_PATTERN.pattern}$"},
+        _parse_write_token,
+        required=True,
+    ),
+)
+
+
 def parse_json_body(raw: bytes) -> Any:
     if not raw.strip():
         raise bad_request("The request body is empty; send a JSON object.", code="malformed_json")
@@ -263,6 +275,7 @@ def choice_request_from_body(raw: bytes) -> ChoiceRequest:
 
 __all__ = [
     "CHOICE_BODY",
+    "RECEIPT_BODY",
     "ApiError",
     "ChoiceRequest",
     "choice_request_from_body",

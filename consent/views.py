@@ -12,11 +12,17 @@ from django.http import HttpRequest, HttpResponse
 from drf_spectacular.utils import extend_schema
 
 from consent import api_schema as schema
-from consent import services
+from consent import services, visitors
 from consent.api_keys import ApiKeyAuthentication
 from consent.check import check_processing
 from consent.check_batch import CHECK_BATCH_BODY, check_batch
-from consent.choices import USER_ID_DESCRIPTION, USER_ID_PATTERN, choice_request_from_body, parse_json_body
+from consent.choices import (
+    RECEIPT_BODY,
+    USER_ID_DESCRIPTION,
+    USER_ID_PATTERN,
+    choice_request_from_body,
+    parse_json_body,
+)
 from consent.models import ApiKey, ApiScope, ConsentAction
 from consent.receipts import receipt_document
 from consent.services.feed import MAX_PAGE, decode_cursor, feed_page
@@ -138,6 +144,7 @@ class ConsentsView(ApiView):
             "gpc": record.gpc,
             "us_opt_outs": record.us_opt_outs,
             "gpp_string": record.gpp_string,
+            "vendors_allowed": services.vendors_allowed(record.tc_string, record.gvl_version),
             "created_at": record.created_at.isoformat(),
             "expires_at": record.expires_at.isoformat(),
         }
@@ -326,21 +333,26 @@ class ExportView(DownstreamView):
 
 
 class ReceiptView(ApiView):
-    """The visitor's own receipt, which the banner offers for download. The visitor's id is the
-    credential: it is a 192-bit random value only their browser and this server hold."""
+    """The visitor's own receipt, which the banner offers for download. A visitor id is no secret
+    (downstream services, the feed and exports see it), so the receipt needs the proof that only
+    the visitor's browser holds: the write token issued with the id (consent/visitors.py). A POST,
+    so that the token travels in the body, never in a URL that logs and histories keep."""
 
     @extend_schema(
         operation_id="consent_receipt",
-        summary="A visitor's receipt of their current choice (ISO/IEC TS 27560 JSON-LD)",
+        summary="A visitor's receipt of their current choice (ISO/IEC TS 27560 JSON-LD), for their token",
         parameters=[schema.USER_ID],
-        responses={(200, RECEIPT_MEDIA_TYPE): schema.RECEIPT, **schema.errors(400, 404, 429)},
+        request=schema.RECEIPT_REQUEST,
+        responses={(200, RECEIPT_MEDIA_TYPE): schema.RECEIPT, **schema.errors(400, 403, 404, 413, 415, 429)},
         tags=["banner"],
     )
-    def get(self, request: HttpRequest, site_key: str, user_id: str) -> HttpResponse:
+    def post(self, request: HttpRequest, site_key: str, user_id: str) -> HttpResponse:
         site = get_site(site_key)
         if not USER_ID_PATTERN.fullmatch(user_id):
             raise bad_request(f"Not a user id: user ids are {USER_ID_DESCRIPTION}.", "user_id")
         only(request.GET, set())
+        token = RECEIPT_BODY.parse(parse_json_body(read_body(request)))["write_token"]
+        visitors.check(site.pk, user_id, token, refused=visitors.RECEIPT_REFUSED)
         record = services.current_record(site, user_id)
         if record is None:
             raise ApiError(

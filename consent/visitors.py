@@ -6,7 +6,8 @@ knowing it must not be enough to append to that history. The server issues both 
 * the id is 24 random characters followed by a 16-character tag, HMAC(key, site, random part):
   an id the server never issued fails the tag, without a database read;
 * the write token is HMAC(key, site, id). It is answered once, with the id on the visitor's first
-  POST, kept by the banner in first-party storage, and required on every later POST for that id.
+  POST, kept by the banner in first-party storage, and required on every later POST for that id
+  and to download the visitor's receipt.
 
 Neither is stored: the server re-derives both from the consent key ring, so the check is one HMAC
 and one constant-time compare on the request path, with no lookup and no extra round trip. Storing
@@ -26,6 +27,8 @@ from infra.errors import ApiError
 
 RANDOM_LENGTH = 24
 TAG_LENGTH = 16
+RECORDING_REFUSED = "nothing was recorded. Omit 'user_id' to start as a new visitor."
+RECEIPT_REFUSED = "no receipt was given: a receipt goes only to the visitor who holds the id's write token."
 
 
 def _mac(key: bytes, purpose: bytes, site_id: int, value: str) -> str:
@@ -50,9 +53,10 @@ def issue(site_id: int) -> tuple[str, str]:
     return user_id, _token(key, site_id, user_id)
 
 
-def check(site_id: int, user_id: str, token: str | None) -> None:
+def check(site_id: int, user_id: str, token: str | None, refused: str = RECORDING_REFUSED) -> None:
     """Nothing if `token` is the write token of `user_id`, an id the server issued for the site;
-    ApiError 403 with the reason otherwise."""
+    ApiError 403 with the reason otherwise (`refused` says what was not done: the same proof guards
+    a visitor's choices and their receipt)."""
     random_part, tag = user_id[:RANDOM_LENGTH], user_id[RANDOM_LENGTH:]
     for key in keyring.visitor_keys():
         if len(tag) == TAG_LENGTH and hmac.compare_digest(tag, _tag(key, site_id, random_part)):
@@ -61,14 +65,12 @@ def check(site_id: int, user_id: str, token: str | None) -> None:
             raise ApiError(
                 403,
                 "invalid_write_token",
-                "This visitor id needs the write token issued with it ('write_token'); "
-                "a choice for it was not recorded. Omit 'user_id' to start as a new visitor.",
+                f"This visitor id needs the write token issued with it ('write_token'); {refused}",
                 "write_token",
             )
     raise ApiError(
         403,
         "unknown_visitor",
-        "This visitor id was not issued by this server for this site; nothing was recorded. "
-        "Omit 'user_id' to start as a new visitor.",
+        f"This visitor id was not issued by this server for this site; {refused}",
         "user_id",
     )

@@ -72,6 +72,8 @@ BANNER_TEXTS: dict[str, str] = {
     "loading": gettext_noop("Loading…"),
     "show": gettext_noop("Show purposes"),
     "withdraw": gettext_noop("Withdraw consent"),
+    # The visitor's ISO/IEC TS 27560 receipt of their current choice (docs/BANNER.md, §2).
+    "receipt": gettext_noop("Download your consent receipt"),
     "given": gettext_noop("Your current choice was saved on {date}."),
     # UK notice + objection (Data (Use and Access) Act 2025): shown on the first layer to GB visitors.
     "objection": gettext_noop(

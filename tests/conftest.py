@@ -209,6 +209,62 @@ def chromium():
 # --- the catalogue, sites, API keys and an HTTP helper (the consent and sites tests) ----------------
 
 
+_catalogue_snapshot: dict[str, Any] = {}
+
+
+def load_catalogue() -> None:
+    """`manage.py load_bundled_catalogue`, fast after its first run in a test session.
+
+    The databases of live-server (browser) tests are emptied after each test, and importing the GVL,
+    its 35 translations and the ATP list again through the ORM took about 3 s of every such test's
+    setup. So the rows the first import writes into an empty catalogue are kept, table by table, and
+    written back in one statement per table (COPY on PostgreSQL) by the later calls. What is stored
+    is the import's own output, so a test sees the same catalogue either way; the database triggers
+    of infra/config.py see the inserts as they see the import's."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
+    from vendors.models import GvlVersion
+
+    models = list(apps.get_app_config("vendors").get_models(include_auto_created=True))
+    tables = [model._meta.db_table for model in models]
+    was_empty = not GvlVersion.objects.exists()
+    if not (was_empty and _catalogue_snapshot):
+        call_command("load_bundled_catalogue", verbosity=0)
+        if was_empty:
+            _catalogue_snapshot.update({table: _read_table(connection, table) for table in tables})
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in tables:
+            _write_table(connection, cursor, table, _catalogue_snapshot[table])
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(statement)
+
+
+def _read_table(connection: Any, table: str) -> Any:
+    quoted = connection.ops.quote_name(table)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {quoted} TO STDOUT") as copy:
+            return b"".join(bytes(block) for block in copy)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {quoted}")
+        return [column[0] for column in cursor.description], cursor.fetchall()
+
+
+def _write_table(connection: Any, cursor: Any, table: str, rows: Any) -> None:
+    quoted = connection.ops.quote_name(table)
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {quoted} FROM STDIN") as copy:
+            copy.write(rows)
+        return
+    columns, values = rows
+    if values:
+        names = ", ".join(connection.ops.quote_name(column) for column in columns)
+        marks = ", ".join("%s" for _ in columns)
+        cursor.executemany(f"INSERT INTO {quoted} ({names}) VALUES ({marks})", values)
+
+
 @pytest.fixture(scope="session")
 def _catalogue_loaded_once(django_db_setup: None, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():

@@ -22,7 +22,7 @@ from consent.services.current import (
     serialise_record,
 )
 from consent.services.erasure import erase_user
-from consent.services.recording import new_user_id, record_consent
+from consent.services.recording import new_user_id, record_consent, vendors_allowed
 from consent.services.retention import PurgeReport, purge_expired
 from consent.services.sealing import seal_all_sites, seal_site
 from consent.services.verification import VerificationReport, verify_log
@@ -42,5 +42,6 @@ __all__ = [
     "seal_all_sites",
     "seal_site",
     "serialise_record",
+    "vendors_allowed",
     "verify_log",
 ]

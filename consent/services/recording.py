@@ -23,6 +23,7 @@ from consent import evidence, visitors
 from consent.choices import ChoiceRequest
 from consent.models import ConsentRecord, RecordedChoice
 from consent.prepared import PreparedStatement
+from consent.processing import allowed_vendor_ids
 from consent.record_template import (
     RecordTemplate,
     choice_values,
@@ -33,9 +34,9 @@ from consent.services import clock
 from consent.tc_builder import build_signals, resolve_choice
 from infra.config import UNSEEN, cache
 from infra.errors import ApiError
-from privacy_signals.tcf import day_deciseconds
+from privacy_signals.tcf import day_deciseconds, decode, encode_vendor_set
 from sites.banner import choose_language
-from sites.disclosure import SiteCatalogue, current_snapshot, site_catalogue
+from sites.disclosure import SiteCatalogue, current_snapshot, site_catalogue, snapshot_for
 from sites.jurisdictions import Jurisdiction
 from sites.models import Site
 from sites.services import category_slugs, get_site, jurisdiction_for
@@ -170,3 +171,19 @@ def insert(record: ConsentRecord, parameters: list[Any], statement: PreparedStat
     record._state.adding = False
     record._state.db = connection.alias
     return True
+
+
+def vendors_allowed(tc_string: str, gvl_version: int | None) -> str:
+    """The vendors a recorded choice lets process and run tags (consent/processing.py), encoded as
+    a TC string vendor section (privacy_signals.tcf.encode_vendor_set): the consent POST answers it,
+    the banner keeps it in its cookie and gates tagged scripts on it. Kept per choice, as its
+    template is: every visitor of one choice gets the same set."""
+
+    def build() -> str:
+        if not tc_string:  # no TCF where the visitor was: no vendor may run
+            return encode_vendor_set(frozenset())
+        return encode_vendor_set(
+            allowed_vendor_ids(decode(tc_string), snapshot_for(gvl_version or 0).vendors)
+        )
+
+    return cache.get("vendors-allowed", (tc_string, gvl_version), build, max_entries=TEMPLATES)

@@ -16,8 +16,8 @@ Decisions where the spec digest (docs/tcf-spec.md) leaves a choice (details in
 """
 
 from privacy_signals.tcf.canonical import model_from_canonical, model_to_canonical
-from privacy_signals.tcf.decoder import MAX_EXPANDED_IDS, MAX_TC_STRING_LENGTH, decode
-from privacy_signals.tcf.encoder import encode
+from privacy_signals.tcf.decoder import MAX_EXPANDED_IDS, MAX_TC_STRING_LENGTH, decode, decode_vendor_set
+from privacy_signals.tcf.encoder import encode, encode_vendor_set
 from privacy_signals.tcf.errors import TCStringError
 from privacy_signals.tcf.model import PublisherRestriction, TCModel, day_deciseconds
 from privacy_signals.tcf.policy import validate_v23
@@ -30,7 +30,9 @@ __all__ = [
     "TCStringError",
     "day_deciseconds",
     "decode",
+    "decode_vendor_set",
     "encode",
+    "encode_vendor_set",
     "model_from_canonical",
     "model_to_canonical",
     "validate_v23",

@@ -821,3 +821,10 @@ def _segment_label(segment_type: int) -> str:
 
 
 __all__ = ["MAX_EXPANDED_IDS", "MAX_TC_STRING_LENGTH", "clear_caches", "decode"]
+
+
+def decode_vendor_set(text: str) -> frozenset[int]:
+    """The ids of `encode_vendor_set`'s text; TCStringError if it is not one."""
+    bits, value = _segment_bits_and_value(text, 1)
+    reader = _Reader(bits, value, "vendor set", 0, [MAX_EXPANDED_IDS])
+    return reader.vendor_section("vendor set")

@@ -345,3 +345,11 @@ def encode(model: TCModel, *, ranges: Literal["iabtcf", "iabgpp"] = "iabtcf") ->
 
 
 __all__ = ["clear_caches", "encode"]
+
+
+def encode_vendor_set(ids: frozenset[int]) -> str:
+    """A set of vendor ids alone, as a TC string vendor section (MaxVendorId, IsRangeEncoding, then
+    the bitfield or range entries, whichever the TCF rule picks; §1.4) in base64url: the compact
+    form in which the API ships the vendors a choice allows, for the banner's cookie."""
+    section, length = _vendor_section(frozenset(ids), "vendor set", _TCF_RULE)
+    return _to_text(section, length)

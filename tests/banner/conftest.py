@@ -19,6 +19,8 @@ from urllib.parse import unquote
 import pytest
 from django.core.management import call_command
 
+from tests.conftest import load_catalogue
+
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent.parent
 
@@ -56,7 +58,7 @@ def demo_site(cmp_server, other_origin):
     """The demo site, with the test origins allowed to call its API."""
     from sites.models import Site
 
-    call_command("load_bundled_catalogue", verbosity=0)
+    load_catalogue()
     call_command("create_demo_site", verbosity=0)
     site = Site.objects.get(key="demo")
     port = other_origin[1]

@@ -17,6 +17,8 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.conftest import load_catalogue
+
 pytestmark = pytest.mark.browser
 
 VENDORS = {"Google Advertising": 755, "Criteo": 91, "Xandr": 32, "Magnite": 52, "Index Exchange": 10}
@@ -42,7 +44,7 @@ def wait_for_banner(frame):
 def test_new_publisher_sets_up_a_site_and_its_banner_works_elsewhere(
     context, cmp_server, other_origin, reference_tcdata, png, screenshots_dir, axe_path, settings
 ):
-    call_command("load_bundled_catalogue", stdout=io.StringIO())
+    load_catalogue()
     user = get_user_model().objects.create_user(
         username="newpub", password="a-long-test-password", is_staff=True
     )

@@ -60,6 +60,8 @@ def test_current_consent_and_checks_follow_the_visitors_choices(server, site, cl
     assert refused.allowed is False
     assert refused.legal_basis is None
     assert refused.reason
+    assert client.check(accepted, special_feature=1).allowed is True
+    assert client.check(rejected, special_feature=1).allowed is False
 
     answers = client.check_many(
         [

@@ -144,14 +144,18 @@ def test_a_receipt_is_the_record_under_the_receipt_profile(site, records):
 
 
 def test_the_visitor_downloads_a_receipt_of_their_current_choice(api, site, records):
-    record = records[1]
-    response = api.get(f"/api/v1/sites/{site.key}/users/{record.user_id}/receipt")
+    """With the write token of their id (tests/consent/test_receipt_goes_only_to_the_token_holder.py
+    refuses everyone else)."""
+    visitor = api.consent(site.key, {"action": "reject_all"}).json()
+    record = ConsentRecord.objects.select_related("choice").get(consent_id=visitor["consent_id"])
+    url = f"/api/v1/sites/{site.key}/users/{visitor['user_id']}/receipt"
+    response = api.post(url, {"write_token": visitor["write_token"]}, content_type="text/plain")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/ld+json"
     assert "attachment" in response["Content-Disposition"]
     assert response.json() == receipt_document(site, record)
-    assert api.get(f"/api/v1/sites/{site.key}/users/{'z' * 24}/receipt").status_code == 404
-    assert api.get(f"/api/v1/sites/{site.key}/users/short/receipt").status_code == 400
+    short = api.post(f"/api/v1/sites/{site.key}/users/short/receipt", {"write_token": "x" * 43})
+    assert short.status_code == 400
 
 
 def test_the_data_subject_export_speaks_27560_too(api, site, records, api_key_for):

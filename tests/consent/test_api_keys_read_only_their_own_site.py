@@ -115,7 +115,11 @@ def test_check_reports_legal_basis(api, site, api_key_for, catalogue):
     ).json()
     assert objected["user_id"] == user
     assert check(f"vendor=755&purpose={li_purpose}")["allowed"] is False
-    assert check("vendor=755")["legal_basis"] == "legitimate_interest"
+    # Alone, the vendor is asked whether it may process at all (consent/processing.py): without the
+    # purpose 1 consent of the first choice it may not, whatever legitimate interest stands.
+    vendor_only = check("vendor=755")
+    assert vendor_only["allowed"] is False
+    assert "purpose 1" in vendor_only["reason"]
 
     nobody = api.get(f"/api/v1/sites/{site.key}/users/nobody-with-this-id/consent/check?vendor=755", key=key)
     assert nobody.json()["allowed"] is False

@@ -115,7 +115,7 @@ def test_the_write_token_is_answered_once_and_stored_nowhere(api, site, victim, 
         api.get(f"/api/v1/sites/{site.key}/users/{user}/consent/check?purpose=1", key),
         api.get(f"/api/v1/sites/{site.key}/users/{user}/export", key),
         api.get(f"/api/v1/sites/{site.key}/users/{user}/export?format=27560", key),
-        api.get(f"/api/v1/sites/{site.key}/users/{user}/receipt"),
+        api.post(f"/api/v1/sites/{site.key}/users/{user}/receipt", {"write_token": token}),
         api.get(f"/api/v1/sites/{site.key}/consents", key),
     ]
     for answer in answers:

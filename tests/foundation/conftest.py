@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 import yaml
+
+from tests.conftest import free_port
 
 VENV_BIN = str(Path(sys.executable).parent)
 
@@ -16,6 +20,7 @@ COMPOSE_SECRETS = {
     "CMP_CONSENT_HMAC_KEY": "compose-test-hmac-key-of-at-least-32-bytes",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "POSTGRES_PASSWORD": "compose-test-password",
+    "REDIS_PASSWORD": "compose-test-redis-password",
 }
 
 
@@ -51,6 +56,28 @@ def compose(repo_root: Path) -> dict:
 
 
 @pytest.fixture
+def compose_redis(compose: dict, tmp_path: Path):
+    """The compose file's Redis, run natively: its own command (password included) on a free port.
+    Yields the app's REDIS_URL from the compose file, pointed at it."""
+    port = free_port()
+    command = [*compose["services"]["redis"]["command"], "--port", str(port)]
+    command += ["--dir", str(tmp_path), "--save", "", "--bind", "127.0.0.1"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = compose["services"]["web"]["environment"]["REDIS_URL"].replace("@redis:6379", f"@127.0.0.1:{port}")
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.1)
+    try:
+        yield url, port
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+@pytest.fixture
 def native_env(tmp_path: Path, redis_url: str):
     """The environment a compose service gets, pointed at this machine's services instead of the
     compose network's host names, with the venv's executables first on PATH."""
@@ -62,6 +89,7 @@ def native_env(tmp_path: Path, redis_url: str):
         env["CMP_BEHIND_TLS_PROXY"] = "0"
         env["CMP_BEAT_SCHEDULE_FILE"] = str(tmp_path / "celerybeat-schedule")
         env["CMP_STATIC_ROOT"] = str(tmp_path / "static")
+        env["CMP_SEAL_SINK_PATH"] = str(tmp_path / "seal-heads.jsonl")
         env["PATH"] = VENV_BIN + os.pathsep + env.get("PATH", "")
         env.update(overrides)
         return env

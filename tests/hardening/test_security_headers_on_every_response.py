@@ -1,17 +1,16 @@
-"""Security headers: CSP on HTML pages (with the page's own inline scripts allowed by hash), a
+"""Security headers: CSP on HTML pages (inline code allowed only with the response's nonce), a
 locked-down CSP on API answers, nosniff, frame protection, Referrer-Policy, and HSTS only behind TLS."""
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 
 import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from cmp.security import SecurityHeadersMiddleware
+from cmp.security import ContentSecurityPolicyMiddleware
 
 
 def directives(policy: str) -> dict[str, list[str]]:
@@ -21,10 +20,6 @@ def directives(policy: str) -> dict[str, list[str]]:
         if words:
             parsed[words[0]] = words[1:]
     return parsed
-
-
-def sha256_source(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
 @pytest.mark.django_db
@@ -51,42 +46,51 @@ def test_json_answers_get_a_policy_that_allows_nothing(client):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_every_inline_script_of_a_page_is_allowed_by_its_hash_and_nothing_else():
-    stub = "window.__tcfapi = window.__tcfapi || function () {};"
-    blocked = "window.__analyticsRan = (window.__analyticsRan||0)+1"
-    page = (
-        f"<html><head><script>{stub}</script><script src='/static/consent/cmp.js' async></script></head>"
-        f'<body><script type="text/plain" data-category="analytics">{blocked}</script></body></html>'
-    )
-    middleware = SecurityHeadersMiddleware(lambda request: HttpResponse(page, content_type="text/html"))
-    response = middleware(RequestFactory().get("/demo/"))
-    script_src = directives(response["Content-Security-Policy"])["script-src"]
-    assert sha256_source(stub) in script_src
-    assert sha256_source(blocked) in script_src
-    hashes = [source for source in script_src if source.startswith("'sha256-")]
-    # The two inline scripts, plus at most the hash of static/consent/stub.js.
-    assert len(hashes) <= 3
-    assert not [source for source in script_src if source.startswith("'nonce-")]
+def nonce_of(policy: str, directive: str) -> str:
+    nonces = [s for s in directives(policy)[directive] if s.startswith("'nonce-")]
+    assert len(nonces) == 1, policy
+    return nonces[0][len("'nonce-") : -1]
 
 
-def test_a_nonce_is_sent_only_when_the_page_used_it():
-    def view(request):
-        return HttpResponse(f"<script nonce='{request.csp_nonce}'>1</script>", content_type="text/html")
+@pytest.mark.django_db
+def test_inline_code_is_allowed_by_the_responses_nonce_only(client):
+    response = client.get("/demo/")
+    policy = response["Content-Security-Policy"]
+    for directive in ("script-src", "style-src"):
+        sources = directives(policy)[directive]
+        assert "'unsafe-inline'" not in sources, sources
+        assert "'unsafe-hashes'" not in sources, sources
+        assert not [s for s in sources if s.startswith("'sha")], sources
+    nonce = nonce_of(policy, "script-src")
+    assert nonce_of(policy, "style-src") == nonce
+    html = response.content.decode()
+    # Every inline <script> and <style> of the page carries it; the page has no style="" attribute.
+    inline = re.findall(r"<(script|style)\b(?![^>]*\bsrc=)([^>]*)>", html)
+    assert len(inline) >= 3, html
+    for tag, attributes in inline:
+        assert f'nonce="{nonce}"' in attributes or 'type="text/plain"' in attributes, (tag, attributes)
+    assert f'nonce="{nonce}"' in re.search(r"<script[^>]*cmp\.js[^>]*>", html).group(0)
+    assert " style=" not in html
 
-    response = SecurityHeadersMiddleware(view)(RequestFactory().get("/demo/"))
-    nonce = re.search(r"nonce='([^']+)'", response.content.decode()).group(1)
-    assert f"'nonce-{nonce}'" in directives(response["Content-Security-Policy"])["script-src"]
-    other = SecurityHeadersMiddleware(view)(RequestFactory().get("/demo/"))
-    assert re.search(r"nonce='([^']+)'", other.content.decode()).group(1) != nonce
+
+@pytest.mark.django_db
+def test_two_responses_carry_different_nonces(client):
+    first = nonce_of(client.get("/demo/")["Content-Security-Policy"], "script-src")
+    second = nonce_of(client.get("/demo/")["Content-Security-Policy"], "script-src")
+    assert first != second
+    assert len(base64.b64decode(first)) >= 16
 
 
-def test_the_stub_file_hash_is_always_allowed_on_pages(repo_root):
-    stub_file = repo_root / "static" / "consent" / "stub.js"
-    middleware = SecurityHeadersMiddleware(
+def test_a_page_that_uses_no_nonce_sends_none():
+    middleware = ContentSecurityPolicyMiddleware(
         lambda request: HttpResponse("<p>hi</p>", content_type="text/html")
     )
-    policy = middleware(RequestFactory().get("/demo/"))["Content-Security-Policy"]
-    assert sha256_source(stub_file.read_text()) in directives(policy)["script-src"]
+    request = RequestFactory().get("/demo/")
+    middleware.process_request(request)
+    policy = middleware.process_response(request, HttpResponse("<p>hi</p>", content_type="text/html"))[
+        "Content-Security-Policy"
+    ]
+    assert directives(policy)["script-src"] == ["'self'"]
 
 
 def test_frame_ancestors_follows_a_sameorigin_decision():
@@ -95,7 +99,10 @@ def test_frame_ancestors_follows_a_sameorigin_decision():
         response["X-Frame-Options"] = "SAMEORIGIN"
         return response
 
-    response = SecurityHeadersMiddleware(view)(RequestFactory().get("/demo/frame"))
+    request = RequestFactory().get("/demo/frame")
+    middleware = ContentSecurityPolicyMiddleware(view)
+    middleware.process_request(request)
+    response = middleware.process_response(request, view(request))
     assert directives(response["Content-Security-Policy"])["frame-ancestors"] == ["'self'"]
 
 

@@ -432,13 +432,27 @@ def test_every_operation_answers_as_its_schema_says(
     rate_limited(settings, check, "post", shown, first_status=204, path=alpha)
 
     receipt = "/api/v1/sites/{site_key}/users/{user_id}/receipt"
-    check.call("get", receipt, 200, path={**alpha, "user_id": user})
-    check.call("get", receipt, 400, path={**alpha, "user_id": "not a user"}, refused="parameter")
+    mine = {**alpha, "user_id": user}
+    proof = {"write_token": token}
+    check.call("post", receipt, 200, path=mine, body=proof)
+    check.call("post", receipt, 200, path=mine, raw=json.dumps(proof).encode(), content_type="text/plain")
+    check.call("post", receipt, 400, path={**alpha, "user_id": "not a user"}, body=proof, refused="parameter")
+    check.call("post", receipt, 400, path=mine, body=proof, query={"lang": "fr"}, refused="parameter")
+    check.call("post", receipt, 400, path=mine, body={"write_token": "short"}, refused="body")
+    check.call("post", receipt, 403, path=mine, body={}, refused="body")
+    check.call("post", receipt, 403, path=mine, body={"write_token": "x" * 43}, refused="beyond the schema")
+    from consent import visitors
+
+    unrecorded, unrecorded_token = visitors.issue(site.pk)  # an issued id with no record yet
     check.call(
-        "get", receipt, 400, path={**alpha, "user_id": user}, query={"lang": "fr"}, refused="parameter"
+        "post", receipt, 404, path={**alpha, "user_id": unrecorded},
+        body={"write_token": unrecorded_token}, refused="beyond the schema",
+    )  # fmt: skip
+    check.call("post", receipt, 413, path=mine, raw=oversized("write_token"), refused="beyond the schema")
+    check.call(
+        "post", receipt, 415, path=mine, body=proof, content_type="application/xml", refused="media type"
     )
-    check.call("get", receipt, 404, path={**alpha, "user_id": nobody}, refused="beyond the schema")
-    rate_limited(settings, check, "get", receipt, first_status=200, path={**alpha, "user_id": user})
+    rate_limited(settings, check, "post", receipt, first_status=200, path=mine, body=proof)
 
     decode = "/api/v1/tcf/decode"
     tc_string = accepted.json()["tc_string"]
@@ -477,6 +491,8 @@ def test_every_operation_answers_as_its_schema_says(
         {"vendor": str(vendor)},
         {"vendor": str(vendor), "purpose": "1"},
         {"purpose": "2"},
+        {"special_feature": "1"},
+        {"special_feature": "1", "vendor": str(vendor)},
         {"category": "analytics"},
         {"category": "necessary"},
         {"atp": "89"},
@@ -488,6 +504,9 @@ def test_every_operation_answers_as_its_schema_says(
     check.call("get", single, 400, path=who, query={"vendor": "x"}, key=key, refused="parameter")
     check.call(
         "get", single, 400, path=who, query={"purpose": "1", "atp": "2"}, key=key, refused="beyond the schema"
+    )
+    check.call(
+        "get", single, 400, path=who, query={"purpose": "1", "colour": "2"}, key=key, refused="parameter"
     )
     check.call(
         "get",

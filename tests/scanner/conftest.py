@@ -22,7 +22,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+
+from tests.conftest import load_catalogue
 
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <script>{stub}</script>
@@ -144,7 +145,7 @@ def scanned_site(live_server, test_site_server, settings):
     from sites.models import CookieCategory, CookieDeclaration, Site
 
     settings.CMP_OUTBOUND_ALLOW_PRIVATE = True
-    call_command("load_bundled_catalogue", verbosity=0)
+    load_catalogue()
     site = Site.objects.create(
         key="shop",
         name="Test shop",

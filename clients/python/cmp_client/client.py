@@ -34,6 +34,7 @@ class Question(TypedDict, total=False):
     user_id: str
     vendor: int
     purpose: int
+    special_feature: int
     category: str
     atp: int
 
@@ -92,9 +93,17 @@ class ConsentClient:
         purpose: int | None = None,
         category: str | None = None,
         atp: int | None = None,
+        special_feature: int | None = None,
     ) -> CheckAnswer:
-        """May this vendor / purpose / cookie category / Google ATP process the visitor's data?"""
-        asked = {"vendor": vendor, "purpose": purpose, "category": category, "atp": atp}
+        """May this vendor / purpose / special feature / cookie category / Google ATP process the
+        visitor's data? `vendor` alone: may the vendor process at all (run its tags)."""
+        asked = {
+            "vendor": vendor,
+            "purpose": purpose,
+            "special_feature": special_feature,
+            "category": category,
+            "atp": atp,
+        }
         query = {name: str(value) for name, value in asked.items() if value is not None}
         return CheckAnswer.from_json(self._request("GET", self._user_path(user_id, "consent/check"), query))
 

@@ -64,6 +64,7 @@
   var ac = ""; // current AC string
   var meta = null; // cmp_consent cookie
   var model = null; // decoded TC string
+  var allowedVendors = {};
   var cmpStatus = "loading";
   var displayStatus = "hidden";
   var eventStatus;
@@ -102,7 +103,11 @@
   }
   function getCookie(name) {
     var m = d.cookie.match("(?:^|; )" + name + "=([^;]*)");
-    return m ? decodeURIComponent(m[1]) : "";
+    try {
+      return m ? decodeURIComponent(m[1]) : "";
+    } catch (e) {
+      return ""; // not percent-encoding we wrote (another script's cookie): no value
+    }
   }
   function setCookie(name, value, days) {
     var c = name + "=" + encodeURIComponent(value) + "; Max-Age=" + Math.round(days * 86400) + "; Path=/; SameSite=Lax";
@@ -327,7 +332,9 @@
     // 0/null/undefined mean "latest"; v1 and unknown versions are refused.
     if (!(version == null || version === 0 || version === 2)) return callback(null, false);
     if (command === "ping") return callback(ping(), true);
-    if (cmpStatus === "error") return;
+    // As the IAB reference CMP API does once disabled: an answer with cmpStatus "error" and
+    // success false, so that callers stop waiting and proceed without consent.
+    if (cmpStatus === "error") return callback(ping(), false);
     if (!cfg) return waiting.push([command, version, callback, parameter]);
     if (command === "addEventListener") {
       var id = ++lastListenerId;
@@ -382,12 +389,23 @@
     ac = getCookie("addtl_consent");
     meta = readJSON(getCookie("cmp_consent"));
     model = null;
-    if (tc) {
-      try {
-        model = decodeTC(tc);
-      } catch (e) {
-        tc = "";
-      }
+    try {
+      if (tc) model = decodeTC(tc);
+      // The three cookies are one choice, and anything else (a garbled value, or one a sibling
+      // subdomain's script wrote under the same name) is no choice: the banner asks again, and
+      // nothing of it is applied or sent to the API as this visitor's.
+      var m = meta || 0;
+      var mine = typeof m.user_id == "string" && typeof m.created_at == "string" && m.categories instanceof Object;
+      if (!mine || (model && model.version !== 2) || (ac && !/^\d~[\d.]*(~|$)/.test(ac))) throw 0;
+    } catch (e) {
+      tc = ac = "";
+      meta = model = null;
+    }
+    // The vendors the server's rule allows for this choice (consent/processing.py), as answered.
+    try {
+      allowedVendors = reader(meta.va).vendors();
+    } catch (e) {
+      allowedVendors = {};
     }
   }
   // A choice still waiting to reach the API is newer than the one in the cookies.
@@ -446,7 +464,8 @@
     if (cat && cat !== "necessary" && !cats[cat]) return false;
     var ok = true;
     (el.getAttribute("data-vendor") || "").split(/[\s,]+/).forEach(function (v) {
-      if (v && !(model && model.vendorConsents[v])) ok = false;
+      // A choice still pending has no answer from the rule yet: its vendors wait for it.
+      if (v && !(allowedVendors[v] && !getPending())) ok = false;
     });
     var atps = (ac.split("~")[1] || "").split(".");
     (el.getAttribute("data-atp") || "").split(/[\s,]+/).forEach(function (a) {
@@ -515,7 +534,8 @@
       (meta.experience && meta.experience !== "opt_in") ||
       meta.policy_version !== req.policy_version ||
       !(meta.tcf_policy_version >= req.tcf_policy_version) ||
-      meta.vendors_hash !== req.vendors_hash
+      meta.vendors_hash !== req.vendors_hash ||
+      !meta.va // recorded before the server answered the vendors its rule allows
     );
   }
 
@@ -575,14 +595,17 @@
       return r.json();
     });
   }
-  function send(body) {
-    return fetch(BASE + cfg.consents_url, {
+  function post(url, body) {
+    return fetch(url, {
       method: "POST",
       credentials: "omit",
       // text/plain (accepted by the API) keeps a cross-origin POST free of a CORS preflight.
       headers: { "Content-Type": "text/plain;charset=UTF-8" },
       body: JSON.stringify(body),
-    }).then(function (r) {
+    });
+  }
+  function send(body) {
+    return post(BASE + cfg.consents_url, body).then(function (r) {
       if (r.ok) return r.json();
       var err = new Error("HTTP " + r.status);
       err.retry = r.status >= 500 || r.status === 429 || r.status === 408;
@@ -607,6 +630,7 @@
       gpc: answer.gpc,
       us_opt_outs: answer.us_opt_outs,
       gpp: answer.gpp_string,
+      va: answer.vendors_allowed,
     };
     setCookie("euconsent-v2", answer.tc_string, days);
     setCookie("addtl_consent", answer.ac_string || "", days);
@@ -760,6 +784,7 @@
         ]),
       ]
     );
+    if (!quiet) ui.before = d.activeElement;
     var r = root();
     if (block) {
       ui.blocker = h("div", { class: "cmp-ov cmp-lite" }, [ui.bar]);
@@ -781,9 +806,14 @@
     var opener = ui.dlg && ui.opener;
     hideBanner();
     closePreferences(true);
+    // WCAG 2.4.3: the focus was in what just closed. Once the choice is settled (the revisit button
+    // exists then) it goes to what opened the preferences, else to the control that reopens them
+    // where the banner was, unless the visitor has moved on meanwhile (docs/BANNER.md, §2).
     var refocus = function () {
-      // Focus goes back to what opened the preferences (the revisit button, a "Cookie settings" link).
-      if (opener && opener.focus && d.contains(opener)) opener.focus();
+      if (d.activeElement === d.body || !d.activeElement)
+        [opener, ui.revisit, d.querySelector("[data-cmp-open]"), ui.before].some(function (el) {
+          if (el && el !== d.body && el.focus && d.contains(el)) return el.focus() || 1;
+        });
     };
     return submit(body).then(refocus, function (err) {
       refocus();
@@ -839,6 +869,10 @@
             categoriesNow: categoriesNow,
             closePreferences: closePreferences,
             base: BASE,
+            api: API,
+            site: SITE,
+            post: post,
+            token: getToken,
             ui: ui,
             state: function () {
               return { cfg: cfg, model: model, meta: meta, ac: ac };
@@ -924,7 +958,8 @@
     if (categoriesNow()) runScripts();
   });
   function start() {
-    getJSON(API + "/banner?lang=" + encodeURIComponent(chooseLanguage())).then(
+    var url = API + "/banner?lang=" + encodeURIComponent(chooseLanguage());
+    getJSON(url).then(
       function (data) {
         cfg = data;
         // The GPP part loads only where it is needed: another experience, or a GPP reader that
@@ -962,8 +997,23 @@
       },
       function (err) {
         cmpStatus = "error";
+        var calls = waiting;
         waiting = [];
-        if (w.console) console.error("CMP: could not load the banner configuration", err);
+        calls.forEach(function (call) {
+          api.apply(null, call);
+        });
+        var say = function (why) {
+          if (w.console) console.error("CMP: " + why, err);
+        };
+        // fetch cannot tell a refused origin from a network failure; an opaque (no-cors) request
+        // to the same URL can: it succeeds whenever the server answered at all.
+        if (!(err instanceof TypeError)) return say("could not load the banner configuration of site \"" + SITE + "\"");
+        fetch(url, { mode: "no-cors", credentials: "omit" }).then(function () {
+          var o = location.origin;
+          say("site \"" + SITE + "\" does not allow the origin " + o + " (CORS): add it to the site's Allowed origins (" + BASE + "/admin/ \u203a Sites \u203a " + SITE + "), or correct data-site");
+        }, function () {
+          say("could not reach the API at " + BASE);
+        });
       }
     );
   }

@@ -346,6 +346,7 @@
               h("button", { type: "button", class: "cmp-link", "data-cmp": "withdraw", text: t("withdraw"), onclick: function () {
                 decide({ action: "withdraw" });
               } }),
+              receiptLink(),
             ])
           : null,
         tabs,
@@ -413,6 +414,32 @@
         });
       }
       return vendorsPromise;
+    }
+    // The visitor's ISO/IEC TS 27560 receipt of their current choice: asked with the write token
+    // (only this browser holds it; docs/API.md, "Consent receipts") and saved as a file.
+    function receiptLink() {
+      var id = meta.user_id;
+      var token = core.token(id);
+      return token
+        ? h("button", { type: "button", class: "cmp-link", "data-cmp": "receipt", text: t("receipt"), onclick: function () {
+            core
+              .post(core.api + "/users/" + id + "/receipt", { write_token: token })
+              .then(function (r) {
+                if (!r.ok) throw new Error("HTTP " + r.status);
+                return r.blob();
+              })
+              .then(function (file) {
+                var a = h("a", { href: URL.createObjectURL(file), download: "consent-receipt-" + core.site + ".jsonld" });
+                a.click();
+                setTimeout(function () {
+                  URL.revokeObjectURL(a.href);
+                }, 9e3);
+              })
+              .catch(function (e) {
+                if (w.console) console.error("CMP: the receipt could not be downloaded", e);
+              });
+          } })
+        : null;
     }
     return {
       open: function (opener, kept, tab) {
