@@ -44,6 +44,7 @@ import os
 import re
 import secrets
 import shlex
+import shutil
 import signal
 import socket
 import statistics
@@ -129,7 +130,7 @@ def web_command(port: int) -> list[str]:
         command = shlex.split(command)
     out = []
     for arg in command:
-        if arg.startswith("--bind") or arg.startswith("--access-logfile"):
+        if arg.startswith(("--bind", "--access-log")):
             continue
         out.append(arg)
     if out and out[0] == "gunicorn":
@@ -160,11 +161,26 @@ print(html.unescape(re.search(r'<pre[^>]*id="snippet"[^>]*>(.*?)</pre>', page, r
 """
 
 
+def proxy_config(port: int, app_port: int) -> str | None:
+    """deploy/Caddyfile, the TLS proxy of docker-compose.yml, on plain HTTP on loopback in front of
+    gunicorn (the browser cannot trust Caddy's local CA; no HTTP/2 without TLS, but its `encode` and
+    kept-alive connections are the same). None without the file."""
+    path = REPO_ROOT / "deploy" / "Caddyfile"
+    if not path.is_file():
+        return None
+    site = path.read_text().replace("{$CMP_PUBLIC_HOST}", f"http://127.0.0.1:{port}")
+    return "{\n\tadmin off\n\tauto_https off\n}\n" + site.replace("web:8000", f"127.0.0.1:{app_port}")
+
+
 class OurCmp:
-    """A scratch database and gunicorn serving it, as docker-compose.yml runs the `web` service."""
+    """A scratch database, gunicorn serving it as docker-compose.yml runs the `web` service, and Caddy
+    in front as its `proxy` service does (when Caddy is installed: `make system-deps`)."""
 
     def __init__(self, folder: Path, page_origin: str) -> None:
-        self.port = free_port()
+        self.app_port = free_port()
+        caddy = shutil.which("caddy")
+        config = proxy_config(free_port(), self.app_port) if caddy else None
+        self.port = int(re.search(r"http://127.0.0.1:(\d+)", config).group(1)) if config else self.app_port
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
             **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG")},
@@ -187,20 +203,40 @@ class OurCmp:
         self.snippet = manage(
             self.env, "shell", "-c", SNIPPET_READER.format(host=f"127.0.0.1:{self.port}")
         ).strip()
-        self.command = web_command(self.port)
-        self.log = open(folder / "gunicorn.log", "w")  # noqa: SIM115 (closed in stop)
-        self.server = subprocess.Popen(
-            self.command, cwd=REPO_ROOT, env=self.env, stdout=self.log, stderr=self.log
-        )
+        self.command = web_command(self.app_port)
+        self.log = open(folder / "server.log", "w")  # noqa: SIM115 (closed in stop)
+        self.servers = [
+            subprocess.Popen(self.command, cwd=REPO_ROOT, env=self.env, stdout=self.log, stderr=self.log)
+        ]
+        self.proxy = None
+        if config and caddy:
+            (folder / "Caddyfile").write_text(config)
+            self.proxy = f"Caddy {caddy_version(caddy)} with deploy/Caddyfile"
+            caddy_env = {**os.environ, "XDG_DATA_HOME": str(folder), "XDG_CONFIG_HOME": str(folder)}
+            self.servers.append(
+                subprocess.Popen(
+                    [caddy, "run", "--config", str(folder / "Caddyfile"), "--adapter", "caddyfile"],
+                    env=caddy_env,
+                    stdout=self.log,
+                    stderr=self.log,
+                )
+            )
+        wait_for_port(self.app_port)
         wait_for_port(self.port)
 
     def stop(self) -> None:
-        self.server.terminate()
-        try:
-            self.server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.server.kill()
+        for server in self.servers:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
         self.log.close()
+
+
+def caddy_version(caddy: str) -> str:
+    done = subprocess.run([caddy, "version"], capture_output=True, text=True, check=False)
+    return done.stdout.split()[0] if done.stdout else "?"
 
 
 # --- the IAB CMP API, bundled for the browser ---------------------------------------------------
@@ -615,8 +651,14 @@ def report(
         f"up; the banners interleaved (for each of {args.reps} reps: ours, vanilla-cookieconsent, Klaro, "
         "IAB floor, then our Vendors tab and our return visit); medians. Ours: the demo site (bundled GVL "
         "v106, every vendor and ATP), SQLite, `collectstatic` as the Dockerfile runs it, "
-        f"`{command}` (docker-compose.yml's `web` command) with DEBUG off, warmed up, embedded with "
-        "the console's snippet. Peers from node_modules, installed as their documentation says, and the "
+        f"`{command}` (docker-compose.yml's `web` command) with DEBUG off, "
+        + (
+            f"behind {cmp.proxy} (its `proxy` service) on plain HTTP, "
+            if cmp.proxy
+            else "without the compose file's proxy (Caddy is not installed), "
+        )
+        + "warmed up, embedded with the console's snippet. Peers from node_modules, installed as "
+        "their documentation says, and the "
         "test pages from a static server that gzips and keeps connections alive (as a CDN). Load "
         f"average of the machine at each rep (other work shares it): {', '.join(f'{x:.1f}' for x in loads)}. "
         f"Written {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
