@@ -6,6 +6,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     CMP_STATIC_ROOT=/app/staticfiles \
+    CMP_STATIC_USE_FINDERS=0 \
     CMP_BEAT_SCHEDULE_FILE=/var/lib/cmp/celerybeat-schedule
 
 WORKDIR /app

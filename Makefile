@@ -44,6 +44,8 @@ system-deps:
 
 run: $(VENV)/.runtime
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	@# The banner and every static file are served as collected: with their gzip copies.
+	DEBUG=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	DEBUG=1 $(BIN)/python manage.py bootstrap
 	@echo ""
 	@echo "  Consent-management platform: http://$(HOST):$(PORT)/"
@@ -52,7 +54,7 @@ run: $(VENV)/.runtime
 	@echo ""
 	@# Without a Celery worker, webhooks are sent by this loop beside the web server.
 	DEBUG=1 $(BIN)/python manage.py dispatch_webhooks --loop & trap 'kill $$!' EXIT; \
-		DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+		DEBUG=1 CMP_STATIC_USE_FINDERS=0 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -25,6 +25,12 @@ app.conf.beat_schedule = {
         "task": "vendors.tasks.refresh_google_atps",
         "schedule": crontab(day_of_week="thu", hour=17, minute=30),
     },
+    # Vendors' device storage disclosures that are due (each kept as long as its cache headers
+    # allow, a day at least, a month at most): shown by the banner, matched by the scanner.
+    "refresh-storage-disclosures-daily": {
+        "task": "vendors.tasks.refresh_storage_disclosures",
+        "schedule": crontab(hour=2, minute=40),
+    },
     # Records past their expiry (created + the site's lifetime, 730 days by default) are deleted.
     "purge-expired-consents-daily": {
         "task": "consent.tasks.purge_expired_consents",

@@ -112,6 +112,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # runserver (`make run`) serves static files through whitenoise too, compressed as in production.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
@@ -131,6 +133,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # gzip for the text answers (static files come compressed from whitenoise), outside every other
+    # middleware, so that each of them sees the body as rendered. Not for answers carrying a secret
+    # (cmp/compression.py: BREACH).
+    "cmp.compression.CompressionMiddleware",
     "cmp.security.ContentSecurityPolicyMiddleware",
     "cmp.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -308,8 +314,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("CMP_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # The banner script is fetched cross-origin by every publisher page.
 WHITENOISE_ALLOW_ALL_ORIGINS = True
-# Serve straight from static/ too, so development and tests need no collectstatic step.
-WHITENOISE_USE_FINDERS = True
+# collectstatic writes a gzip copy next to every text file (the names stay unhashed: publishers
+# embed /static/consent/cmp.js as it is) and whitenoise serves it to clients that accept gzip.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Serve straight from static/ (uncompressed: no gzip copies there), so development and tests need no
+# collectstatic step. Off where the collected, compressed files are what is served (the image,
+# `make run`): files found in static/ would otherwise take precedence over them.
+WHITENOISE_USE_FINDERS = env_bool("CMP_STATIC_USE_FINDERS", True)
 WHITENOISE_MAX_AGE = env_int("CMP_STATIC_MAX_AGE", 300, 0)
 
 REST_FRAMEWORK = {
@@ -456,6 +470,10 @@ CMP_GOOGLE_ATP_URL = env_url(
 # Requests the server makes to URLs others chose (infra/outbound.py) may reach private, loopback and
 # link-local addresses only when this is on: for tests and closed networks, never on the internet.
 CMP_OUTBOUND_ALLOW_PRIVATE = env_bool("CMP_OUTBOUND_ALLOW_PRIVATE", False)
+# Vendors' device storage disclosures (vendors/device_storage.py), fetched daily at most: a document
+# larger than this, or slower than this in all, is recorded as an error.
+CMP_DEVICE_STORAGE_MAX_BYTES = env_int("CMP_DEVICE_STORAGE_MAX_BYTES", 1024 * 1024, 1024)
+CMP_DEVICE_STORAGE_TIMEOUT_SECONDS = env_int("CMP_DEVICE_STORAGE_TIMEOUT_SECONDS", 15, 1)
 # --- Cookie scanner (scanner/) ---------------------------------------------------------------------
 # Debian's Chromium; the scanner starts it itself (never a downloaded browser).
 CMP_SCAN_CHROMIUM = env_str("CMP_SCAN_CHROMIUM", "/usr/bin/chromium")

@@ -35,7 +35,7 @@ from infra.errors import ApiError, bad_request
 from infra.http import client_address, gpc_signalled, visitor_region
 from infra.middleware import OWN
 from infra.params import datetime_param, int_param, only, str_param
-from infra.views import ApiKeyRequired, ApiView, json_response
+from infra.views import ApiKeyRequired, ApiView, json_response, uncompressed
 from privacy_signals.tcf import TCStringError, decode, model_to_canonical, validate_v23
 from sites.api_schema import LANG as LANG_PARAMETER
 from sites.cors import allowed_origins
@@ -150,7 +150,8 @@ class ConsentsView(ApiView):
         }
         if record.write_token is not None:
             body["write_token"] = record.write_token
-        return json_response(body, 201, cache_control=NO_STORE)
+        # The token beside the echoed choice: never compressed (cmp/compression.py, BREACH).
+        return uncompressed(json_response(body, 201, cache_control=NO_STORE))
 
     @extend_schema(
         operation_id="consents_feed",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -104,12 +105,16 @@ def fetch(
     follow_redirects: bool = True,
 ) -> OutboundResponse:
     """Fetches `url` under the rules above; every redirect target is checked like the first URL.
-    Statuses are returned as they are (the caller decides); OutboundFailed for network trouble or
-    an oversized body (`transient` says whether a retry may help)."""
+    `timeout` bounds the whole fetch, redirects and body included, so a server that trickles its
+    answer cannot hold a worker. Statuses are returned as they are (the caller decides);
+    OutboundFailed for network trouble, a timeout or an oversized body (`transient` says whether a
+    retry may help)."""
     schemes = tuple(schemes)
     current = url
+    deadline = time.monotonic() + timeout
     for _ in range(MAX_REDIRECTS + 1):
         address = resolve_allowed(current, schemes)
+        remaining = max(deadline - time.monotonic(), 0.001)
         with requests.Session() as session:
             # No proxy from the environment may route around the check; the CA bundle it names is
             # still the one to trust.
@@ -124,7 +129,7 @@ def fetch(
                     current,
                     data=data,
                     headers=headers,
-                    timeout=(min(timeout, 5.0), timeout),
+                    timeout=(min(remaining, 5.0), remaining),
                     allow_redirects=False,
                     stream=True,
                 )
@@ -142,19 +147,21 @@ def fetch(
                     if response.status_code in (301, 302, 303):
                         method, data = "GET", None
                     continue
-                body = _read(response, current, max_bytes)
+                body = _read(response, current, max_bytes, deadline)
                 return OutboundResponse(current, response.status_code, dict(response.headers), body)
     raise OutboundFailed(f"{url[:200]!r} redirected more than {MAX_REDIRECTS} times.", transient=False)
 
 
-def _read(response: requests.Response, url: str, max_bytes: int) -> bytes:
+def _read(response: requests.Response, url: str, max_bytes: int, deadline: float) -> bytes:
     chunks: list[bytes] = []
     size = 0
     try:
-        for chunk in response.iter_content(chunk_size=64 * 1024):
+        for chunk in response.iter_content(chunk_size=16 * 1024):
             size += len(chunk)
             if size > max_bytes:
                 raise OutboundFailed(f"{url[:200]!r} sent more than {max_bytes} bytes.", transient=False)
+            if time.monotonic() > deadline:
+                raise OutboundFailed(f"{url[:200]!r} did not finish in time.", transient=True)
             chunks.append(chunk)
     except (requests.ConnectionError, requests.Timeout):
         raise OutboundFailed(f"The answer from {url[:200]!r} was cut off.", transient=True) from None

@@ -57,6 +57,16 @@ class ApiView(APIView):
         ).response()
 
 
+#: The attribute that keeps a response out of gzip (cmp/compression.py: an answer with a secret).
+UNCOMPRESSED = "cmp_uncompressed"
+
+
+def uncompressed(response: HttpResponse) -> HttpResponse:
+    """`response`, marked to be sent uncompressed because it carries a secret (BREACH)."""
+    setattr(response, UNCOMPRESSED, True)
+    return response
+
+
 class ApiKeyRequired(BasePermission):
     """Documents (for the schema) that an endpoint needs its API key: the view checks it itself."""
 
@@ -79,7 +89,12 @@ def conditional_response(
     content_type: str | None = None,
 ) -> HttpResponse:
     """200 with the body, or 304 when If-None-Match names this ETag (weak or strong, or `*`): Django's
-    own conditional-GET rules (django.utils.cache.get_conditional_response)."""
+    own conditional-GET rules (django.utils.cache.get_conditional_response).
+
+    The ETag is sent weak (`W/"..."`): it names the content, whatever its encoding, so the gzip and
+    the identity answers share it, and the 304 carries exactly the validator the 200 did (gzip
+    would otherwise make the 200's weak and leave the 304's strong)."""
+    etag = etag if etag.startswith("W/") else "W/" + etag
     response = get_conditional_response(request, etag=etag)
     if response is None:
         response = (

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from scanner.browser import CMP_COOKIES
 from scanner.crawl import host_matches
-from scanner.models import MatchSource, VendorStorageDisclosure
+from scanner.models import MatchSource
 from sites.models import CookieDeclaration, Site
-from vendors.models import GoogleAtp
+from vendors.models import DeviceStorageDisclosure, GoogleAtp
 
 OCD_PATH = Path(__file__).resolve().parent / "data" / "open-cookie-database.csv"
 
@@ -144,7 +144,7 @@ class Classifier:
         )
         self.disclosed: list[Disclosed] = []
         self.vendor_domains: list[tuple[str, int, str]] = []
-        for item in VendorStorageDisclosure.objects.select_related("vendor"):
+        for item in DeviceStorageDisclosure.objects.filter(document__isnull=False).select_related("vendor"):
             document = item.document if isinstance(item.document, dict) else {}
             for entry in document.get("disclosures") or []:
                 if not isinstance(entry, dict) or not isinstance(entry.get("identifier"), str):

@@ -285,21 +285,3 @@ class Finding(models.Model):
     @property
     def run_labels(self) -> list[str]:
         return [RunKind(kind).label for kind in self.runs]
-
-
-class VendorStorageDisclosure(models.Model):
-    """A GVL vendor's device storage disclosure (the document its deviceStorageDisclosureUrl
-    serves), as last fetched; the scanner matches cookies, storage keys and hosts against it."""
-
-    vendor = models.OneToOneField(
-        "vendors.Vendor", on_delete=models.CASCADE, related_name="storage_disclosure"
-    )
-    url = models.CharField(max_length=2000)
-    document = models.JSONField()
-    fetched_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["vendor"]
-
-    def __str__(self) -> str:
-        return f"Device storage of {self.vendor}"

@@ -55,6 +55,10 @@ BANNER = inline_serializer(
         "features": serializers.ListField(child=serializers.DictField()),
         "special_features": serializers.ListField(child=serializers.DictField()),
         "stacks": serializers.ListField(child=serializers.DictField()),
+        "standard_texts": serializers.DictField(
+            child=serializers.DictField(),
+            help_text="TCF v2.4 standardTexts by section (features, ...): {text, lang?}, as in /vendors.",
+        ),
         "vendor_count": serializers.IntegerField(),
         "atp_count": serializers.IntegerField(),
         "vendors_url": serializers.CharField(),
@@ -87,6 +91,11 @@ VENDORS = inline_serializer(
     "BannerVendors",
     {
         "vendors": serializers.ListField(child=serializers.DictField()),
+        "standard_texts": serializers.DictField(
+            child=serializers.DictField(),
+            help_text="TCF v2.4 standardTexts by section (features, ...): {text, lang?}; lang en "
+            "marks a text shown in English because the translation lacks it.",
+        ),
         "data_categories": serializers.ListField(child=serializers.DictField()),
         "atps": serializers.ListField(child=serializers.DictField()),
     },

@@ -32,6 +32,7 @@ from sites.texts import (
 )
 from sites.theme import logo_version, theme_css
 from vendors.catalogue import GvlSnapshot, stack_json, taxon_json, vendor_counts
+from vendors.device_storage import disclosures_for
 from vendors.models import GoogleAtp
 
 
@@ -154,6 +155,15 @@ def _taxa(
     return entries
 
 
+def standard_texts(snapshot: GvlSnapshot) -> dict[str, dict[str, str]]:
+    """TCF v2.4: the explanation the preferences must show with each section (only `features` so
+    far), in the language shown or, item by item, the version's English (marked `"lang": "en"`)."""
+    return {
+        section: {"text": text} | ({"lang": "en"} if snapshot.english_only("standard_texts", section) else {})
+        for section, text in sorted(snapshot.standard_texts.items())
+    }
+
+
 def banner_payload(
     site: Site,
     snapshot: GvlSnapshot,
@@ -221,6 +231,8 @@ def banner_payload(
             lambda i: {"consent_vendors": counts["special_features"].get(i, {}).get("consent", 0)},
         ),
         "stacks": _taxa(snapshot, "stacks", lambda i: {}),
+        # Beside the features: the Purposes & Features tab reads this document, not the vendors'.
+        "standard_texts": standard_texts(snapshot),
         "vendor_count": len(disclosed),
         "atp_count": len(catalogue.atp_ids),
         "vendors_url": reverse("sites:vendors", args=[site.key]) + f"?lang={language}",
@@ -243,6 +255,10 @@ def vendors_payload(
 ) -> dict[str, Any]:
     vendors = []
     restricted = restrictions_by_vendor(catalogue.restrictions)
+    # Fetched by the server (vendors/device_storage.py): the banner never asks the vendors itself.
+    storage = disclosures_for(
+        {vid: snapshot.vendors[vid].device_storage_disclosure_url for vid in catalogue.disclosed_vendor_ids}
+    )
     for vendor_id in sorted(catalogue.disclosed_vendor_ids):
         vendor = snapshot.vendors[vendor_id]
         urls = vendor.urls_for(language)
@@ -251,11 +267,13 @@ def vendors_payload(
                 **with_restrictions(vendor.declarations_json(), restricted.get(vendor_id, {})),
                 "privacy_url": urls.get("privacy", ""),
                 "legint_claim_url": urls.get("legIntClaim", ""),
+                **({"device_storage": storage[vendor_id]} if vendor_id in storage else {}),
             }
         )
     atps = GoogleAtp.objects.filter(pk__in=catalogue.atp_ids).order_by("name", "id")
     return {
         "vendors": vendors,
+        "standard_texts": standard_texts(snapshot),
         "data_categories": [
             {"id": t.id, "name": t.name, "description": t.description}
             | ({"lang": "en"} if snapshot.english_only("data_categories", t.id) else {})

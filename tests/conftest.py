@@ -414,3 +414,25 @@ def receiver(settings: Any):
     server = Receiver()
     yield server
     server.close()
+
+
+@pytest.fixture
+def gvl_v2_4(catalogue: Any, repo_root: Path):
+    """The bundled GVL v106 and French texts with what TCF v2.4 adds (tests/data/PROVENANCE.md,
+    gvl-v2.4-standard-texts.json), imported as v107 inside the test's transaction; returns the patch."""
+    import copy
+
+    from vendors.importing import import_gvl, import_translation
+
+    patch = json.loads((repo_root / "tests/data/gvl-v2.4-standard-texts.json").read_text(encoding="utf-8"))
+    gvl = json.loads((repo_root / "vendors/data/vendor-list-v106.json").read_bytes())
+    changes = copy.deepcopy(patch["gvl"])
+    for feature_id, name in changes.pop("specialFeatureNames").items():
+        gvl["specialFeatures"][feature_id]["name"] = name
+    gvl.update(changes)
+    gvl["vendors"][str(patch["vendorExtra"]["vendorId"])].update(patch["vendorExtra"]["fields"])
+    import_gvl(gvl, source="test: gvl-v2.4-standard-texts.json")
+    french = json.loads((repo_root / "vendors/data/purposes-fr.json").read_bytes())
+    french.update(patch["translations"]["fr"])
+    import_translation(french, "fr", source="test: gvl-v2.4-standard-texts.json")
+    return patch

@@ -33,6 +33,7 @@ from vendors.importing import (
 )
 from vendors.models import (
     DataCategory,
+    DeviceStorageDisclosure,
     Feature,
     GoogleAtp,
     GvlTranslation,
@@ -333,6 +334,15 @@ class StackAdmin(TaxonAdmin):
     list_display = ["iab_id", "name", "purposes", "special_features", "language"]
 
 
+@admin.register(DeviceStorageDisclosure)
+class DeviceStorageDisclosureAdmin(ReadOnlyAdmin):
+    """What the daily fetch (vendors/device_storage.py) found per vendor, errors included."""
+
+    list_display = ["vendor", "url", "fetched_at", "checked_at", "fresh_until", "error"]
+    list_select_related = ["vendor"]
+    search_fields = ["vendor__name", "url", "error"]
+
+
 SECTION_LABELS = {
     "purposes": _("purposes"),
     "special_purposes": _("special purposes"),
@@ -364,9 +374,13 @@ class GvlTranslationAdmin(ReadOnlyAdmin):
         if snapshot is None:
             return "-"
         ids: dict[str, list[int]] = {}
-        for section, item_id in sorted(snapshot.untranslated):
-            ids.setdefault(section, []).append(item_id)
+        for section, item_id in sorted(e for e in snapshot.untranslated if isinstance(e[1], int)):
+            ids.setdefault(section, []).append(int(item_id))
+        explanations = sorted(str(e[1]) for e in snapshot.untranslated if isinstance(e[1], str))
         parts = [f"{SECTION_LABELS[section]} {_ranges(found)}" for section, found in ids.items()]
+        if explanations:
+            # The GVL's own key names: they name data, they are not prose to translate.
+            parts.append("standardTexts " + ", ".join(explanations))
         return "; ".join(parts) or str(_("none"))
 
 

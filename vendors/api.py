@@ -52,6 +52,8 @@ def vendor_json(vendor: GvlVendor) -> dict[str, Any]:
         "deleted_date": vendor.deleted_date.isoformat().replace("+00:00", "Z")
         if vendor.deleted_date
         else None,
+        # Fields a newer GVL added that this product does not know yet, as published.
+        **({"extra": dict(vendor.extra)} if vendor.extra else {}),
     }
 
 
@@ -134,6 +136,9 @@ class GvlRootView(GvlView):
             "links": {
                 name: base + name for name in ("purposes", "features", "stacks", "data-categories", "vendors")
             },
+            "standard_texts": snapshot.standard_texts,
+            # Top-level fields of the GVL that this product does not know yet, as published.
+            "extra": snapshot.extra,
         }
 
 
@@ -158,6 +163,7 @@ class FeaturesView(GvlView):
         return {
             "features": [taxon_json(t) for _, t in sorted(snapshot.features.items())],
             "special_features": [taxon_json(t) for _, t in sorted(snapshot.special_features.items())],
+            "standard_texts": snapshot.standard_texts,
         }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -55,10 +55,14 @@ class GvlSnapshot:
     vendors: dict[int, GvlVendor]
     gvl_specification_version: int = 3
     # (section, id) of the entries the translation lacks, so shown in the version's English text,
-    # e.g. ("special_purposes", 3) or ("stacks", 42). Empty in English.
-    untranslated: frozenset[tuple[str, int]] = frozenset()
+    # e.g. ("special_purposes", 3), ("stacks", 42) or ("standard_texts", "features"). Empty in English.
+    untranslated: frozenset[tuple[str, int | str]] = frozenset()
+    # `standardTexts` by snake_case section ({"features": "..."}), in `language` where translated.
+    standard_texts: dict[str, str] = field(default_factory=dict)
+    # Top-level keys of the GVL document this product does not know, as published.
+    extra: dict[str, Any] = field(default_factory=dict)
 
-    def english_only(self, section: str, item_id: int) -> bool:
+    def english_only(self, section: str, item_id: int | str) -> bool:
         return (section, item_id) in self.untranslated
 
     def active_vendor_ids(self) -> frozenset[int]:
@@ -135,7 +139,7 @@ def _build_snapshot(vendor_list_version: int, language: str) -> GvlSnapshot:
     )
     parsed = parse_gvl(document)
     taxonomy = parsed.taxonomy
-    untranslated: frozenset[tuple[str, int]] = frozenset()
+    untranslated: frozenset[tuple[str, int | str]] = frozenset()
     if language != DEFAULT_LANGUAGE:
         translation_document = GvlTranslation.objects.values_list("document", flat=True).get(
             language=language
@@ -157,6 +161,8 @@ def _build_snapshot(vendor_list_version: int, language: str) -> GvlSnapshot:
         vendors=parsed.vendors,
         gvl_specification_version=parsed.gvl_specification_version,
         untranslated=untranslated,
+        standard_texts=taxonomy.standard_texts,
+        extra=parsed.extra,
     )
 
 
@@ -170,14 +176,16 @@ TAXONOMY_SECTIONS = (
 )
 
 
-def missing_translations(base: GvlTaxonomy, translated: GvlTaxonomy) -> frozenset[tuple[str, int]]:
+def missing_translations(base: GvlTaxonomy, translated: GvlTaxonomy) -> frozenset[tuple[str, int | str]]:
     """(section, id) of the entries of `base` that `translated` has no text for."""
-    return frozenset(
+    entries: set[tuple[str, int | str]] = {
         (section, item_id)
         for section in TAXONOMY_SECTIONS
         for item_id in getattr(base, section)
         if item_id not in getattr(translated, section)
-    )
+    }
+    entries |= {("standard_texts", key) for key in base.standard_texts.keys() - translated.standard_texts}
+    return frozenset(entries)
 
 
 def _overlay(base: GvlTaxonomy, translated: GvlTaxonomy) -> GvlTaxonomy:
@@ -210,6 +218,11 @@ def _overlay(base: GvlTaxonomy, translated: GvlTaxonomy) -> GvlTaxonomy:
         special_features=texts(base.special_features, translated.special_features),
         stacks=stacks,
         data_categories=texts(base.data_categories, translated.data_categories),
+        # Item by item, like the entries: a translation made before v169 has none of them, and a
+        # section the version does not explain is not explained in any language.
+        standard_texts={
+            key: translated.standard_texts.get(key, text) for key, text in base.standard_texts.items()
+        },
     )
 
 

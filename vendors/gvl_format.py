@@ -16,6 +16,15 @@ from typing import Any
 
 SUPPORTED_SPECIFICATION_VERSION = 3
 TAXONOMY_KEYS = ("purposes", "specialPurposes", "features", "specialFeatures", "stacks", "dataCategories")
+KNOWN_LIST_KEYS = frozenset(
+    {"gvlSpecificationVersion", "vendorListVersion", "tcfPolicyVersion", "lastUpdated", "vendors",
+     "standardTexts", *TAXONOMY_KEYS}
+)  # fmt: skip
+KNOWN_VENDOR_KEYS = frozenset(
+    {"id", "name", "purposes", "legIntPurposes", "flexiblePurposes", "specialPurposes", "features",
+     "specialFeatures", "dataDeclaration", "dataRetention", "urls", "usesCookies", "cookieMaxAgeSeconds",
+     "cookieRefresh", "usesNonCookieAccess", "deviceStorageDisclosureUrl", "overflow", "deletedDate"}
+)  # fmt: skip
 
 
 class GvlFormatError(ValueError):
@@ -62,6 +71,8 @@ class GvlVendor:
     device_storage_disclosure_url: str
     overflow: Mapping[str, Any] | None = field(hash=False)
     deleted_date: datetime | None
+    # Keys this parser does not know (a newer GVL's), passed on untouched by the API.
+    extra: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def is_active(self) -> bool:
@@ -103,6 +114,10 @@ class GvlTaxonomy:
     special_features: dict[int, Taxon]
     stacks: dict[int, Stack]
     data_categories: dict[int, Taxon]
+    # The GVL's `standardTexts` (TCF v2.4, policy 5.0.b, GVL v169 on: one explanation per section
+    # that a CMP must show with that section) under snake_case names, {"features": "..."}; empty
+    # before v169.
+    standard_texts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,6 +129,11 @@ class ParsedGvl:
     taxonomy: GvlTaxonomy
     vendors: dict[int, GvlVendor]
     document: dict[str, Any]
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        """Top-level keys this parser does not know, as the document has them."""
+        return {key: value for key, value in self.document.items() if key not in KNOWN_LIST_KEYS}
 
     def active_vendor_ids(self) -> frozenset[int]:
         return frozenset(vid for vid, vendor in self.vendors.items() if vendor.is_active)
@@ -283,7 +303,24 @@ def _parse_taxonomy(document: dict[str, Any]) -> GvlTaxonomy:
         special_features=_taxa(collections["specialFeatures"], "specialFeatures"),
         stacks=stacks,
         data_categories=_taxa(collections["dataCategories"], "dataCategories"),
+        standard_texts=_standard_texts(document),
     )
+
+
+def _snake(name: str) -> str:
+    return "".join("_" + char.lower() if char.isupper() else char for char in name)
+
+
+def _standard_texts(document: Mapping[str, Any]) -> dict[str, str]:
+    """`standardTexts` as {section: text}; a section this parser does not know is kept too (a later
+    policy may add one), any non-text value is refused."""
+    texts = _optional(document, "standardTexts", dict, "the file", {})
+    result = {}
+    for key, text in texts.items():
+        if not isinstance(text, str):
+            raise GvlFormatError(f"standardTexts.{key} must be a string, not {json.dumps(text)[:60]}.")
+        result[_snake(key)] = text
+    return result
 
 
 def _taxa(collection: dict[str, Any], name: str) -> dict[int, Taxon]:
@@ -336,6 +373,7 @@ def _parse_vendor(key: str, entry: Any) -> GvlVendor:
         device_storage_disclosure_url=_optional(entry, "deviceStorageDisclosureUrl", str, where, ""),
         overflow=overflow,
         deleted_date=deleted,
+        extra={name: value for name, value in entry.items() if name not in KNOWN_VENDOR_KEYS},
     )
 
 

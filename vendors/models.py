@@ -180,3 +180,31 @@ class GoogleAtp(models.Model):
     @property
     def domain_list(self) -> list[str]:
         return self.domains.split()
+
+
+class DeviceStorageDisclosure(models.Model):
+    """A GVL vendor's device storage disclosure: the JSON its deviceStorageDisclosureUrl serves (IAB
+    "Vendor Device Storage & Operational Disclosures"), as last fetched by the server
+    (`vendors.device_storage`), never by a visitor's browser. The banner shows it as a table and the
+    scanner classifies by it. `document` is the last valid one; a failed or malformed fetch leaves it
+    and says why in `error`."""
+
+    vendor = models.OneToOneField(Vendor, on_delete=models.CASCADE, related_name="storage_disclosure")
+    url = models.CharField(max_length=2000, help_text="The URL `document` was fetched from.")
+    document = models.JSONField(null=True, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True, help_text="When `document` was fetched.")
+    # Bookkeeping of the fetches: none of it changes what the banner shows, so writing it does not
+    # bump the configuration version (vendors/apps.py).
+    checked_at = models.DateTimeField(null=True, blank=True, help_text="The last attempt.")
+    fresh_until = models.DateTimeField(
+        null=True, blank=True, help_text="Not fetched again before this (the document's cache headers)."
+    )
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    error = models.TextField(blank=True, help_text="Why the last attempt failed; empty when it worked.")
+
+    class Meta:
+        ordering = ["vendor"]
+
+    def __str__(self) -> str:
+        return f"Device storage of {self.vendor}"

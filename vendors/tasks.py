@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from vendors import fetching
+from vendors import device_storage, fetching
 
 RETRY_OPTIONS = {
     "autoretry_for": (fetching.TransientFetchError,),
@@ -28,3 +28,9 @@ def refresh_gvl(url: str | None = None) -> str:
 @shared_task(name="vendors.tasks.refresh_google_atps", **RETRY_OPTIONS)
 def refresh_google_atps(url: str | None = None) -> str:
     return fetching.refresh_google_atps(url).summary()
+
+
+@shared_task(name="vendors.tasks.refresh_storage_disclosures")
+def refresh_storage_disclosures() -> str:
+    """Failures are recorded per vendor and retried at the next daily run, so none is retried here."""
+    return device_storage.refresh_disclosures().summary()

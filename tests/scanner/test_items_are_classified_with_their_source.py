@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 
 from scanner.classify import Classifier
-from scanner.models import VendorStorageDisclosure
 from sites.models import CookieDeclaration
+from vendors.models import DeviceStorageDisclosure
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def pubmatic(catalogue, repo_root):
         f"76={repo_root / 'tests/data/pubmatic.deviceStorage.json'}",
         verbosity=0,
     )
-    return VendorStorageDisclosure.objects.get(vendor_id=76)
+    return DeviceStorageDisclosure.objects.get(vendor_id=76)
 
 
 def test_declarations_come_first_and_patterns_match_prefixes(site, pubmatic):

@@ -23,6 +23,7 @@ def test_banner_has_what_the_first_layer_needs(api, site, catalogue):
         "features",
         "special_features",
         "stacks",
+        "standard_texts",
         "vendor_count",
         "atp_count",
         "vendors_url",

@@ -38,6 +38,7 @@ PAGES = [
     ("admin:vendors_datacategory_changelist", ()),
     ("admin:vendors_gvltranslation_changelist", ()),
     ("admin:vendors_gvlversion_changelist", ()),
+    ("admin:vendors_devicestoragedisclosure_changelist", ()),
     ("admin:vendors_gvlversion_compare", ()),
     ("admin:vendors_gvlversion_import", ()),
 ]

@@ -161,9 +161,15 @@
           ];
         }), p));
       });
+      // A section's heading, then the GVL's explanation of it (TCF v2.4 standardTexts), if any.
+      var heading = function (key) {
+        var std = (cfg.standard_texts || {})[key];
+        out.push(h("h3", { class: "cmp-sec", text: t(key) }));
+        if (std) out.push(h("p", { class: "cmp-note", "data-cmp": "std-" + key, lang: std.lang, text: std.text }));
+      };
       [["special_purposes", cfg.special_purposes], ["features", cfg.features]].forEach(function (group) {
         if (!group[1] || !group[1].length) return;
-        out.push(h("h3", { class: "cmp-sec", text: t(group[0]) }));
+        heading(group[0]);
         group[1].forEach(function (x) {
           out.push(marked(item(group[0] + x.id, x.name, [], function () {
             return [englishNote(x), x.description, illustrations(x), h("p", { class: "cmp-cnt", text: t("vendor_count", { n: x.vendors }) })];
@@ -171,7 +177,7 @@
         });
       });
       if (cfg.special_features && cfg.special_features.length) {
-        out.push(h("h3", { class: "cmp-sec", text: t("special_features") }));
+        heading("special_features");
         cfg.special_features.forEach(function (x) {
           out.push(marked(item("sf" + x.id, x.name, [toggle(t("consent") + ": " + x.name, choice.sf[x.id], function (on) {
             choice.sf[x.id] = on;

@@ -1,4 +1,4 @@
-"""manage.py fetch_storage_disclosures [--vendor ID ...] [--file ID=PATH ...]"""
+"""manage.py fetch_storage_disclosures [--vendor ID ...] [--force] [--file ID=PATH ...]"""
 
 from __future__ import annotations
 
@@ -7,18 +7,20 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from scanner import disclosures
+from vendors import device_storage
 from vendors.models import Vendor
 
 
 class Command(BaseCommand):
     help = (
-        "Fetches the GVL vendors' device storage disclosures the scanner classifies by (every active "
-        "vendor that declares one, or those given), or loads one from a file."
+        "Fetches now the GVL vendors' device storage disclosures that are due (every active vendor "
+        "that declares one, or those given; --force: also the fresh ones), as the daily task does, "
+        "or loads one from a file."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--vendor", type=int, action="append", default=[], help="GVL vendor id.")
+        parser.add_argument("--force", action="store_true", help="Also fetch disclosures still fresh.")
         parser.add_argument("--file", action="append", default=[], help="VENDOR_ID=PATH of a disclosure.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -30,16 +32,12 @@ class Command(BaseCommand):
             if vendor is None:
                 raise CommandError(f"No GVL vendor {vendor_id}: import the GVL first.")
             try:
-                document = disclosures.parse(Path(path).read_bytes())
-            except (OSError, disclosures.InvalidDisclosure) as exc:
+                stored = device_storage.store_file(vendor, Path(path).read_bytes(), f"file:{Path(path).name}")
+            except (OSError, device_storage.InvalidDisclosure) as exc:
                 raise CommandError(f"{path}: {exc}") from None
-            disclosures.store(
-                vendor, document, vendor.device_storage_disclosure_url or f"file:{Path(path).name}"
-            )
-            self.stdout.write(f"Vendor {vendor_id}: {len(document['disclosures'])} disclosures from {path}.")
+            count = len(stored.document["disclosures"]) if stored.document else 0
+            self.stdout.write(f"Vendor {vendor_id}: {count} disclosures from {path}.")
         if options["file"] and not options["vendor"]:
             return
-        report = disclosures.fetch_all(options["vendor"] or None)
-        self.stdout.write(f"Stored {len(report.stored)} disclosures; {len(report.failed)} failed.")
-        for vendor_id, why in sorted(report.failed.items()):
-            self.stdout.write(f"  vendor {vendor_id}: {why}")
+        report = device_storage.refresh_disclosures(options["vendor"] or None, force=options["force"])
+        self.stdout.write(report.summary())
