@@ -642,7 +642,7 @@ def report(
     known_gaps = [g for g in gaps if g is not None]
     shown_again = sum(r["banner_shown"] for r in runs["return_visit"])
     vs_vanilla, vs_iab = accept["ours"] / accept["vanilla"], accept["ours"] / accept["iab"]
-    command = " ".join([Path(cmp.command[0]).name, *cmp.command[1:]])
+    command = " ".join([Path(cmp.command[0]).name, *cmp.command[1:-1], "--bind=127.0.0.1:PORT"])
     lines = [
         f"`bench/banner_peers.py --reps {args.reps}` ({machine_line()}; Debian's chromium, headless). "
         "Each banner on the same test page, in a fresh context each time, "
