@@ -459,6 +459,11 @@ CMP_BANNER_MAX_AGE = env_int("CMP_BANNER_MAX_AGE", 300, 0)
 # client could send itself would let it choose its own law (docs/BANNER.md, "Where the visitor is").
 CMP_LOCATION_COUNTRY_HEADER = env_str("CMP_LOCATION_COUNTRY_HEADER", "")
 CMP_LOCATION_REGION_HEADER = env_str("CMP_LOCATION_REGION_HEADER", "")
+# Where the visitor is when no such header came: a GeoIP database in MaxMind DB format (MaxMind
+# GeoLite2/GeoIP2 Country or City, DB-IP IP-to-Country/City Lite), read with the client address
+# (CMP_TRUSTED_PROXY_HOPS), which is not kept. None ships: download one and keep it fresh
+# (infra/geoip.py). Empty: no lookup.
+CMP_GEOIP_DATABASE = env_str("CMP_GEOIP_DATABASE", "")
 CMP_GVL_URL = env_url(
     "CMP_GVL_URL", "https://vendor-list.consensu.org/v3/vendor-list.json", {"http", "https"}
 )

@@ -53,6 +53,7 @@ class ChoiceRequest:
     vendors: frozenset[int] = frozenset()
     vendor_li_objections: frozenset[int] = frozenset()
     atps: frozenset[int] = frozenset()
+    custom_purposes: frozenset[int] = frozenset()
     opt_outs: frozenset[str] = frozenset()
     gpc: bool = False
 
@@ -204,6 +205,11 @@ CHOICE_BODY = Body(
     _ids("vendors", 65535, "GVL vendors consented to."),
     _ids("vendor_li_objections", 65535, "GVL vendors whose legitimate interest the visitor objected to."),
     _ids("atps", 1_000_000, "Google Ad Tech Providers consented to."),
+    _ids(
+        "custom_purposes",
+        64,
+        "The publisher's own custom purposes on consent (PublisherTC) consented to (custom choices).",
+    ),
     BodyField(
         "opt_outs",
         "With action opt_out (the US notice): sale_sharing (Do Not Sell or Share My Personal "

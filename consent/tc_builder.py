@@ -50,6 +50,8 @@ class ResolvedChoice:
     vendor_consents: frozenset[int]
     vendor_li_objections: frozenset[int]
     atp_consents: frozenset[int]
+    # The publisher's custom purposes on consent that the visitor consented to (PublisherTC).
+    custom_purpose_consents: frozenset[int] = frozenset()
     # The US notice's opt-outs (action opt_out), GPC included as an opt-out of sale and sharing.
     us_opt_outs: frozenset[str] = frozenset()
     # What applied where the visitor was (sites/jurisdictions.py), and their browser's GPC.
@@ -121,6 +123,9 @@ def _resolve(
     _check_ids(request.purposes, catalogue.purpose_ids, "purposes", "purpose")
     _check_ids(request.purpose_li_objections, catalogue.purpose_ids, "purpose_li_objections", "purpose")
     _check_ids(request.special_features, catalogue.special_feature_ids, "special_features", "special feature")
+    _check_ids(
+        request.custom_purposes, catalogue.custom_consent_purposes, "custom_purposes", "custom purpose"
+    )
     unknown_atps = sorted(request.atps - catalogue.atp_ids)
     if unknown_atps:
         raise bad_request(
@@ -176,6 +181,7 @@ def _resolve(
             vendor_consents=catalogue.consent_vendor_ids,
             vendor_li_objections=frozenset(),
             atp_consents=catalogue.atp_ids,
+            custom_purpose_consents=catalogue.custom_consent_purposes,
         )
     if request.action == ConsentAction.REJECT_ALL:
         # Refusing consent is not an objection to legitimate interest; that is a separate choice
@@ -216,6 +222,7 @@ def _resolve(
         vendor_consents=request.vendors,
         vendor_li_objections=request.vendor_li_objections,
         atp_consents=request.atps,
+        custom_purpose_consents=request.custom_purposes,
     )
 
 
@@ -229,9 +236,9 @@ def _publisher_tc(choice: ResolvedChoice, catalogue: SiteCatalogue) -> dict[str,
     """The PublisherTC segment's fields, when the site declares purposes of its own.
 
     The publisher's IAB purposes follow the visitor's answer for the same purpose (one switch per
-    purpose in the banner). Custom purposes on consent are granted by "accept all" only: the banner
-    offers no switch of their own, so a customised choice leaves them refused; custom purposes on
-    legitimate interest stand unless the visitor withdrew everything."""
+    purpose in the banner). Custom purposes on consent have a switch each in the preferences: "accept
+    all" grants them all, a customised choice those switched on; custom purposes on legitimate
+    interest stand unless the visitor withdrew everything."""
     if not catalogue.has_publisher_tc:
         return {}
     withdrawn = choice.action == ConsentAction.WITHDRAW
@@ -243,9 +250,7 @@ def _publisher_tc(choice: ResolvedChoice, catalogue: SiteCatalogue) -> dict[str,
         "num_custom_purposes": max(
             catalogue.custom_consent_purposes | catalogue.custom_li_purposes, default=0
         ),
-        "publisher_custom_consents": catalogue.custom_consent_purposes
-        if choice.action == ConsentAction.ACCEPT_ALL
-        else frozenset(),
+        "publisher_custom_consents": choice.custom_purpose_consents,
         "publisher_custom_legitimate_interests": frozenset() if withdrawn else catalogue.custom_li_purposes,
     }
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path(f"{SITE}/dashboard", views.dashboard, name="dashboard"),
     path(f"{SITE}/vendors", views.vendors, name="vendors"),
+    path(f"{SITE}/atps", views.atps, name="atps"),
     path(f"{SITE}/restrictions", views.restrictions_page, name="restrictions"),
     path(f"{SITE}/appearance", views.appearance, name="appearance"),
     path(f"{SITE}/preview", views.preview_frame, name="preview-frame"),

@@ -29,12 +29,13 @@ from sites.access import has_right, visible_sites
 from sites.banner import theme_of, theme_payload
 from sites.disclosure import NO_LI_PURPOSES, current_snapshot, site_catalogue
 from sites.models import LegalBasis, RestrictionType, Site
-from sites.views import stub_source
+from sites.views import stub_source, stub_tag, stub_tag_attributes
 
 #: The console's pages of one site, in the order of its navigation (URL name, label).
 SITE_PAGES: list[tuple[str, str]] = [
     ("console:dashboard", "Dashboard"),
     ("console:vendors", "Vendors"),
+    ("console:atps", "Ad tech providers"),
     ("console:restrictions", "Restrictions"),
     ("console:appearance", "Appearance"),
     ("console:embed", "Embed"),
@@ -137,6 +138,78 @@ def vendors(request: HttpRequest, site: Site) -> HttpResponse:
             can_edit=can_edit,
             saved=sorted(site.vendors.values_list("id", flat=True)) == ids
             and site.enable_all_vendors == all_vendors,
+        ),
+    )
+
+
+def _draft_atps(request: HttpRequest, site: Site) -> tuple[bool, list[int], list[str]]:
+    """The ATP selection being edited: carried in the page's links until it is saved."""
+    errors: list[str] = []
+    params = request.POST if request.method == "POST" else request.GET
+    if "sel" in params:
+        try:
+            ids = vendor_selection.parse_atp_ids(params.get("sel", ""))
+        except ValidationError as error:
+            ids, errors = [], list(error.messages)
+        all_atps = params.get("mode") == "all"
+    else:
+        ids = sorted(site.google_atps.values_list("id", flat=True))
+        all_atps = site.enable_all_atps
+    if request.method == "GET":
+        if params.get("mode") in ("all", "listed"):
+            all_atps = params["mode"] == "all"
+        if params.get("add", "").isdigit():
+            ids.append(int(params["add"]))
+        if params.get("remove", "").isdigit():
+            ids = [a for a in ids if a != int(params["remove"])]
+        if params.get("paste"):
+            try:
+                ids.extend(vendor_selection.parse_atp_ids(params["paste"]))
+            except ValidationError as error:
+                errors.extend(error.messages)
+    return all_atps, sorted(set(ids)), errors
+
+
+@site_view("view")
+def atps(request: HttpRequest, site: Site) -> HttpResponse:
+    """Google's Ad Tech Providers the site discloses (the AC string), picked by search or pasted
+    ids like the vendors; the consequences are shown before anything is saved."""
+    all_atps, ids, errors = _draft_atps(request, site)
+    change = None
+    try:
+        change = vendor_selection.plan_atp_change(site, all_atps=all_atps, atp_ids=ids)
+    except ValidationError as error:
+        errors.extend(error.messages)
+    can_edit = has_right(request.user, site, "edit")
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404("No such site.")
+        if change is not None and not errors:
+            vendor_selection.apply_atp_change(site, change)
+            messages.success(request, f"Saved: {len(change.after)} ad tech providers disclosed.")
+            return redirect("console:atps", site.key)
+    query = request.GET.get("q", "")
+    known = set(ids) | (set(change.removed) if change else set())
+    names = vendor_selection.atp_names(known)
+    return render(
+        request,
+        "console/atps.html",
+        _site_context(
+            site,
+            "console:atps",
+            all_atps=all_atps,
+            selected=[(a, names.get(a, "(not on the current list)")) for a in ids],
+            sel=",".join(map(str, ids)),
+            query=query,
+            results=[a for a in vendor_selection.search_atps(query) if a.id not in set(ids)],
+            change=change,
+            added=sorted(names.get(a, str(a)) for a in change.added) if change and not all_atps else [],
+            removed=sorted(names.get(a, str(a)) for a in change.removed) if change else [],
+            enabled_count=vendor_selection.enabled_atp_count(),
+            errors=errors,
+            can_edit=can_edit,
+            saved=sorted(site.google_atps.values_list("id", flat=True)) == ids
+            and site.enable_all_atps == all_atps,
         ),
     )
 
@@ -288,6 +361,7 @@ def preview_frame(request: HttpRequest, site: Site) -> HttpResponse:
             ),
             "language": request.GET.get("lang") or site.default_language,
             "stub_js": stub_source(),
+            "stub_attrs": stub_tag_attributes(site),
         },
     )
 
@@ -296,9 +370,7 @@ def preview_frame(request: HttpRequest, site: Site) -> HttpResponse:
 def embed(request: HttpRequest, site: Site) -> HttpResponse:
     """The exact snippet for the site, and a check that a page of the site loads it."""
     script = request.build_absolute_uri(static("consent/cmp.js"))
-    snippet = (
-        f'<script>{stub_source()}</script>\n<script src="{script}" data-site="{site.key}" async></script>'
-    )
+    snippet = f'{stub_tag(site)}\n<script src="{script}" data-site="{site.key}" async></script>'
     report = None
     url = request.GET.get("url", "").strip()
     if url:

@@ -7,6 +7,8 @@ import re
 from django.conf import settings
 from django.http import HttpRequest
 
+from infra import geoip
+
 
 def client_address(request: HttpRequest) -> str:
     """The caller's address, trusting X-Forwarded-For only as far as CMP_TRUSTED_PROXY_HOPS says."""
@@ -31,17 +33,31 @@ def _header(request: HttpRequest, name: str) -> str:
     return request.META.get("HTTP_" + name.upper().replace("-", "_"), "").strip().upper()
 
 
-def visitor_region(request: HttpRequest) -> str:
-    """The visitor's region, "DE" or "US-CA", from the headers the deployment's CDN or proxy sets
-    (CMP_LOCATION_COUNTRY_HEADER, CMP_LOCATION_REGION_HEADER); "" when unknown or not configured.
-    Nothing the page's script sends is believed, and the address is not looked at."""
+def visitor_location(request: HttpRequest) -> tuple[str, str]:
+    """The visitor's region ("DE", "US-CA"; "" when unknown) and where it came from: "header" (the
+    trusted header the deployment's CDN or proxy sets, CMP_LOCATION_COUNTRY_HEADER and
+    CMP_LOCATION_REGION_HEADER), "geoip" (the GeoIP database CMP_GEOIP_DATABASE, looked up with
+    the client address when no such header came), or "". Nothing the page's script sends is
+    believed; the address is looked up and not kept."""
     country = _header(request, settings.CMP_LOCATION_COUNTRY_HEADER)
-    if not _COUNTRY.fullmatch(country) or country in _UNKNOWN_COUNTRIES:
-        return ""
-    subdivision = _header(request, settings.CMP_LOCATION_REGION_HEADER)
+    if _COUNTRY.fullmatch(country) and country not in _UNKNOWN_COUNTRIES:
+        return _region(country, _header(request, settings.CMP_LOCATION_REGION_HEADER)), "header"
+    if geoip.configured():
+        country, subdivision = geoip.country_and_subdivision(client_address(request))
+        if _COUNTRY.fullmatch(country) and country not in _UNKNOWN_COUNTRIES:
+            return _region(country, subdivision.upper()), "geoip"
+    return "", ""
+
+
+def _region(country: str, subdivision: str) -> str:
     # CloudFront and Vercel send the ISO 3166-2 code without its country; some proxies send it whole.
     subdivision = subdivision.removeprefix(country + "-")
     return f"{country}-{subdivision}" if _SUBDIVISION.fullmatch(subdivision) else country
+
+
+def visitor_region(request: HttpRequest) -> str:
+    """The visitor's region, "DE" or "US-CA", "" when unknown (`visitor_location`)."""
+    return visitor_location(request)[0]
 
 
 def location_headers() -> tuple[str, ...]:

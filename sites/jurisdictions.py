@@ -199,3 +199,39 @@ def experience_for(
     # usnat is the national section: it alone carries the choice where no state section exists.
     sections = ("usnat", law[0]) if law else ("usnat",)
     return Jurisdiction(region, experience, sections, gpc_required=bool(law and law[2]))
+
+
+#: Experiences under which the site's cookies and tags run before a choice: Google Consent Mode
+#: starts them granted there (opt-out semantics), and denied under the opt-in banner.
+GRANTED_BEFORE_CHOICE = frozenset({Experience.US_OPT_OUT, Experience.NOTICE, Experience.NONE})
+
+#: What the inline stub assumes when its tag carries no region attributes: the shipped rules with
+#: the opt-in banner for other regions (static/consent/stub.js has the same list).
+SHIPPED_GRANTED_REGIONS = tuple(f"US-{state}" for state in US_STATE_LAWS)
+
+
+def consent_mode_regions(
+    site_rules: list[tuple[str, str]], other_regions: str, uk_notice_objection: bool = False
+) -> tuple[bool, list[str], list[str]]:
+    """Google Consent Mode's region defaults for a site (`gtag('consent', 'default', {..., region})`,
+    where the most specific region wins): whether storage starts granted where no listed region
+    applies; the regions (ISO 3166-1 or 3166-2, as gtag takes them) where it starts the other way;
+    and the regions where only the UK's notice-and-objection categories start granted (analytics,
+    functional), advertising denied. Each listed region gets what `experience_for` gives a visitor
+    from it, so the defaults Google applies follow the same ordered rules as the banner."""
+    elsewhere = next((chosen for pattern, chosen in site_rules if pattern == "*"), other_regions)
+    granted_elsewhere = Experience(elsewhere) in GRANTED_BEFORE_CHOICE
+    named = set(EEA) | {"GB", "CH"} | set(SHIPPED_GRANTED_REGIONS)
+    for pattern, _ in site_rules:
+        if pattern == "EEA":
+            named |= EEA
+        elif pattern != "*" and pattern != "US-STATES-WITH-LAW":
+            named.add(pattern)
+    opposite, objection = [], []
+    for region in sorted(named):
+        jurisdiction = experience_for(region, site_rules, other_regions, uk_notice_objection)
+        if jurisdiction.objection_categories:
+            objection.append(region)
+        elif (jurisdiction.experience in GRANTED_BEFORE_CHOICE) != granted_elsewhere:
+            opposite.append(region)
+    return granted_elsewhere, opposite, objection

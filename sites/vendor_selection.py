@@ -1,5 +1,6 @@
-"""Choosing the vendors a site discloses: search the GVL, plan a change and see what it does before
-it is saved (how many vendors, who is added or removed, whether visitors are asked again), save it.
+"""Choosing the vendors and Google Ad Tech Providers a site discloses: search the GVL (or Google's
+ATP list), plan a change and see what it does before it is saved (how many, who is added or
+removed, whether visitors are asked again), save it.
 
 The console and any script call these; the admin's vendor field writes the same two columns."""
 
@@ -16,8 +17,9 @@ from django.db import transaction
 
 from sites.disclosure import current_snapshot, disclosed_vendor_ids, site_catalogue
 from sites.models import Site
-from vendors.catalogue import GvlSnapshot
+from vendors.catalogue import GvlSnapshot, enabled_atps
 from vendors.gvl_format import GvlVendor
+from vendors.models import GoogleAtp
 
 SEARCH_LIMIT = 30
 PRESETS_FILE = Path(__file__).resolve().parent / "data" / "vendor-presets.json"
@@ -102,3 +104,76 @@ def apply_change(site: Site, change: VendorChange) -> None:
     site.save(update_fields=["enable_all_vendors", "updated_at"])
     if not change.all_vendors:
         site.vendors.set(sorted(change.chosen))
+
+
+# --- Google's Ad Tech Providers (the AC string) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AtpChange:
+    all_atps: bool
+    chosen: frozenset[int]  # the listed providers (ignored while all_atps is on)
+    before: frozenset[int]  # disclosed now
+    after: frozenset[int]  # disclosed once saved
+
+    @property
+    def added(self) -> frozenset[int]:
+        return self.after - self.before
+
+    @property
+    def removed(self) -> frozenset[int]:
+        return self.before - self.after
+
+
+def search_atps(query: str, limit: int = SEARCH_LIMIT) -> list[GoogleAtp]:
+    """Enabled providers of Google's current list whose id is `query` or whose name contains it."""
+    query = query.strip()
+    if not query:
+        return []
+    atps = enabled_atps()
+    if query.isdigit():
+        return list(atps.filter(id=int(query)))
+    found = list(atps.filter(name__icontains=query))
+    needle = query.casefold()
+    found.sort(key=lambda a: (not a.name.casefold().startswith(needle), a.name.casefold(), a.id))
+    return found[:limit]
+
+
+def parse_atp_ids(text: str) -> list[int]:
+    """Provider ids pasted as a list: separated by commas, spaces or new lines."""
+    tokens = [t for t in re.split(r"[\s,;]+", text) if t]
+    bad = [t for t in tokens if not t.isdigit()]
+    if bad:
+        raise ValidationError(
+            f"Not provider ids: {', '.join(bad[:10])}. Paste Google ATP ids such as 89, 2526."
+        )
+    return [int(t) for t in tokens]
+
+
+def plan_atp_change(site: Site, *, all_atps: bool, atp_ids: Iterable[int]) -> AtpChange:
+    enabled = frozenset(enabled_atps().values_list("id", flat=True))
+    chosen = frozenset(atp_ids)
+    unknown = sorted(chosen - enabled)
+    if unknown:
+        raise ValidationError(
+            "Not on Google's current list of Ad Tech Providers (or disabled here): "
+            f"{', '.join(map(str, unknown[:20]))}."
+        )
+    before = site_catalogue(site, current_snapshot()).atp_ids
+    return AtpChange(all_atps=all_atps, chosen=chosen, before=before, after=enabled if all_atps else chosen)
+
+
+@transaction.atomic
+def apply_atp_change(site: Site, change: AtpChange) -> None:
+    site.enable_all_atps = change.all_atps
+    site.save(update_fields=["enable_all_atps", "updated_at"])
+    if not change.all_atps:
+        site.google_atps.set(sorted(change.chosen))
+
+
+def atp_names(atp_ids: Iterable[int]) -> dict[int, str]:
+    return dict(GoogleAtp.objects.filter(id__in=set(atp_ids)).values_list("id", "name"))
+
+
+def enabled_atp_count() -> int:
+    return enabled_atps().count()

@@ -8,26 +8,30 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.html import escape
 from drf_spectacular.utils import extend_schema
 
+from infra import geoip
 from infra.errors import ApiError
-from infra.http import location_headers, visitor_region
+from infra.http import location_headers, visitor_location
 from infra.params import str_param
 from infra.schema import NOT_MODIFIED, errors
 from infra.views import ApiView, conditional_response, json_response
 from sites import api_schema as schema
 from sites.banner import Document, banner_document, choose_language, theme_of, vendors_document
 from sites.models import Site
-from sites.services import get_site, jurisdiction_for
+from sites.services import get_site, jurisdiction_for, stub_attributes
 from sites.theme import logo_version
 
 
-def _document_response(request: HttpRequest, document: Document, vary: tuple[str, ...] = ()) -> HttpResponse:
+def _document_response(
+    request: HttpRequest, document: Document, vary: tuple[str, ...] = (), shared: bool = True
+) -> HttpResponse:
     return conditional_response(
         request,
         document.body,
         document.etag,
-        cache_control=f"public, max-age={settings.CMP_BANNER_MAX_AGE}",
+        cache_control=f"{'public' if shared else 'private'}, max-age={settings.CMP_BANNER_MAX_AGE}",
         vary=("Origin", *vary),
     )
 
@@ -42,10 +46,13 @@ class BannerView(ApiView):
     )
     def get(self, request: HttpRequest, site_key: str) -> HttpResponse:
         site = get_site(site_key)
-        jurisdiction = jurisdiction_for(site, visitor_region(request))
+        region, source = visitor_location(request)
+        jurisdiction = jurisdiction_for(site, region)
         document = banner_document(site, choose_language(site, str_param(request.GET, "lang")), jurisdiction)
-        # A CDN must keep one copy per location, since the experience follows it.
-        return _document_response(request, document, vary=location_headers())
+        # A CDN must keep one copy per location, since the experience follows it; where the
+        # address decided it (GeoIP), no Vary can say so and only the visitor's browser may keep it.
+        shared = source == "header" or not geoip.configured()
+        return _document_response(request, document, vary=location_headers(), shared=shared)
 
 
 class VendorsView(ApiView):
@@ -109,6 +116,19 @@ def stub_source() -> str:
     return _stub_file().replace("</script", "<\\/script")
 
 
+def stub_tag_attributes(site: Site | None) -> str:
+    """The stub tag's attributes that carry the site's Consent Mode region defaults
+    (sites.services.stub_attributes), as HTML: ' data-consent-default="denied" ...'."""
+    if site is None:
+        return ""
+    return "".join(f' {name}="{escape(value)}"' for name, value in stub_attributes(site).items())
+
+
+def stub_tag(site: Site | None) -> str:
+    """The inline stub in its <script> tag, as a publisher pastes it for `site`."""
+    return f"<script{stub_tag_attributes(site)}>{stub_source()}</script>"
+
+
 def _stub_file() -> str:
     path = finders.find("consent/stub.js")
     return Path(path).read_text(encoding="utf-8") if path else ""
@@ -117,4 +137,8 @@ def _stub_file() -> str:
 def demo_page(request: HttpRequest) -> HttpResponse:
     """A publisher page with the inline stub and the banner script of the `demo` site."""
     site = Site.objects.filter(key="demo").first()
-    return render(request, "sites/demo.html", {"site": site, "site_key": "demo", "stub_js": stub_source()})
+    return render(
+        request,
+        "sites/demo.html",
+        {"site": site, "site_key": "demo", "stub_js": stub_source(), "stub_attrs": stub_tag_attributes(site)},
+    )

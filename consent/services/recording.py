@@ -138,6 +138,7 @@ def _template(
         request.vendors,
         request.vendor_li_objections,
         request.atps,
+        request.custom_purposes,
         request.opt_outs,
         request.gpc,
         jurisdiction,

@@ -1,7 +1,7 @@
 /* CMP stub: paste inline in <head>, before any ad or analytics tag.
  * It makes window.__tcfapi callable at once (answering "ping", queueing the rest for cmp.js),
  * proxies __tcfapiCall postMessages from iframes, publishes the __tcfapiLocator frame, and sets
- * Google Consent Mode v2 defaults to "denied" before any Google tag can read them. */
+ * Google Consent Mode v2 defaults per region before any Google tag can read them. */
 (function (w, d) {
   "use strict";
   var dl = (w.dataLayer = w.dataLayer || []);
@@ -11,17 +11,31 @@
     };
   }
   var script = d.currentScript;
-  if (!(script && script.getAttribute("data-consent-mode") === "off")) {
-    w.gtag("consent", "default", {
-      ad_storage: "denied",
-      ad_user_data: "denied",
-      ad_personalization: "denied",
-      analytics_storage: "denied",
-      functionality_storage: "denied",
-      personalization_storage: "denied",
-      security_storage: "granted",
-      wait_for_update: 500,
-    });
+  var attr = function (name) {
+    return script && script.getAttribute(name);
+  };
+  if (attr("data-consent-mode") !== "off") {
+    // Region defaults from the site's rules (sites.services.stub_attributes, docs/BANNER.md §8);
+    // without them the shipped rules: granted only in the US states with an opt-out law.
+    var regions = attr("data-consent-regions");
+    if (regions === null) regions = "CA VA CO CT UT FL MT OR TX DE IA NE NH NJ TN MN MD IN KY RI".replace(/\w+/g, "US-$&");
+    var defaults = function (granted, region, noAds) {
+      var v = granted ? "granted" : "denied";
+      // GPC is an opt-out of sale, sharing and targeted ads where tags run before a choice.
+      var ad = noAds || w.navigator.globalPrivacyControl ? "denied" : v;
+      var signals = { ad_storage: ad, ad_user_data: ad, ad_personalization: ad, analytics_storage: v };
+      signals.functionality_storage = signals.personalization_storage = v;
+      signals.security_storage = "granted";
+      signals.wait_for_update = 500;
+      if (region) signals.region = region.split(" ");
+      w.gtag("consent", "default", signals);
+    };
+    var elsewhere = attr("data-consent-default") === "granted";
+    defaults(elsewhere);
+    if (regions) defaults(!elsewhere, regions);
+    // The UK's notice and objection (Data (Use and Access) Act 2025): statistics and preferences, no ads.
+    var objection = attr("data-consent-objection-regions");
+    if (objection) defaults(true, objection, true);
     w.gtag("set", "ads_data_redaction", true);
   }
 

@@ -52,6 +52,20 @@ def test_accept_all_carries_restrictions_and_publisher_tc(api, configured, refer
     assert accept["vendor"]["legitimateInterests"]["10"] is True
 
 
+def test_a_custom_choice_consents_to_the_custom_purposes_it_names(api, configured, reference_tcdata):
+    chosen = api.consent(configured.key, {"action": "custom", "purposes": [1], "custom_purposes": [1]})
+    assert chosen.status_code == 201, chosen.content
+    none = api.consent(configured.key, {"action": "custom", "purposes": [1]}).json()
+    with_it, without = reference_tcdata([chosen.json()["tc_string"], none["tc_string"]])
+    assert bits(with_it["publisher"]["customPurpose"]["consents"]) == [1]
+    assert bits(without["publisher"]["customPurpose"]["consents"]) == []
+    # Custom purpose 2 is on legitimate interest: it has no consent to give; 3 does not exist.
+    for refused in ([2], [3]):
+        answer = api.consent(configured.key, {"action": "custom", "custom_purposes": refused})
+        assert answer.status_code == 400
+        assert answer.json()["error"]["code"] == "unknown_custom_purpose"
+
+
 def test_check_endpoint_honours_the_restrictions(api, configured, api_key_for):
     user = api.consent(configured.key, {"action": "accept_all"}).json()["user_id"]
     key = api_key_for(configured)

@@ -33,7 +33,7 @@ def test_snippet_and_install_check(client, catalogue, member, publisher_pages, s
     client.force_login(member(site, "viewer"))
     page = client.get("/console/sites/fresh/embed").content.decode()
     snippet = unescape(re.search(r'<pre class="snippet"[^>]*>(.*?)</pre>', page, re.S).group(1))
-    assert snippet.startswith("<script>")
+    assert snippet.startswith('<script data-consent-default="denied" data-consent-regions="US-CA ')
     assert "__tcfapiLocator" in snippet
     stub = (repo_root / "static" / "consent" / "stub.js").read_text()
     assert stub.strip()[:200] in snippet

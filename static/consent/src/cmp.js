@@ -339,7 +339,8 @@
     if (command === "addEventListener") {
       var id = ++lastListenerId;
       listeners[id] = callback;
-      if (eventStatus) callback(tcData(id), true);
+      // Outside the GDPR there is nothing to wait for: readers such as Prebid wait for this answer.
+      if (eventStatus || !gdprApplies()) callback(tcData(id), true);
     } else if (command === "removeEventListener") {
       var ok = !!listeners[parameter];
       delete listeners[parameter];

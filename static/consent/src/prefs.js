@@ -38,7 +38,7 @@
     function initialChoice() {
       var m = model;
       var cats = categoriesNow() || {};
-      var c = { cats: {}, p: {}, pObj: {}, sf: {}, v: {}, vObj: null, a: {} };
+      var c = { cats: {}, p: {}, pObj: {}, sf: {}, v: {}, vObj: null, a: {}, cp: {} };
       (cfg.categories || []).forEach(function (cat) {
         c.cats[cat.slug] = cat.always_active || !!cats[cat.slug];
       });
@@ -46,6 +46,7 @@
         c.p = Object.assign({}, m.purposeConsents);
         c.sf = Object.assign({}, m.specialFeatureOptins);
         c.v = Object.assign({}, m.vendorConsents);
+        c.cp = Object.assign({}, m.pubCustomConsents);
         (cfg.purposes || []).forEach(function (p) {
           if (p.li_allowed && p.li_vendors && !m.purposeLI[p.id]) c.pObj[p.id] = true;
         });
@@ -139,6 +140,11 @@
         });
       });
     }
+    function customPurposes() {
+      return ((cfg.publisher || {}).custom_purposes || []).filter(function (p) {
+        return p.legal_basis === "consent";
+      });
+    }
     function purposesTab() {
       var out = [h("h3", { class: "cmp-sec", text: t("purposes") })];
       (cfg.purposes || []).forEach(function (p) {
@@ -160,6 +166,12 @@
             p.li_allowed ? h("p", { class: "cmp-cnt", text: t("vendors_li_count", { n: p.li_vendors }) }) : null,
           ];
         }), p));
+      });
+      // The publisher's own custom purposes on consent (PublisherTC), in the publisher's words.
+      customPurposes().forEach(function (p) {
+        out.push(item("cp" + p.id, p.name, [toggle(t("consent") + ": " + p.name, choice.cp[p.id], function (on) {
+          choice.cp[p.id] = on;
+        }, t("consent"))], [p.description]));
       });
       // A section's heading, then the GVL's explanation of it (TCF v2.4 standardTexts), if any.
       var heading = function (key) {
@@ -397,6 +409,7 @@
           vendors: known(c.v, vendors),
           vendor_li_objections: known(c.vObj || {}, vendors),
           atps: known(c.a, vendorsData && vendorsData.atps),
+          custom_purposes: known(c.cp, customPurposes()),
         };
         for (var slug in c.cats) if (slug !== "necessary") body.categories[slug] = !!c.cats[slug];
         return decide(body);
