@@ -16,13 +16,18 @@ Measured, each raw and gzip-compressed at levels 1, 6 and 9 (Python's zlib, as a
 Brotli is not measured (no brotli encoder is a dependency of this project). Sizes do not vary
 between runs, so each figure is a single measurement. Budget: cmp.js at most 12 KB gzipped.
 
-Usage: .venv/bin/python bench/banner_size.py [--no-write]
+`--json FILE` writes the figures; `--before FILE` adds a table comparing them with such a file
+written by this script in a checkout of the code before a change (rows named alike; a part that did
+not exist then is left out of it).
+
+Usage: .venv/bin/python bench/banner_size.py [--no-write] [--json FILE] [--before FILE]
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import os
 import sys
 import tempfile
@@ -71,7 +76,7 @@ def api_documents() -> dict[str, bytes]:
         ("GET /banner?lang=en", "/api/v1/sites/demo/banner?lang=en", {}),
         ("GET /banner?lang=fr", "/api/v1/sites/demo/banner?lang=fr", {}),
         ("GET /banner?lang=en (US-CA visitor)", "/api/v1/sites/demo/banner?lang=en", california),
-        ("GET /vendors?lang=en (on opening the preferences)", "/api/v1/sites/demo/vendors?lang=en", {}),
+        ("GET /vendors?lang=en (on opening the Vendors tab)", "/api/v1/sites/demo/vendors?lang=en", {}),
     ):
         response = client.get(path, **headers)
         if response.status_code != 200:
@@ -87,14 +92,19 @@ def kb(n: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--no-write", action="store_true", help="print the section only")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--before", type=Path, help="figures of an earlier build, to compare with")
     args = parser.parse_args()
+
+    def read(path: Path) -> bytes:
+        return path.read_bytes() if path.exists() else b""
 
     script = (CONSENT_STATIC / "cmp.js").read_bytes()
     stub = (CONSENT_STATIC / "stub.js").read_bytes()
     gpp = (CONSENT_STATIC / "gpp.js").read_bytes()
-    prefs = (CONSENT_STATIC / "prefs.js").read_bytes()
+    prefs = read(CONSENT_STATIC / "prefs.js")
     sources = ("cmp.js", "cmp.css", "prefs.js", "prefs.css")
-    source = b"".join((CONSENT_STATIC / "src" / name).read_bytes() for name in sources)
+    source = b"".join(read(CONSENT_STATIC / "src" / name) for name in sources)
     rows = [
         ("`cmp.js` (JS + inlined CSS, minified)", sizes(script)),
         ("`stub.js` (inline in the page)", sizes(stub)),
@@ -140,14 +150,34 @@ def main() -> None:
         "- Ratio cmp.js + prefs.js / unminified reference (gzip -6): "
         f"{(script_gz + prefs_gz) / source_gz:.2f}.",
         f"- Opening the preferences adds `prefs.js` ({kb(prefs_gz)} gzipped, loaded once) to the first load.",
-        "- A first visit without consent loads the stub (inline), `cmp.js` and `GET /banner`; the vendor "
-        "list (`GET /vendors`) is fetched only when the visitor opens the preferences. A return visit with "
+        "- A first visit without consent loads the stub (inline), `cmp.js` and `GET /banner`; `prefs.js` "
+        "when the visitor opens the preferences, the vendor list (`GET /vendors`) only when the visitor "
+        "opens the Vendors tab. `GET /banner` carries the stacks the first layer shows only (none unless "
+        "the site enables stacks; the full GVL list was 17 KB raw). A return visit with "
         "a current consent needs `cmp.js` and `GET /banner` (cached by ETag).",
         "- First load per experience (gzip -6, stub aside): "
         + "; ".join(f"{name}: {kb(total)}" for name, total in first_load.items())
         + " (cmp.js + gpp.js + the US document). The opt-in banner loads no GPP part unless a GPP "
         "reader already called `__gpp`.",
     ]
+    if args.before:
+        before = json.loads(args.before.read_text())
+        lines += [
+            "",
+            f"Before and after ({args.before.name}: the same script in a checkout of the earlier code, "
+            "same data):",
+            "",
+            "| What | Before raw | After raw | Before gzip -6 | After gzip -6 |",
+            "|---|---|---|---|---|",
+        ]
+        for name, s in rows:
+            if before.get(name, {}).get("raw"):
+                b = before[name]
+                lines.append(
+                    f"| {name} | {kb(b['raw'])} | {kb(s['raw'])} | {kb(b['gzip-6'])} | {kb(s['gzip-6'])} |"
+                )
+    if args.json:
+        args.json.write_text(json.dumps(dict(rows), indent=2))
     body = "\n".join(lines)
     print(body)
     if not args.no_write:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from consent.models import ConsentAction
+from consent.models import ConsentAction, ConsentScreen
 from infra.body import Body, BodyField
 from infra.errors import ApiError, bad_request
 from infra.lru import BoundedLru
@@ -56,6 +56,18 @@ class ChoiceRequest:
     custom_purposes: frozenset[int] = frozenset()
     opt_outs: frozenset[str] = frozenset()
     gpc: bool = False
+    # None: the banner did not say; the action decides (consent.models.default_screen).
+    screen: str | None = None
+
+
+def _parse_screen(name: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or value not in ConsentScreen.values:
+        raise bad_request(
+            f"'{name}' must be one of {', '.join(ConsentScreen.values)}; got {json.dumps(value)}.", name
+        )
+    return value
 
 
 def _parse_opt_outs(name: str, value: Any) -> frozenset[str]:
@@ -225,6 +237,14 @@ CHOICE_BODY = Body(
         "recorded and changes nothing the visitor did not choose.",
         {"type": "boolean"},
         _parse_flag,
+    ),
+    BodyField(
+        "screen",
+        "Where in the banner the visitor chose: first_layer (its buttons) or preferences (the "
+        "preferences dialog, which has Accept All and Reject All too). It is recorded and is the TC "
+        "string's ConsentScreen (1 and 2). Omitted: preferences for custom, first_layer otherwise.",
+        {"type": "string", "enum": list(ConsentScreen.values)},
+        _parse_screen,
     ),
 )
 

@@ -131,6 +131,10 @@ def record_content(record: Any) -> dict[str, Any]:
     jurisdiction["us_opt_outs"] = sorted(jurisdiction["us_opt_outs"])
     if jurisdiction != _UNKNOWN_LOCATION_OPT_IN:
         content["jurisdiction"] = jurisdiction
+    # Likewise for records from before screens were recorded (and erasure records): none.
+    screen = getattr(record, "screen", "")
+    if screen:
+        content["screen"] = screen
     return _with_key_id(content, getattr(record, "key_id", ""))
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from sites.models import Site
 
@@ -80,6 +81,24 @@ class ConsentAction(models.TextChoices):
     ERASE = "erase"
 
 
+class ConsentScreen(models.TextChoices):
+    """Where in the banner the visitor chose: its first layer or the preferences dialog (Accept All
+    and Reject All are on both). The TC string's ConsentScreen numbers them (consent/tc_builder.py)."""
+
+    FIRST_LAYER = "first_layer", _("First layer")
+    PREFERENCES = "preferences", _("Preferences dialog")
+
+
+#: How a dashboard names the choices of stats rows from before screens were recorded (screen "").
+NO_SCREEN_LABEL = _("Not recorded")
+
+
+def default_screen(action: str) -> str:
+    """The screen of a choice whose banner did not say (and of every record before screens were
+    recorded): a customised choice is only made in the preferences, every other on the first layer."""
+    return ConsentScreen.PREFERENCES if action == ConsentAction.CUSTOM else ConsentScreen.FIRST_LAYER
+
+
 class RecordedChoice(models.Model):
     """One choice as recorded: what a visitor chose, resolved under one site configuration on one
     (UTC) day, and the signals emitted for it. Evidence like the records that point to it.
@@ -121,6 +140,9 @@ class RecordedChoice(models.Model):
     # US experience: the opt-outs chosen ("sale_sharing", "sensitive_data") and the GPP string.
     us_opt_outs = models.JSONField(default=list)
     gpp_string = models.TextField(blank=True)
+    # Where in the banner the choice was made; empty on records from before screens were recorded
+    # (their TC string says default_screen(action)) and on erasure records.
+    screen = models.CharField(max_length=16, blank=True, default="", choices=ConsentScreen.choices)
 
     class Meta:
         ordering = ["-id"]
@@ -153,6 +175,7 @@ CHOICE_FIELDS = (
     "gpc",
     "us_opt_outs",
     "gpp_string",
+    "screen",
 )
 
 
@@ -218,6 +241,7 @@ class ConsentRecord(models.Model):
     gpc = _from_choice("gpc")
     us_opt_outs = _from_choice("us_opt_outs")
     gpp_string = _from_choice("gpp_string")
+    screen = _from_choice("screen")
 
     class Meta:
         ordering = ["-id"]
@@ -301,32 +325,40 @@ from consent.webhooks.models import (  # noqa: E402, F401
 
 
 class DailyConsentStats(models.Model):
-    """Counts of one site's banner on one (UTC) day, language and policy version: how often it was shown (the
-    banner's beacon, counted as it arrives) and the choices recorded (aggregated from the records by
-    `consent.services.stats`). Aggregates only: no visitor, address or identifier is stored."""
+    """Counts of one site's banner on one (UTC) day, language, policy version and consent screen:
+    how often it was shown (the banner's beacon, counted as it arrives) and the choices recorded
+    (aggregated from the records by `consent.services.stats`). Aggregates only: no visitor, address
+    or identifier is stored.
+
+    A display is of the banner as a whole, before any screen was chosen, so displays are counted on
+    the rows with `screen` "" and choices on the rows of the screen they were made on
+    ("first_layer", "preferences"): a row holds either displays or choices. Rows written before
+    screens were recorded may hold both under "" until their day is aggregated again."""
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="daily_stats")
     day = models.DateField()
     language = models.CharField(max_length=2)
     # The site's policy version the banner asked under (displays) or the records were given under.
     policy_version = models.CharField(max_length=32, default="")
+    # "" on the display rows; the screen of the choices on the others (ConsentScreen).
+    screen = models.CharField(max_length=16, blank=True, default="", choices=ConsentScreen.choices)
     shown = models.PositiveBigIntegerField(default=0)
     accept_all = models.PositiveBigIntegerField(default=0)
     reject_all = models.PositiveBigIntegerField(default=0)
     custom = models.PositiveBigIntegerField(default=0)
 
     class Meta:
-        ordering = ["site", "day", "language", "policy_version"]
+        ordering = ["site", "day", "language", "policy_version", "screen"]
         constraints = [
             models.UniqueConstraint(
-                fields=["site", "day", "language", "policy_version"],
-                name="one_stats_row_per_site_day_version",
+                fields=["site", "day", "language", "policy_version", "screen"],
+                name="one_stats_row_per_site_day_version_screen",
             )
         ]
         verbose_name_plural = "daily consent stats"
 
     def __str__(self) -> str:
-        return f"{self.site_id} {self.day} {self.language}"
+        return f"{self.site_id} {self.day} {self.language} {self.screen or 'shown'}"
 
     @property
     def no_choice(self) -> int:

@@ -102,6 +102,7 @@ def choice_values(
         "gpc": choice.gpc,
         "us_opt_outs": sorted(choice.us_opt_outs),
         "gpp_string": signals.gpp_string,
+        "screen": choice.screen,
     }
 
 

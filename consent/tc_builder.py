@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 
 from consent.choices import ChoiceRequest
-from consent.models import ConsentAction
+from consent.models import ConsentAction, ConsentScreen, default_screen
 from infra.errors import bad_request
 from privacy_signals.ac_string import encode_ac_string
 from privacy_signals.consent_mode import consent_mode_signals
@@ -57,6 +57,8 @@ class ResolvedChoice:
     # What applied where the visitor was (sites/jurisdictions.py), and their browser's GPC.
     jurisdiction: Jurisdiction = UNKNOWN_LOCATION
     gpc: bool = False
+    # Where in the banner it was made (consent.models.ConsentScreen); "": default_screen(action).
+    screen: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ def resolve_choice(
         _resolve(request, site, category_slugs, catalogue, language, jurisdiction),
         jurisdiction=jurisdiction,
         gpc=request.gpc,
+        screen=request.screen or default_screen(request.action),
     )
 
 
@@ -300,7 +303,9 @@ def build_signals(choice: ResolvedChoice, site: Site, catalogue: SiteCatalogue, 
         last_updated=day,
         cmp_id=settings.CMP_ID,
         cmp_version=settings.CMP_VERSION,
-        consent_screen=PREFERENCES_SCREEN if choice.action == ConsentAction.CUSTOM else FIRST_LAYER_SCREEN,
+        consent_screen=PREFERENCES_SCREEN
+        if (choice.screen or default_screen(choice.action)) == ConsentScreen.PREFERENCES
+        else FIRST_LAYER_SCREEN,
         # The language the banner was shown in (sites.banner.choose_language), whose IAB texts the
         # snapshot holds.
         consent_language=consent_language(choice.language),

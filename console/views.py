@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from consent.models import NO_SCREEN_LABEL, ConsentScreen
 from consent.services import clock, stats
 from console import preview
 from console.access import site_view
@@ -389,6 +390,15 @@ SERIES = (
     ("no_choice", "No choice", "#9ca3af"),
 )
 CHART_HEIGHT = 180
+#: The CSV's per-screen columns: each screen's choices per day.
+SCREEN_COLUMNS = tuple(
+    (screen, action) for screen in ConsentScreen.values for action in ("accept_all", "reject_all", "custom")
+)
+
+
+def _screen_label(screen: str) -> str:
+    # "": choices counted on a display row before screens were recorded (consent.models.DailyConsentStats).
+    return str(ConsentScreen(screen).label if screen else NO_SCREEN_LABEL)
 
 
 def _date(value: str | None, default: date) -> date:
@@ -407,16 +417,34 @@ def dashboard(request: HttpRequest, site: Site) -> HttpResponse:
     if first > last or (last - first).days > 366:
         first = last - timedelta(days=29)
     language = request.GET.get("lang") if request.GET.get("lang") in site.languages else None
-    days, languages, versions = stats.rates(site, first, last, language)
+    counted = stats.rates(site, first, last, language)
+    days = counted.days
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="{site.key}-consent-rates-{first}-{last}.csv"'
         )
         writer = csv.writer(response)
-        writer.writerow(["day", "shown", "accept_all", "reject_all", "custom", "no_choice"])
+        writer.writerow(
+            [
+                "day",
+                "shown",
+                "accept_all",
+                "reject_all",
+                "custom",
+                "no_choice",
+                *(f"{screen}_{action}" for screen, action in SCREEN_COLUMNS),
+            ]
+        )
+        empty = stats.DayRates(last, 0, 0, 0, 0)
         for d in days:
-            writer.writerow([d.day.isoformat(), d.shown, d.accept_all, d.reject_all, d.custom, d.no_choice])
+            by_screen = [
+                getattr(counted.screen_days.get((d.day, screen), empty), action)
+                for screen, action in SCREEN_COLUMNS
+            ]
+            writer.writerow(
+                [d.day.isoformat(), d.shown, d.accept_all, d.reject_all, d.custom, d.no_choice, *by_screen]
+            )
         return response
     total = stats.DayRates(
         last,
@@ -441,8 +469,9 @@ def dashboard(request: HttpRequest, site: Site) -> HttpResponse:
             site,
             "console:dashboard",
             days=days,
-            languages=languages,
-            versions=versions,
+            languages=counted.languages,
+            versions=counted.versions,
+            screens=[(screen, _screen_label(screen), r) for screen, r in counted.screens.items()],
             total=total,
             series=SERIES,
             bars=bars,

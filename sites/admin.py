@@ -144,6 +144,7 @@ class SiteAdmin(admin.ModelAdmin):
                     "policy_version",
                     "consent_lifetime_days",
                     "block_page_until_choice",
+                    "first_layer_stacks",
                 )
             },
         ),

@@ -54,7 +54,19 @@ BANNER = inline_serializer(
         "special_purposes": serializers.ListField(child=serializers.DictField()),
         "features": serializers.ListField(child=serializers.DictField()),
         "special_features": serializers.ListField(child=serializers.DictField()),
-        "stacks": serializers.ListField(child=serializers.DictField()),
+        "stacks": serializers.ListField(
+            child=serializers.DictField(), help_text="The stacks the first layer shows (site option)."
+        ),
+        "first_layer": inline_serializer(
+            name="BannerFirstLayer",
+            fields={
+                "stacks": serializers.ListField(child=serializers.IntegerField()),
+                "purposes": serializers.ListField(child=serializers.IntegerField()),
+                "special_features": serializers.ListField(child=serializers.IntegerField()),
+            },
+            help_text="What the first layer names, by id: stacks, then the purposes and special features "
+            "no stack covers.",
+        ),
         "standard_texts": serializers.DictField(
             child=serializers.DictField(),
             help_text="TCF v2.4 standardTexts by section (features, ...): {text, lang?}, as in /vendors.",

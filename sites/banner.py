@@ -155,6 +155,50 @@ def _taxa(
     return entries
 
 
+def first_layer_stacks(snapshot: GvlSnapshot, purposes: set[int], special_features: set[int]) -> list[int]:
+    """The stacks that name `purposes` and `special_features` on the first layer: the largest first,
+    each made only of what is used and sharing nothing with one already taken (TCF policy: a purpose
+    or special feature is presented in one stack at most). What no stack covers is named on its own."""
+    covered: set[tuple[str, int]] = set()
+    chosen = []
+    for stack in sorted(
+        snapshot.stacks.values(), key=lambda s: (-(len(s.purposes) + len(s.special_features)), s.id)
+    ):
+        parts = {("p", pid) for pid in stack.purposes} | {("sf", sid) for sid in stack.special_features}
+        fits = set(stack.purposes) <= purposes and set(stack.special_features) <= special_features
+        if len(parts) > 1 and fits and not parts & covered:
+            chosen.append(stack.id)
+            covered |= parts
+    return sorted(chosen)
+
+
+def first_layer(
+    site: Site, snapshot: GvlSnapshot, catalogue: SiteCatalogue, counts: dict[str, Any]
+) -> dict[str, list[int]]:
+    """What the first layer names, by id (the names come with the purposes, special features and
+    stacks of the same document, in its language): every purpose a disclosed vendor or the publisher
+    uses and every special feature a disclosed vendor uses, grouped into stacks where the site
+    chose so."""
+    purposes = {
+        pid
+        for pid, count in counts["purposes"].items()
+        if pid in snapshot.purposes and (count["consent"] or count["legitimate_interest"])
+    }
+    purposes |= (catalogue.publisher_consent_purposes | catalogue.publisher_li_purposes) & set(
+        snapshot.purposes
+    )
+    special_features = {
+        sid
+        for sid, count in counts["special_features"].items()
+        if count["consent"] and sid in snapshot.special_features
+    }
+    stacks = first_layer_stacks(snapshot, purposes, special_features) if site.first_layer_stacks else []
+    for stack_id in stacks:
+        purposes -= set(snapshot.stacks[stack_id].purposes)
+        special_features -= set(snapshot.stacks[stack_id].special_features)
+    return {"stacks": stacks, "purposes": sorted(purposes), "special_features": sorted(special_features)}
+
+
 def standard_texts(snapshot: GvlSnapshot) -> dict[str, dict[str, str]]:
     """TCF v2.4: the explanation the preferences must show with each section (only `features` so
     far), in the language shown or, item by item, the version's English (marked `"lang": "en"`)."""
@@ -191,6 +235,7 @@ def banner_payload(
             "li_allowed": pid not in NO_LI_PURPOSES,
         }
 
+    shown = first_layer(site, snapshot, catalogue, counts)
     return {
         "site": {
             "key": site.key,
@@ -230,7 +275,11 @@ def banner_payload(
             "special_features",
             lambda i: {"consent_vendors": counts["special_features"].get(i, {}).get("consent", 0)},
         ),
-        "stacks": _taxa(snapshot, "stacks", lambda i: {}),
+        # Only the stacks the first layer shows: the others are never read by the banner.
+        "stacks": [
+            entry for entry in _taxa(snapshot, "stacks", lambda i: {}) if entry["id"] in shown["stacks"]
+        ],
+        "first_layer": shown,
         # Beside the features: the Purposes & Features tab reads this document, not the vendors'.
         "standard_texts": standard_texts(snapshot),
         "vendor_count": len(disclosed),

@@ -131,6 +131,7 @@ class SiteForm(forms.ModelForm):
             "policy_version",
             "consent_lifetime_days",
             "block_page_until_choice",
+            "first_layer_stacks",
             "controller_name",
             "controller_address",
             "controller_email",

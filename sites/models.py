@@ -125,6 +125,12 @@ class Site(models.Model):
         help_text="Set only where the publisher's jurisdiction needs no consent for storage (purpose 1).",
     )
     block_page_until_choice = models.BooleanField(default=False)
+    first_layer_stacks = models.BooleanField(
+        default=False,
+        help_text="Name the purposes and special features on the first layer grouped into IAB stacks "
+        "(the largest stacks that cover what the disclosed vendors declare, none overlapping). Off: "
+        "each is named on its own.",
+    )
     other_regions_experience = models.CharField(
         max_length=16,
         choices=Experience.choices,

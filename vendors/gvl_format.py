@@ -8,6 +8,7 @@ as a string; the parser checks that each key matches the entry's own id.
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -356,7 +357,9 @@ def _parse_vendor(key: str, entry: Any) -> GvlVendor:
     deleted = _datetime(entry, "deletedDate", where) if entry.get("deletedDate") is not None else None
     return GvlVendor(
         id=vendor_id,
-        name=_require(entry, "name", str, where),
+        # The GVL carries some names HTML-escaped ("Mirando GmbH &amp; Co KG"); every reader of a
+        # snapshot (the banner, the API, the admin, the TC string tools) wants the name itself.
+        name=html.unescape(_require(entry, "name", str, where)),
         purposes=frozenset(_id_list(entry, "purposes", where)),
         leg_int_purposes=frozenset(_id_list(entry, "legIntPurposes", where)),
         flexible_purposes=frozenset(_id_list(entry, "flexiblePurposes", where)),

@@ -141,6 +141,7 @@ def _template(
         request.custom_purposes,
         request.opt_outs,
         request.gpc,
+        request.screen,
         jurisdiction,
     )
     return cache.get("record-templates", key, build, max_entries=TEMPLATES)

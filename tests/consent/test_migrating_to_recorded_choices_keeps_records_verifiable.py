@@ -86,12 +86,14 @@ def test_legacy_records_verify_and_share_their_choices(legacy_log, migrator):
         assert {name: getattr(record, name) for name in expected} == expected
         # What later migrations added reads as what applied before them: opt-in, region unknown.
         assert (record.experience, record.region, record.gpc, record.gpp_string) == ("opt_in", "", False, "")
+        assert record.screen == "", "no screen was recorded then: the action implies it"
         assert set(CHOICE_FIELDS) - set(expected) == {
             "experience",
             "region",
             "gpc",
             "us_opt_outs",
             "gpp_string",
+            "screen",
         }
     choices = [records[consent_id].choice_id for consent_id, _ in legacy_log]
     assert choices[0] == choices[1], "identical content on one day shares a row"

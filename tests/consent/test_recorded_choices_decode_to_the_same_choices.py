@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 
 from privacy_signals.ac_string import decode_ac_string
-from privacy_signals.tcf import decode, model_to_canonical, validate_v23
+from privacy_signals.tcf import decode, decode_vendor_set, model_to_canonical, validate_v23
 from vendors.catalogue import enabled_atps
 
 
@@ -138,7 +138,9 @@ def test_answer_carries_ids_categories_and_expiry(api, site, catalogue):
         "gpp_string",
         "created_at",
         "expires_at",
+        "vendors_allowed",
     }
+    assert decode_vendor_set(first["vendors_allowed"]), "accept all allows the site's vendors"
     assert first["categories"] == {
         "necessary": True,
         "functional": True,

@@ -1,7 +1,8 @@
 """The dashboard's numbers: "shown" is the banner's beacon counted per day and language, the choices
-are aggregated from the consent records; with a known mix over two days and two languages, every
-number on the page equals the count computed directly from the records (and the beacons sent).
-Aggregating again changes nothing; nothing per visitor is stored."""
+are aggregated from the consent records; with a known mix over two days, two languages and both
+consent screens, every number on the page and in its CSV equals the count computed directly from
+the records (and the beacons sent). Aggregating again changes nothing; nothing per visitor is
+stored."""
 
 from __future__ import annotations
 
@@ -19,16 +20,24 @@ from consent.services import clock
 DAY1 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 DAY2 = datetime(2026, 11, 21, 15, 30, tzinfo=UTC)
 CUSTOM = {"action": "custom", "categories": {"analytics": True}}
+# Accept All and Reject All are on both screens; a choice without a screen is as the action implies.
+ACCEPT_IN_DIALOG = {"action": "accept_all", "screen": "preferences"}
+REJECT_IN_DIALOG = {"action": "reject_all", "screen": "preferences"}
+ACCEPT_ON_FIRST_LAYER = {"action": "accept_all", "screen": "first_layer"}
 MIX = {
     DAY1: {
-        "en": {"shown": 6, "choices": ["accept_all", "accept_all", "reject_all", CUSTOM, "withdraw"]},
-        "fr": {"shown": 3, "choices": ["accept_all"]},
+        "en": {
+            "shown": 6,
+            "choices": [ACCEPT_ON_FIRST_LAYER, ACCEPT_IN_DIALOG, "reject_all", CUSTOM, "withdraw"],
+        },
+        "fr": {"shown": 3, "choices": [REJECT_IN_DIALOG]},
     },
     DAY2: {
-        "en": {"shown": 4, "choices": ["reject_all", "accept_all", "accept_all"]},
+        "en": {"shown": 4, "choices": ["reject_all", ACCEPT_IN_DIALOG, "accept_all"]},
         "fr": {"shown": 0, "choices": []},
     },
 }
+CHOSEN = ("accept_all", "reject_all", "custom")
 
 
 def test_dashboard_numbers_equal_counts_from_the_records(api, client, site, member, monkeypatch):
@@ -49,6 +58,8 @@ def test_dashboard_numbers_equal_counts_from_the_records(api, client, site, memb
     records = ConsentRecord.objects.select_related("choice")
     direct = Counter((r.created_at.date(), r.choice.language, r.action) for r in records)
     assert sum(direct.values()) == 9
+    by_screen = Counter((r.created_at.date(), r.choice.screen, r.action) for r in records)
+    assert {screen for _, screen, action in by_screen if action in CHOSEN} == {"first_layer", "preferences"}
 
     client.force_login(member(site, "viewer"))
     query = {"from": "2026-11-20", "to": "2026-11-21"}
@@ -75,30 +86,64 @@ def test_dashboard_numbers_equal_counts_from_the_records(api, client, site, memb
             direct[(day, lang, a)] for lang in ("en", "fr") for a in ("accept_all", "reject_all", "custom")
         )
         assert int(row["no_choice"]) == shown - chosen
+        for screen in ("first_layer", "preferences"):
+            for action in CHOSEN:
+                assert int(row[f"{screen}_{action}"]) == by_screen[(day, screen, action)], (
+                    day,
+                    screen,
+                    action,
+                )
 
     page = client.get(f"/console/sites/{site.key}/dashboard", query).content.decode()
     kpi = {k: int(v) for k, v in re.findall(r'data-kpi="(\w+)">(\d+)<', page)}
-    assert kpi == {"shown": 13, "accept_all": 5, "reject_all": 2, "custom": 1, "no_choice": 5}
+    totals = {action: sum(n for (_, _, a), n in direct.items() if a == action) for action in CHOSEN}
+    beacons = sum(p["shown"] for plan in MIX.values() for p in plan.values())
+    assert kpi == {"shown": beacons, **totals, "no_choice": beacons - sum(totals.values())}
+    assert totals == {"accept_all": 4, "reject_all": 3, "custom": 1}  # the mix as planned
     french = re.search(r'<tr data-language="fr">(.*?)</tr>', page).group(1)
-    assert re.findall(r'<td class="num">(\d+)</td>', french) == ["3", "1", "0", "0", "2"]
+    assert re.findall(r'<td class="num">(\d+)</td>', french) == ["3", "0", "1", "0", "2"]
 
     by_version = {
         version: re.findall(r'<td class="num">(\d+)</td>', row)
         for version, row in re.findall(r'<tr data-policy-version="(\w+)">(.*?)</tr>', page)
     }
-    assert by_version == {"1": ["9", "3", "1", "1", "4"], "2": ["4", "2", "1", "0", "1"]}
+    assert by_version == {"1": ["9", "2", "2", "1", "4"], "2": ["4", "2", "1", "0", "1"]}
+
+    screens = {
+        screen: [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', row)]
+        for screen, row in re.findall(r'<tr data-screen="(\w+)">(.*?)</tr>', page)
+    }
+    assert set(screens) == {"first_layer", "preferences"}
+    for screen, numbers in screens.items():
+        counts = [
+            sum(n for (_, s, a), n in by_screen.items() if s == screen and a == action) for action in CHOSEN
+        ]
+        assert numbers == [sum(counts), *counts], screen
+    assert re.search(r'<tr data-screen="preferences"><th scope="row">Preferences dialog</th>', page)
 
     only_fr = client.get(f"/console/sites/{site.key}/dashboard", {**query, "lang": "fr"}).content.decode()
     assert 'data-kpi="shown">3<' in only_fr
 
-    # Aggregates only: one row per site, day and language, with counters and nothing else.
-    assert DailyConsentStats.objects.count() == 3  # nothing happened in French on day 2
+    # Aggregates only: one row per site, day, language, version and screen, with counters and
+    # nothing else; displays on the rows of no screen, choices on their screen's rows.
+    displays = {
+        (moment.date(), lang) for moment, plan in MIX.items() for lang, p in plan.items() if p["shown"]
+    }
+    chosen = {
+        (r.created_at.date(), r.choice.language, r.choice.screen) for r in records if r.action in CHOSEN
+    }
+    assert set(DailyConsentStats.objects.values_list("day", "language", "screen")) == {
+        *((day, lang, "") for day, lang in displays),
+        *chosen,
+    }
+    assert not DailyConsentStats.objects.exclude(screen="").exclude(shown=0).exists()
     assert {f.name for f in DailyConsentStats._meta.fields} == {
         "id",
         "site",
         "day",
         "language",
         "policy_version",
+        "screen",
         "shown",
         "accept_all",
         "reject_all",

@@ -23,6 +23,7 @@ def test_banner_has_what_the_first_layer_needs(api, site, catalogue):
         "features",
         "special_features",
         "stacks",
+        "first_layer",
         "standard_texts",
         "vendor_count",
         "atp_count",
@@ -63,7 +64,11 @@ def test_banner_has_what_the_first_layer_needs(api, site, catalogue):
         if purpose["li_allowed"]:
             assert purpose["li_vendors"] == counts[purpose["id"]]["legitimate_interest"]
     assert [p["id"] for p in config["special_purposes"]] == sorted(catalogue.special_purposes)
-    assert len(config["stacks"]) == len(catalogue.stacks)
+    # Stacks are off by default: the first layer names each purpose and special feature in use.
+    assert config["stacks"] == []
+    assert config["first_layer"]["stacks"] == []
+    used = {pid for pid, c in counts.items() if c["consent"] or c["legitimate_interest"]}
+    assert config["first_layer"]["purposes"] == sorted(used & set(catalogue.purposes))
     assert config["consents_url"] == f"/api/v1/sites/{site.key}/consents"
     assert len(response.content) < 120_000
 

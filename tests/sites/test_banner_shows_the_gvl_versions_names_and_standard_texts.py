@@ -14,12 +14,18 @@ pytestmark = pytest.mark.django_db
 def test_names_come_from_the_version_in_use(api, site, gvl_v2_4):
     snapshot = current_gvl("en")
     assert snapshot.vendor_list_version == 107
+    site.first_layer_stacks = True  # the document carries only the stacks the first layer shows
+    site.save()
     banner = api.get(f"/api/v1/sites/{site.key}/banner?lang=en").json()
     assert banner["cmp"]["gvl_version"] == 107
-    for section in ("purposes", "special_purposes", "features", "special_features", "stacks"):
+    for section in ("purposes", "special_purposes", "features", "special_features"):
         assert {entry["id"]: entry["name"] for entry in banner[section]} == {
             item_id: item.name for item_id, item in getattr(snapshot, section).items()
         }
+    assert banner["stacks"]
+    assert {entry["id"]: entry["name"] for entry in banner["stacks"]} == {
+        entry["id"]: snapshot.stacks[entry["id"]].name for entry in banner["stacks"]
+    }
     renamed = next(entry for entry in banner["special_features"] if entry["id"] == 2)
     assert renamed["name"] == gvl_v2_4["gvl"]["specialFeatureNames"]["2"]
 

@@ -733,22 +733,19 @@
     hideRevisit();
     if (experience() !== "opt_in") return ext && ext.prompt();
     if (ui.bar) ui.bar.remove();
-    var purposeList = h("ul", { class: "cmp-list", id: "cmp-purpose-list", hidden: true });
-    (cfg.purposes || []).concat(cfg.special_features || []).forEach(function (p) {
-      purposeList.appendChild(h("li", { text: p.name }));
-    });
-    var more = h("button", {
-      type: "button",
-      class: "cmp-link cmp-more",
-      "aria-expanded": "false",
-      "aria-controls": "cmp-purpose-list",
-      text: t("show"),
-      onclick: function () {
-        var open = more.getAttribute("aria-expanded") !== "true";
-        more.setAttribute("aria-expanded", String(open));
-        purposeList.hidden = !open;
-      },
-    });
+    // The first layer names what the vendors use (TCF policy): the stacks the site chose, then each
+    // purpose and special feature no stack covers, with the names of this GVL version and language.
+    var shown = cfg.first_layer || {};
+    var named = function (list, ids) {
+      return (ids || []).map(function (id) {
+        var x = (list || []).filter(function (e) {
+          return e.id === id;
+        })[0];
+        return x && h("li", { lang: x.lang, text: x.name });
+      });
+    };
+    var purposeList = h("ul", { class: "cmp-list", id: "cmp-purpose-list" }, named(cfg.stacks, shown.stacks).concat(named(cfg.purposes, shown.purposes)));
+    var features = named(cfg.special_features, shown.special_features);
     var policy = safeUrl(cfg.site.privacy_policy_url);
     var block = cfg.site.block_page_until_choice;
     ui.bar = h(
@@ -769,18 +766,23 @@
             policy && h("a", { href: policy, target: "_blank", rel: "noopener", text: t("privacy_policy") }),
           ]),
           objectionCategories().length ? h("p", { "data-cmp": "objection", text: t("objection") }) : null,
-          more,
+          h("p", { class: "cmp-cnt", "data-cmp": "counts", text: "IAB TCF: " + t("vendor_count", { n: cfg.vendor_count || 0 }) + (cfg.atp_count ? " · " + t("google_partners") + ": " + cfg.atp_count : "") }),
+          h("b", { class: "cmp-lh", text: t("purposes") }),
           purposeList,
+          features.length ? h("b", { class: "cmp-lh", text: t("special_features") }) : null,
+          features.length ? h("ul", { class: "cmp-list", id: "cmp-feature-list" }, features) : null,
         ]),
         h("div", { class: "cmp-btns" }, [
+          // A pointer over Customise or the focus on it fetches prefs.js ahead of the click.
           button(t("customise"), function () {
             openPreferences(ui.bar.querySelector("[data-cmp=customise]"));
-          }, false, { "data-cmp": "customise" }),
+          }, false, { "data-cmp": "customise", onpointerenter: prefetchPrefs, onfocus: prefetchPrefs }),
+          // Reject All and Accept All carry the same weight (TCF policy, EDPB guidelines 03/2022).
           button(t("reject_all"), function () {
-            decide({ action: "reject_all" });
-          }, false, { "data-cmp": "reject" }),
+            decide({ action: "reject_all", screen: "first_layer" });
+          }, true, { "data-cmp": "reject" }),
           button(t("accept_all"), function () {
-            decide({ action: "accept_all" });
+            decide({ action: "accept_all", screen: "first_layer" });
           }, true, { "data-cmp": "accept" }),
         ]),
       ]
@@ -890,6 +892,9 @@
         d.head.appendChild(el);
       });
     return prefsLoading;
+  }
+  function prefetchPrefs() {
+    loadPrefs().catch(function () {}); // a failed prefetch is retried when the visitor clicks
   }
   function openPreferences(opener, kept, tab) {
     if (!cfg) return;

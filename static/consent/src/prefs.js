@@ -77,27 +77,29 @@
     }
     var itemSeq = 0;
     function item(key, title, controls, details) {
-      var id = "cmp-d" + ++itemSeq;
-      var det = h("div", { class: "cmp-det", id: id, hidden: true });
-      var built = false;
+      // The details panel is made on the first expansion: a long vendor list carries no empty ones.
+      var det = null;
       var acc = h("button", {
         type: "button",
         class: "cmp-acc",
         "aria-expanded": "false",
-        "aria-controls": id,
         onclick: function () {
           var open = acc.getAttribute("aria-expanded") !== "true";
-          if (open && !built) {
-            built = true;
+          if (open && !det) {
+            det = h("div", { class: "cmp-det", id: "cmp-d" + ++itemSeq });
             (typeof details === "function" ? details() : details).forEach(function (n) {
               if (n) det.appendChild(typeof n === "string" ? h("p", { text: n }) : n);
             });
+            acc.setAttribute("aria-controls", det.id);
+            it.appendChild(det);
           }
           acc.setAttribute("aria-expanded", String(open));
           det.hidden = !open;
         },
-      }, [h("span", { text: title })]);
-      return h("div", { class: "cmp-it", "data-key": key }, [h("div", { class: "cmp-row" }, [acc].concat(controls)), det]);
+        text: title,
+      });
+      var it = h("div", { class: "cmp-it", "data-key": key }, [h("div", { class: "cmp-row" }, [acc].concat(controls))]);
+      return it;
     }
     // An entry the IAB has not translated comes in the GVL's English ("lang": "en"): it is marked as
     // English and says so, rather than pass for a translation.
@@ -200,102 +202,200 @@
       }
       return out;
     }
+    // Vendor ids as names of purposes, features or data categories ("#id" where the list lacks one).
+    function names(list, dict) {
+      return (list || []).map(function (id) {
+        return (dict[id] && dict[id].name) || "#" + id;
+      }).join(", ");
+    }
+    function byId(arr) {
+      var o = {};
+      (arr || []).forEach(function (x) {
+        o[x.id] = x;
+      });
+      return o;
+    }
+    function line(label, text) {
+      return text ? h("p", {}, [h("b", { text: label + ": " }), text]) : null;
+    }
+    function days(n) {
+      return t("days", { days: n.toLocaleString(lang()) });
+    }
+    function link(url, text) {
+      return safeUrl(url) ? h("a", { href: url, target: "_blank", rel: "noopener", text: text }) : null;
+    }
+    // A vendor's details as the TCF policy lists them, built when the visitor expands the vendor.
+    function vendorDetails(v, T) {
+      var ret = v.data_retention || {};
+      var perPurpose = function (spec, dict) {
+        return Object.keys(spec || {}).map(function (id) {
+          return ((dict[id] && dict[id].name) || "#" + id) + ": " + days(spec[id]);
+        });
+      };
+      var retained = perPurpose(ret.purposes, T.P).concat(perPurpose(ret.specialPurposes, T.SP));
+      var age = v.cookie_max_age_seconds;
+      var storage = v.device_storage || v.deviceStorage;
+      storage = storage && (storage.disclosures || storage);
+      var maxAge = !v.uses_cookies || age == null ? null : age <= 0 ? t("cookies_session") : days(Math.max(1, Math.round(age / 86400)));
+      return [
+        line(t("consent") + " (" + t("purposes") + ")", names(v.purposes, T.P)),
+        line(t("legitimate_interest"), names(v.leg_int_purposes, T.P)),
+        line(t("special_purposes"), names(v.special_purposes, T.SP)),
+        line(t("features"), names(v.features, T.F)),
+        line(t("special_features"), names(v.special_features, T.SF)),
+        line(t("data_categories"), names(v.data_declaration, T.DC)),
+        ret.stdRetention != null ? h("p", { text: t("retention", { days: ret.stdRetention.toLocaleString(lang()) }) }) : null,
+        retained.length ? h("div", {}, [h("b", { text: t("retention_by_purpose") }), h("ul", {}, retained.map(function (x) {
+          return h("li", { text: x });
+        }))]) : null,
+        v.uses_cookies ? line(t("max_age"), maxAge) : h("p", { text: t("cookies_none") }),
+        v.uses_cookies && v.cookie_refresh ? h("p", { text: t("cookie_refresh") }) : null,
+        v.uses_non_cookie_access ? h("p", { text: t("non_cookie_access") }) : null,
+        // The device storage disclosure, where the vendor document carries it (fetched server-side).
+        h("div", { "data-cmp": "device-storage" }, Array.isArray(storage) && storage.length
+          ? [h("b", { text: t("device_storage") }), h("table", { class: "cmp-tbl" }, [
+              h("thead", {}, [h("tr", {}, ["cookie_name", "storage_type", "cookie_duration", "cookie_domain", "purposes"].map(function (k) {
+                return h("th", { scope: "col", text: t(k) });
+              }))]),
+              h("tbody", {}, storage.map(function (x) {
+                var max = x.maxAgeSeconds;
+                return h("tr", {}, [
+                  x.identifier,
+                  x.type,
+                  x.type !== "cookie" ? "" : max == null ? "" : max <= 0 ? t("cookies_session") : days(Math.max(1, Math.round(max / 86400))),
+                  x.domain || (x.domains || []).join(", "),
+                  names(x.purposes, T.P),
+                ].map(function (c) {
+                  return h("td", { text: c == null ? "" : String(c) });
+                }));
+              })),
+            ])]
+          : []),
+        h("p", {}, [
+          link(v.privacy_url, t("privacy_link")),
+          safeUrl(v.privacy_url) && safeUrl(v.legint_claim_url) ? " · " : null,
+          link(v.legint_claim_url, t("legint_link")),
+        ]),
+      ];
+    }
+    // 1,500 vendors and 600 ATPs: rows are built in slices of a few milliseconds each, so opening
+    // the tab paints at once and no task blocks the page; details are built only when expanded.
     function vendorsTab(panel) {
       var status = h("p", { class: "cmp-note", role: "status", text: t("loading") });
       panel.appendChild(status);
-      loadVendors().then(function (data) {
+      // After the click's frame is painted: parsing and sorting the list then cannot delay it.
+      var painted = new Promise(function (resolve) {
+        requestAnimationFrame(function () {
+          setTimeout(resolve, 0);
+        });
+      });
+      Promise.all([loadVendors(), painted]).then(function (all) {
+        var data = all[0];
         if (!ui.dlg) return;
         status.remove();
         var objections = vendorObjections();
-        var names = function (list, dict) {
-          return (list || []).map(function (id) {
-            return (dict[id] && dict[id].name) || "#" + id;
-          }).join(", ");
+        var T = { P: byId(cfg.purposes), SP: byId(cfg.special_purposes), F: byId(cfg.features), SF: byId(cfg.special_features), DC: byId(data.data_categories) };
+        var query = "";
+        // Search by name, or by GVL id / ATP id when the query is a number.
+        var matches = function (e) {
+          return !query || (/^\d+$/.test(query) ? String(e.id) === query : e.key.indexOf(query) >= 0);
         };
-        var byId = function (arr) {
-          var o = {};
-          (arr || []).forEach(function (x) {
-            o[x.id] = x;
-          });
-          return o;
-        };
-        var P = byId(cfg.purposes);
-        var SP = byId(cfg.special_purposes);
-        var F = byId(cfg.features);
-        var SF = byId(cfg.special_features);
-        var DC = byId(data.data_categories);
-        var rows = [];
+        var entries = [];
+        var switches = [];
         var search = h("input", {
           type: "search",
           class: "cmp-srch",
           "aria-label": t("search_vendors"),
           placeholder: t("search_vendors"),
           oninput: function () {
-            var q = search.value.trim().toLowerCase();
-            rows.forEach(function (r) {
-              r[1].hidden = q && r[0].indexOf(q) < 0;
+            query = search.value.trim().toLowerCase();
+            entries.forEach(function (e) {
+              if (e.el) e.el.hidden = !matches(e);
             });
           },
         });
-        panel.appendChild(search);
-        var line = function (label, text) {
-          return text ? h("p", {}, [h("b", { text: label + ": " }), text]) : null;
+        // All on / all off: every consent and LI switch of the vendors and ATPs, rendered or not.
+        var all = function (on) {
+          entries.forEach(function (e) {
+            if (e.consent) choice[e.kind][e.id] = on;
+            if (e.li) objections[e.id] = !on;
+          });
+          switches.forEach(function (sw) {
+            sw.checked = on;
+          });
         };
-        panel.appendChild(h("h3", { class: "cmp-sec", text: "IAB TCF · " + t("vendor_count", { n: data.vendors.length }) }));
-        // Alphabetical, like the ATP list: easier to browse than GVL ids.
+        panel.appendChild(search);
+        panel.appendChild(h("div", { class: "cmp-all" }, [
+          h("button", { type: "button", class: "cmp-link", "data-cmp": "all-on", text: t("all_on"), onclick: function () {
+            all(true);
+          } }),
+          h("button", { type: "button", class: "cmp-link", "data-cmp": "all-off", text: t("all_off"), onclick: function () {
+            all(false);
+          } }),
+        ]));
+        var sw = function (label, checked, onchange, text) {
+          var el = toggle(label, checked, onchange, text);
+          switches.push(el.firstChild);
+          return el;
+        };
+        var list = h("div", { class: "cmp-vl" });
+        panel.appendChild(list);
+        list.appendChild(h("h3", { class: "cmp-sec", text: "IAB TCF · " + t("vendor_count", { n: data.vendors.length }) }));
+        // Alphabetical, like the ATP list: easier to browse than GVL ids. One collator for the whole
+        // sort: localeCompare with a locale builds one per comparison (10,000 of them for 900 names).
+        var collator = new Intl.Collator(lang());
         data.vendors
           .slice()
           .sort(function (a, b) {
-            return a.name.localeCompare(b.name, lang());
+            return collator.compare(a.name, b.name);
           })
           .forEach(function (v) {
-          // A vendor with only special purposes has nothing to consent or object to (TCF v2.4): it is
-          // disclosed, with a note instead of switches.
-          var controls = [];
-          if (v.purposes.length)
-            controls.push(toggle(t("consent") + ": " + v.name, choice.v[v.id], function (on) {
-              choice.v[v.id] = on;
-            }, t("consent")));
-          if (v.leg_int_purposes.length)
-            controls.push(toggle(t("legitimate_interest") + ": " + v.name, !objections[v.id], function (on) {
-              objections[v.id] = !on;
-            }, t("legitimate_interest")));
-          if (!controls.length) controls.push(h("span", { class: "cmp-note", "data-cmp": "transparency", text: t("special_only") }));
-          var el = item("v" + v.id, v.name, controls, function () {
-            var ret = v.data_retention && v.data_retention.stdRetention;
-            return [
-              line(t("consent") + " (" + t("purposes") + ")", names(v.purposes, P)),
-              line(t("legitimate_interest"), names(v.leg_int_purposes, P)),
-              line(t("special_purposes"), names(v.special_purposes, SP)),
-              line(t("features"), names(v.features, F)),
-              line(t("special_features"), names(v.special_features, SF)),
-              line(t("data_categories"), names(v.data_declaration, DC)),
-              ret != null ? h("p", { text: t("retention", { days: ret }) }) : null,
-              v.uses_cookies && v.cookie_max_age_seconds != null
-                ? h("p", { text: t("max_age", { seconds: v.cookie_max_age_seconds.toLocaleString(lang()) }) })
-                : null,
-              h("p", {}, [
-                safeUrl(v.privacy_url) ? h("a", { href: v.privacy_url, target: "_blank", rel: "noopener", text: t("privacy_link") }) : null,
-                safeUrl(v.privacy_url) && safeUrl(v.legint_claim_url) ? " · " : null,
-                safeUrl(v.legint_claim_url) ? h("a", { href: v.legint_claim_url, target: "_blank", rel: "noopener", text: t("legint_link") }) : null,
-              ]),
-            ];
+            entries.push({ kind: "v", id: v.id, key: v.name.toLowerCase(), consent: v.purposes.length > 0, li: v.leg_int_purposes.length > 0, build: function () {
+              // A vendor with only special purposes has nothing to consent or object to (TCF v2.4): it
+              // is disclosed, with a note instead of switches.
+              var controls = [];
+              if (v.purposes.length)
+                controls.push(sw(t("consent") + ": " + v.name, choice.v[v.id], function (on) {
+                  choice.v[v.id] = on;
+                }, t("consent")));
+              if (v.leg_int_purposes.length)
+                controls.push(sw(t("legitimate_interest") + ": " + v.name, !objections[v.id], function (on) {
+                  objections[v.id] = !on;
+                }, t("legitimate_interest")));
+              if (!controls.length) controls.push(h("span", { class: "cmp-note", "data-cmp": "transparency", text: t("special_only") }));
+              return item("v" + v.id, v.name, controls, function () {
+                return vendorDetails(v, T);
+              });
+            } });
           });
-          rows.push([v.name.toLowerCase(), el]);
-          panel.appendChild(el);
-        });
         if (data.atps && data.atps.length) {
-          panel.appendChild(h("h3", { class: "cmp-sec", text: t("google_partners") + " · " + data.atps.length }));
+          entries.push({ id: -1, key: "", build: function () {
+            return h("h3", { class: "cmp-sec", text: t("google_partners") + " · " + data.atps.length });
+          } });
           data.atps.forEach(function (a) {
-            var el = item("a" + a.id, a.name, [toggle(t("consent") + ": " + a.name, choice.a[a.id], function (on) {
-              choice.a[a.id] = on;
-            }, t("consent"))], function () {
-              return [safeUrl(a.policy_url) ? h("a", { href: a.policy_url, target: "_blank", rel: "noopener", text: t("privacy_link") }) : null];
-            });
-            rows.push([a.name.toLowerCase(), el]);
-            panel.appendChild(el);
+            entries.push({ kind: "a", id: a.id, key: a.name.toLowerCase(), consent: true, build: function () {
+              return item("a" + a.id, a.name, [sw(t("consent") + ": " + a.name, choice.a[a.id], function (on) {
+                choice.a[a.id] = on;
+              }, t("consent"))], function () {
+                return [link(a.policy_url, t("privacy_link"))];
+              });
+            } });
           });
         }
+        var next = 0;
+        (function slice() {
+          if (!ui.dlg || !list.isConnected) return;
+          var until = Date.now() + 8;
+          var frag = d.createDocumentFragment();
+          for (var n = 0; next < entries.length && (n < 1 || Date.now() < until); n++) {
+            var e = entries[next++];
+            e.el = e.build();
+            if (e.id >= 0) e.el.hidden = !matches(e);
+            frag.appendChild(e.el);
+          }
+          list.appendChild(frag);
+          if (next < entries.length) setTimeout(slice, 0);
+        })();
       }, function () {
         status.textContent = "Error";
       });
@@ -305,7 +405,6 @@
       closePreferences(true);
       ui.opener = opener;
       choice = kept || initialChoice();
-      loadVendors().then(vendorObjections, function () {});
       var tabs = h("div", { class: "cmp-tabs", role: "tablist", "aria-label": t("preferences_title") });
       var body = h("div", { class: "cmp-body" });
       var built = {};
@@ -362,7 +461,7 @@
           ? h("div", { class: "cmp-wd" }, [
               t("given", { date: new Date(previous).toLocaleDateString(lang()) }),
               h("button", { type: "button", class: "cmp-link", "data-cmp": "withdraw", text: t("withdraw"), onclick: function () {
-                decide({ action: "withdraw" });
+                decide({ action: "withdraw", screen: "preferences" });
               } }),
               receiptLink(),
             ])
@@ -371,11 +470,11 @@
         body,
         h("div", { class: "cmp-ft" }, [
           button(t("reject_all"), function () {
-            decide({ action: "reject_all" });
-          }, false, { "data-cmp": "reject" }),
+            decide({ action: "reject_all", screen: "preferences" });
+          }, true, { "data-cmp": "reject" }),
           button(t("save"), save, false, { "data-cmp": "save" }),
           button(t("accept_all"), function () {
-            decide({ action: "accept_all" });
+            decide({ action: "accept_all", screen: "preferences" });
           }, true, { "data-cmp": "accept" }),
         ]),
       ]);
@@ -402,6 +501,7 @@
         var vendors = vendorsData && vendorsData.vendors;
         var body = {
           action: "custom",
+          screen: "preferences",
           categories: {},
           purposes: known(c.p, cfg.purposes),
           purpose_li_objections: known(c.pObj, cfg.purposes),
@@ -414,6 +514,9 @@
         for (var slug in c.cats) if (slug !== "necessary") body.categories[slug] = !!c.cats[slug];
         return decide(body);
       };
+      // A stored choice's vendor objections can only be read back with the vendor list, so saving
+      // it fetches the list; a first choice saved without opening the Vendors tab needs none.
+      if (!model && !vendorsData) return done();
       // Objections already given must survive even if the vendor list never loaded.
       return loadVendors().then(function () {
         vendorObjections();
