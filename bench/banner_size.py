@@ -11,7 +11,8 @@ Measured, each raw and gzip-compressed at levels 1, 6 and 9 (Python's zlib, as a
 * the reference, measured in the same run: the unminified sources `src/cmp.js` + `src/cmp.css`;
 * the two API documents, from a scratch SQLite database with the bundled GVL and the demo site:
   `GET /banner` (first layer and the first two tabs, loaded on every page without consent) and
-  `GET /vendors` (the vendor tab, fetched only when the preferences open).
+  `GET /vendors` (the vendor tab, fetched only when the preferences open), and `GET /requirements`
+  (the stamp a return visit revalidates on every page view).
 
 Brotli is not measured (no brotli encoder is a dependency of this project). Sizes do not vary
 between runs, so each figure is a single measurement. Budget: cmp.js at most 12 KB gzipped.
@@ -77,6 +78,7 @@ def api_documents() -> dict[str, bytes]:
         ("GET /banner?lang=fr", "/api/v1/sites/demo/banner?lang=fr", {}),
         ("GET /banner?lang=en (US-CA visitor)", "/api/v1/sites/demo/banner?lang=en", california),
         ("GET /vendors?lang=en (on opening the Vendors tab)", "/api/v1/sites/demo/vendors?lang=en", {}),
+        ("GET /requirements?lang=en (every return page view)", "/api/v1/sites/demo/requirements?lang=en", {}),
     ):
         response = client.get(path, **headers)
         if response.status_code != 200:
@@ -153,8 +155,11 @@ def main() -> None:
         "- A first visit without consent loads the stub (inline), `cmp.js` and `GET /banner`; `prefs.js` "
         "when the visitor opens the preferences, the vendor list (`GET /vendors`) only when the visitor "
         "opens the Vendors tab. `GET /banner` carries the stacks the first layer shows only (none unless "
-        "the site enables stacks; the full GVL list was 17 KB raw). A return visit with "
-        "a current consent needs `cmp.js` and `GET /banner` (cached by ETag).",
+        "the site enables stacks; the full GVL list was 17 KB raw). A return visit with a current "
+        "consent applies it before any request, then revalidates `GET /requirements` (no-cache, a 304 "
+        "when nothing changed) and fetches `GET /banner?...&v=<stamp>` (cached for max-age). The opt-in "
+        "documents carry the three pre-issued TC strings of `interim` (about 0.7 KB gzipped; "
+        "docs/BANNER.md §3).",
         "- First load per experience (gzip -6, stub aside): "
         + "; ".join(f"{name}: {kb(total)}" for name, total in first_load.items())
         + " (cmp.js + gpp.js + the US document). The opt-in banner loads no GPP part unless a GPP "

@@ -83,6 +83,12 @@ CONSENT_CREATED = inline_serializer(
         "consent_mode": CONSENT_MODE,
         "categories": CATEGORIES,
         **jurisdiction_fields(),
+        "policy_version": serializers.CharField(
+            help_text="What the choice was recorded under (the banner keeps these three in its "
+            "cookie and asks again when the banner's consent_requirements differ)."
+        ),
+        "tcf_policy_version": serializers.IntegerField(),
+        "vendors_hash": serializers.CharField(),
         "vendors_allowed": serializers.CharField(
             help_text="The vendors whose tags may run under this choice, by the check's vendor-only rule "
             "(docs/API.md): a TC string vendor section (MaxVendorId, IsRangeEncoding, bitfield or "

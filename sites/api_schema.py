@@ -5,19 +5,24 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 
+REQUIREMENTS = inline_serializer(
+    "ConsentRequirements",
+    {
+        "policy_version": serializers.CharField(),
+        "tcf_policy_version": serializers.IntegerField(),
+        "vendors_hash": serializers.CharField(),
+        "stamp": serializers.CharField(
+            help_text="Digest of the three: the banner fetches the banner document with v=<stamp>."
+        ),
+    },
+)
+
 BANNER = inline_serializer(
     "BannerConfig",
     {
         "site": serializers.DictField(),
         "cmp": serializers.DictField(),
-        "consent_requirements": inline_serializer(
-            "ConsentRequirements",
-            {
-                "policy_version": serializers.CharField(),
-                "tcf_policy_version": serializers.IntegerField(),
-                "vendors_hash": serializers.CharField(),
-            },
-        ),
+        "consent_requirements": REQUIREMENTS,
         "jurisdiction": inline_serializer(
             "Jurisdiction",
             {
@@ -92,6 +97,20 @@ BANNER = inline_serializer(
                 "custom_purposes": serializers.ListField(child=serializers.DictField()),
             },
         ),
+        "interim": inline_serializer(
+            "InterimStrings",
+            {
+                "accept_all": serializers.CharField(),
+                "reject_all": serializers.CharField(),
+                "withdraw": serializers.CharField(),
+            },
+            required=False,
+            help_text=(
+                "Where the TCF applies: the TC strings the server pre-issues, dated today, for a "
+                "first-layer choice or a withdrawal that the consent API cannot record; a custom "
+                'choice uses `withdraw`\'s (docs/BANNER.md, "When the API cannot be reached").'
+            ),
+        ),
     },
 )
 
@@ -114,3 +133,8 @@ VENDORS = inline_serializer(
 )
 
 LANG = OpenApiParameter("lang", str, description="Two-letter language; the site's default when unsupported.")
+STAMP = OpenApiParameter(
+    "v",
+    str,
+    description="The requirements stamp the banner fetched the document under (a cache key; not read).",
+)

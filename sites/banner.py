@@ -10,10 +10,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from infra.config import cache
 from infra.json import render_json
@@ -34,6 +36,11 @@ from sites.theme import logo_version, theme_css
 from vendors.catalogue import GvlSnapshot, stack_json, taxon_json, vendor_counts
 from vendors.device_storage import disclosures_for
 from vendors.models import GoogleAtp
+
+#: Parts of the banner document that apps above `sites` contribute, by key:
+#: builder(site, catalogue, language, jurisdiction) -> value, or None to leave the key out. consent
+#: registers the strings it pre-issues for a choice the API cannot record (consent/interim.py).
+DOCUMENT_PARTS: dict[str, Callable[[Site, SiteCatalogue, str, Jurisdiction], Any]] = {}
 
 
 @dataclass(frozen=True)
@@ -107,6 +114,20 @@ def _categories(site: Site, language: str) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+def consent_requirements(site: Site, catalogue: SiteCatalogue) -> dict[str, Any]:
+    """What a stored choice must have been given under to stay current (else the banner asks
+    again), and `stamp`, a digest of it: the banner revalidates the stamp on every page view of a
+    return visit and fetches the banner document under it (`&v=`), so a cached document can never
+    hide a change (docs/BANNER.md, "Return visits")."""
+    requirements: dict[str, Any] = {
+        "policy_version": site.policy_version,
+        "tcf_policy_version": catalogue.tcf_policy_version,
+        "vendors_hash": catalogue.vendors_hash,
+    }
+    line = "|".join(str(requirements[k]) for k in ("policy_version", "tcf_policy_version", "vendors_hash"))
+    return {**requirements, "stamp": hashlib.sha256(line.encode()).hexdigest()[:16]}
 
 
 def jurisdiction_payload(jurisdiction: Jurisdiction) -> dict[str, Any]:
@@ -257,11 +278,7 @@ def banner_payload(
             "publisher_cc": site.publisher_country_code,
             "purpose_one_treatment": site.purpose_one_treatment,
         },
-        "consent_requirements": {
-            "policy_version": site.policy_version,
-            "tcf_policy_version": snapshot.tcf_policy_version,
-            "vendors_hash": catalogue.vendors_hash,
-        },
+        "consent_requirements": consent_requirements(site, catalogue),
         "jurisdiction": jurisdiction_payload(jurisdiction),
         "texts": _texts(site, language),
         "categories": _categories(site, language),
@@ -296,6 +313,10 @@ def banner_payload(
                 for c in site.custom_purposes.all()
             ],
         },
+    } | {
+        key: part
+        for key, build in DOCUMENT_PARTS.items()
+        if (part := build(site, catalogue, language, jurisdiction)) is not None
     }
 
 
@@ -344,7 +365,33 @@ def banner_document(site: Site, language: str, jurisdiction: Jurisdiction | None
     """The first document for a visitor under `jurisdiction` (its region aside: see
     jurisdiction_payload); without one, the opt-in banner of a visitor whose region is unknown."""
     jurisdiction = jurisdiction or UNKNOWN_LOCATION
-    return _cached("banner", site, language, banner_payload, jurisdiction.without_region())
+    # Kept per UTC day as well: the pre-issued strings it carries (DOCUMENT_PARTS) are dated by day,
+    # like every TC string, and must not be older than the click that uses them.
+    today = timezone.now().astimezone(UTC).date()
+    return _cached("banner", site, language, _dated_banner_payload, jurisdiction.without_region(), today)
+
+
+def _dated_banner_payload(
+    site: Site,
+    snapshot: GvlSnapshot,
+    catalogue: SiteCatalogue,
+    language: str,
+    jurisdiction: Jurisdiction,
+    _day: Any,
+) -> dict[str, Any]:
+    return banner_payload(site, snapshot, catalogue, language, jurisdiction)
+
+
+def _requirements_payload(
+    site: Site, _snapshot: GvlSnapshot, catalogue: SiteCatalogue, _language: str
+) -> dict[str, Any]:
+    return consent_requirements(site, catalogue)
+
+
+def requirements_document(site: Site, language: str) -> Document:
+    """The small document a return visit revalidates on every page view: the banner document's
+    `consent_requirements` for the same language."""
+    return _cached("requirements", site, language, _requirements_payload)
 
 
 def vendors_document(site: Site, language: str) -> Document:

@@ -18,20 +18,32 @@ from infra.params import str_param
 from infra.schema import NOT_MODIFIED, errors
 from infra.views import ApiView, conditional_response, json_response
 from sites import api_schema as schema
-from sites.banner import Document, banner_document, choose_language, theme_of, vendors_document
+from sites.banner import (
+    Document,
+    banner_document,
+    choose_language,
+    requirements_document,
+    theme_of,
+    vendors_document,
+)
 from sites.models import Site
 from sites.services import get_site, jurisdiction_for, stub_attributes
 from sites.theme import logo_version
 
 
 def _document_response(
-    request: HttpRequest, document: Document, vary: tuple[str, ...] = (), shared: bool = True
+    request: HttpRequest,
+    document: Document,
+    vary: tuple[str, ...] = (),
+    shared: bool = True,
+    cache_control: str = "",
 ) -> HttpResponse:
     return conditional_response(
         request,
         document.body,
         document.etag,
-        cache_control=f"{'public' if shared else 'private'}, max-age={settings.CMP_BANNER_MAX_AGE}",
+        cache_control=cache_control
+        or f"{'public' if shared else 'private'}, max-age={settings.CMP_BANNER_MAX_AGE}",
         vary=("Origin", *vary),
     )
 
@@ -40,7 +52,7 @@ class BannerView(ApiView):
     @extend_schema(
         operation_id="banner_config",
         summary="Everything the banner's first layer and first preference tabs need",
-        parameters=[schema.LANG],
+        parameters=[schema.LANG, schema.STAMP],
         responses={200: schema.BANNER, 304: NOT_MODIFIED, **errors(400, 404, 429)},
         tags=["banner"],
     )
@@ -53,6 +65,27 @@ class BannerView(ApiView):
         # address decided it (GeoIP), no Vary can say so and only the visitor's browser may keep it.
         shared = source == "header" or not geoip.configured()
         return _document_response(request, document, vary=location_headers(), shared=shared)
+
+
+class RequirementsView(ApiView):
+    @extend_schema(
+        operation_id="banner_requirements",
+        summary="What a stored choice must have been given under to stay current, and its stamp",
+        description=(
+            "A return visit revalidates this small document on every page view (no-cache, ETag) "
+            "and then fetches the banner document with `v=<stamp>`, so a change of the policy "
+            "version, the TCF policy version or the disclosed vendors re-prompts on the next page "
+            "view while the banner document itself stays cacheable."
+        ),
+        parameters=[schema.LANG],
+        responses={200: schema.REQUIREMENTS, 304: NOT_MODIFIED, **errors(400, 404, 429)},
+        tags=["banner"],
+    )
+    def get(self, request: HttpRequest, site_key: str) -> HttpResponse:
+        site = get_site(site_key)
+        document = requirements_document(site, choose_language(site, str_param(request.GET, "lang")))
+        # Revalidated every time (a 304 when nothing changed): it is what makes a change visible.
+        return _document_response(request, document, cache_control="public, no-cache")
 
 
 class VendorsView(ApiView):

@@ -451,7 +451,8 @@ def prebid_page(cmp_server, other_origin, demo_site, stub_source, bidder_endpoin
             [request] = bidder_endpoint.received()
             assert request["body"]["gc"]  # AMX posts the TC string as `gc`, the GPP as `gpp`
 
-    `config` defaults to `prebid_config()` (both consent modules). Pages are written under
+    `config` defaults to `prebid_config()` (both consent modules); `ad_units` replaces the AMX ad unit
+    and `head` adds markup before `</head>` (e.g. `bid_adapter_script`'s script). Pages are written under
     the name `name` (default `prebid-<n>.html`); the bundle is written once per module set."""
     root, port = other_origin
     written: list[Path] = []
@@ -462,12 +463,14 @@ def prebid_page(cmp_server, other_origin, demo_site, stub_source, bidder_endpoin
         modules: tuple[str, ...] = PREBID_CONSENT_MODULES,
         site_key: str = "demo",
         name: str | None = None,
+        ad_units: list[dict[str, Any]] | None = None,
+        head: str = "",
     ) -> str:
         bundle_name = "prebid-" + "-".join(sorted(modules)).replace(".", "") + ".js"
         bundle_path = root / bundle_name
         if not bundle_path.exists():
             bundle_path.write_text(prebid_bundle(modules))
-        ad_units = [
+        ad_units = ad_units or [
             {
                 "code": "slot",
                 "mediaTypes": {"banner": {"sizes": [[300, 250]]}},
@@ -483,7 +486,7 @@ def prebid_page(cmp_server, other_origin, demo_site, stub_source, bidder_endpoin
             config=json.dumps(config if config is not None else prebid_config()),
             ad_units=json.dumps(ad_units),
             bundle=bundle_name,
-        )
+        ).replace("</head>", head + "</head>")
         page_path = root / (name or f"prebid-{len(written)}.html")
         page_path.write_text(html)
         written.append(page_path)
@@ -492,3 +495,34 @@ def prebid_page(cmp_server, other_origin, demo_site, stub_source, bidder_endpoin
     yield make
     for path in written:
         path.unlink(missing_ok=True)
+
+
+def bid_adapter_script(code: str, gvlid: int, endpoint: str) -> str:
+    """A `<script>` registering Prebid bid adapter `code` with GVL id `gvlid` that sends each bid
+    request to `endpoint` + "/bid" and its image user sync to `endpoint` + "/sync", each with the
+    consent Prebid.js hands every adapter (`gdpr`, `gdpr_consent` in the query): a bidder whose
+    vendor declarations the test chooses, unlike a shipped adapter's."""
+    return f"""<script>
+window.pbjs = window.pbjs || {{que: []}};
+pbjs.que.push(function () {{
+  pbjs.registerBidAdapter(null, {json.dumps(code)}, {{
+    code: {json.dumps(code)},
+    gvlid: {gvlid},
+    supportedMediaTypes: ["banner"],
+    isBidRequestValid: function () {{ return true; }},
+    buildRequests: function (bids, bidderRequest) {{
+      var c = bidderRequest.gdprConsent || {{}};
+      return [{{ method: "GET", url: {json.dumps(endpoint + "/bid")}, data: {{
+        gdpr: c.gdprApplies ? "1" : "0", gdpr_consent: c.consentString || "", bid_id: bids[0].bidId }} }}];
+    }},
+    interpretResponse: function () {{ return []; }},
+    getUserSyncs: function (options, responses, gdprConsent) {{
+      var consent = (gdprConsent && gdprConsent.consentString) || "";
+      return options.pixelEnabled
+        ? [{{ type: "image",
+               url: {json.dumps(endpoint + "/sync")} + "?gdpr_consent=" + encodeURIComponent(consent) }}]
+        : [];
+    }}
+  }});
+}});
+</script>"""

@@ -402,7 +402,11 @@ def test_every_operation_answers_as_its_schema_says(
         settings, check, "post", consents, first_status=201, path=alpha, body={"action": "accept_all"}
     )
 
-    for template in ("/api/v1/sites/{site_key}/banner", "/api/v1/sites/{site_key}/vendors"):
+    for template in (
+        "/api/v1/sites/{site_key}/banner",
+        "/api/v1/sites/{site_key}/requirements",
+        "/api/v1/sites/{site_key}/vendors",
+    ):
         first = check.call("get", template, 200, path=alpha, query={"lang": "fr"})
         check.call(
             "get", template, 304, path=alpha, query={"lang": "fr"}, headers={"If-None-Match": first["ETag"]}
@@ -410,6 +414,10 @@ def test_every_operation_answers_as_its_schema_says(
         check.call("get", template, 400, path=alpha, query={"lang": ["en", "fr"]}, refused="parameter")
         check.call("get", template, 404, path={"site_key": "no-such-site"}, refused="beyond the schema")
         rate_limited(settings, check, "get", template, first_status=200, path=alpha)
+
+    # A return visit fetches the banner document under the stamp of the requirements it revalidated.
+    stamp = check.call("get", "/api/v1/sites/{site_key}/requirements", 200, path=alpha).json()["stamp"]
+    check.call("get", "/api/v1/sites/{site_key}/banner", 200, path=alpha, query={"lang": "fr", "v": stamp})
 
     check.call("get", "/.well-known/gpc.json", 200)
 

@@ -31,6 +31,7 @@ def test_banner_has_what_the_first_layer_needs(api, site, catalogue):
         "consents_url",
         "publisher",
         "theme",
+        "interim",
     }
     assert config["site"]["key"] == site.key
     assert config["site"]["consent_lifetime_days"] == 730

@@ -71,6 +71,9 @@
   var listeners = {};
   var lastListenerId = 0;
   var waiting = []; // calls that need gdprApplies to be known
+  var early = null; // what a stored TC string says of the CMP, until the banner document arrives
+  var pushed; // the Consent Mode signals last sent
+  var latest; // the choice being sent: an answer to an earlier one must not overwrite it
   var ui = {}; // DOM nodes
   var retryDelay = 5000;
   var retryTimer;
@@ -254,29 +257,30 @@
   /* ---------- CMP API ---------- */
   // Which banner the visitor's region gets (sites/jurisdictions.py): opt_in, us_opt_out, notice, none.
   function experience() {
-    return (cfg && cfg.jurisdiction && cfg.jurisdiction.experience) || "opt_in";
+    return (cfg ? cfg.jurisdiction && cfg.jurisdiction.experience : meta && meta.experience) || "opt_in";
   }
   function objectionCategories() {
     return (cfg && cfg.jurisdiction && cfg.jurisdiction.objection_categories) || [];
   }
-  function gdprApplies() {
-    return cfg ? !!cfg.cmp.gdpr_applies : undefined;
+  function cmpInfo() {
+    return cfg ? cfg.cmp : early;
   }
   function ping() {
+    var c = cmpInfo() || {};
     return {
-      gdprApplies: gdprApplies(),
+      gdprApplies: cmpInfo() ? !!c.gdpr_applies : undefined,
       cmpLoaded: true,
       cmpStatus: cmpStatus,
       displayStatus: displayStatus,
       apiVersion: "2.2",
-      cmpVersion: cfg ? cfg.cmp.cmp_version : undefined,
-      cmpId: cfg ? cfg.cmp.cmp_id : undefined,
-      gvlVersion: cfg ? cfg.cmp.gvl_version : undefined,
-      tcfPolicyVersion: cfg ? cfg.cmp.tcf_policy_version : undefined,
+      cmpVersion: c.cmp_version,
+      cmpId: c.cmp_id,
+      gvlVersion: c.gvl_version,
+      tcfPolicyVersion: c.tcf_policy_version,
     };
   }
   function tcData(listenerId, vendorFilter) {
-    var c = cfg.cmp;
+    var c = cmpInfo();
     var out = { gdprApplies: !!c.gdpr_applies, tcfPolicyVersion: c.tcf_policy_version, cmpId: c.cmp_id, cmpVersion: c.cmp_version };
     if (!c.gdpr_applies) return out;
     var m = model || {};
@@ -335,12 +339,12 @@
     // As the IAB reference CMP API does once disabled: an answer with cmpStatus "error" and
     // success false, so that callers stop waiting and proceed without consent.
     if (cmpStatus === "error") return callback(ping(), false);
-    if (!cfg) return waiting.push([command, version, callback, parameter]);
+    if (!cmpInfo()) return waiting.push([command, version, callback, parameter]);
     if (command === "addEventListener") {
       var id = ++lastListenerId;
       listeners[id] = callback;
       // Outside the GDPR there is nothing to wait for: readers such as Prebid wait for this answer.
-      if (eventStatus || !gdprApplies()) callback(tcData(id), true);
+      if (eventStatus || !cmpInfo().gdpr_applies) callback(tcData(id), true);
     } else if (command === "removeEventListener") {
       var ok = !!listeners[parameter];
       delete listeners[parameter];
@@ -402,6 +406,19 @@
       tc = ac = "";
       meta = model = null;
     }
+    // A choice still waiting to reach the API replaces the recorded one: its pre-issued string, and
+    // no AC string (no ATP consent) until it is recorded (docs/BANNER.md §3).
+    var p = getPending();
+    if (p) {
+      tc = p.tc || "";
+      ac = "";
+      try {
+        model = tc ? decodeTC(tc) : null;
+      } catch (e) {
+        tc = "";
+        model = null;
+      }
+    }
     // The vendors the server's rule allows for this choice (consent/processing.py), as answered.
     try {
       allowedVendors = reader(meta.va).vendors();
@@ -456,6 +473,7 @@
       };
     }
     w.gtag("consent", "update", signals);
+    pushed = JSON.stringify(signals);
     var cats = categoriesNow() || {};
     dl.push({ event: eventName, cmp_categories: cats, cmp_consent_mode: signals, cmp_tc_string: tc, cmp_ac_string: ac });
   }
@@ -493,9 +511,12 @@
       old.parentNode.replaceChild(el, old);
     }
   }
-  function applyConsent(eventName) {
+  // Sends Consent Mode only when the signals change (or after a click: `always`), so that a page
+  // view that applied the stored choice at once does not send it again when the config arrives.
+  function applyConsent(eventName, always) {
     runScripts();
-    pushConsentMode(consentMode(categoriesNow()), eventName);
+    var signals = consentMode(categoriesNow());
+    if (always || JSON.stringify(signals) !== pushed) pushConsentMode(signals, eventName);
   }
   if (w.MutationObserver) {
     new MutationObserver(function (records) {
@@ -617,15 +638,15 @@
   function store(answer) {
     if (answer.write_token) setToken({ user_id: answer.user_id, token: answer.write_token });
     var days = cfg.site.consent_lifetime_days || 730;
-    var req = cfg.consent_requirements || {};
     meta = {
       v: 1,
       user_id: answer.user_id,
       consent_id: answer.consent_id,
       categories: answer.categories,
-      policy_version: req.policy_version,
-      tcf_policy_version: req.tcf_policy_version,
-      vendors_hash: req.vendors_hash,
+      // What the server recorded it under, which a document cached before a change would not say.
+      policy_version: answer.policy_version,
+      tcf_policy_version: answer.tcf_policy_version,
+      vendors_hash: answer.vendors_hash,
       created_at: answer.created_at,
       experience: answer.experience,
       gpc: answer.gpc,
@@ -638,7 +659,8 @@
     setCookie("cmp_consent", JSON.stringify(meta), days);
     loadStored();
   }
-  function submit(body) {
+  // `retry`: sending again a choice already applied (only a new click is announced and applied).
+  function submit(body, retry) {
     var token = meta && meta.user_id && getToken(meta.user_id);
     // Without its token an id cannot be written to: the choice starts a new visitor instead.
     if (token && !body.user_id) {
@@ -646,8 +668,10 @@
       body.write_token = token;
     }
     body.language = lang();
+    latest = body;
     return send(body).then(
       function (answer) {
+        if (body !== latest) return;
         setPending(null);
         store(answer);
         if (ext && ext.recorded) ext.recorded(answer);
@@ -658,22 +682,29 @@
         showRevisit();
       },
       function (err) {
+        if (body !== latest) return;
         if (err.refused && body.user_id) {
           // An id from before ids carried proof, or a token this server no longer accepts.
           delete body.user_id;
           delete body.write_token;
           setToken(null);
           if (meta) meta.user_id = null;
-          return submit(body);
+          return submit(body, retry);
         }
         if (err.retry === false) {
           setPending(null);
           throw err;
         }
-        // Network down or the API overloaded: keep the choice and send it later.
-        setPending({ body: body, categories: localCategories(body), at: Date.now() });
-        applyConsent("cmp_consent_pending");
-        showRevisit();
+        // Network down or the API overloaded: keep the choice, send it later and apply it now, with
+        // the string the server pre-issued for it (consent/interim.py), never the one it replaced.
+        var pre = cfg.interim || {};
+        setPending({ body: body, categories: localCategories(body), at: Date.now(), tc: pre[body.action] || pre.withdraw });
+        if (!retry) {
+          loadStored();
+          setEvent("useractioncomplete", "hidden");
+          applyConsent("cmp_consent_pending", true);
+          showRevisit();
+        }
         scheduleRetry();
       }
     );
@@ -694,7 +725,7 @@
     var pending = getPending();
     if (!pending || !cfg) return Promise.resolve(false);
     clearTimeout(retryTimer);
-    return submit(pending.body).then(
+    return submit(pending.body, true).then(
       function () {
         retryDelay = 5000;
         return !getPending();
@@ -958,14 +989,49 @@
 
   /* ---------- start ---------- */
   loadStored();
-  var early = categoriesNow();
-  if (early) runScripts(); // a return visit: blocked scripts run at once, before the config arrives
+  if (categoriesNow()) {
+    // A return visit (or a choice still pending) applies at once, in this task, before any request:
+    // Consent Mode, the blocked scripts, and __tcfapi, which the stored TC string can answer alone.
+    if (model) {
+      early = {
+        gdpr_applies: true,
+        cmp_id: model.cmpId,
+        cmp_version: model.cmpVersion,
+        gvl_version: model.vendorListVersion,
+        tcf_policy_version: model.policyVersion,
+      };
+      cmpStatus = "loaded";
+      eventStatus = "tcloaded";
+    }
+    applyConsent(getPending() ? "cmp_consent_pending" : "cmp_consent_loaded");
+    flush();
+  }
+  function flush() {
+    var calls = waiting;
+    waiting = [];
+    calls.forEach(function (call) {
+      api.apply(null, call);
+    });
+  }
   d.addEventListener("DOMContentLoaded", function () {
     if (categoriesNow()) runScripts();
   });
   function start() {
-    var url = API + "/banner?lang=" + encodeURIComponent(chooseLanguage());
-    getJSON(url).then(
+    var q = "?lang=" + encodeURIComponent(chooseLanguage());
+    var url = API + "/banner" + q;
+    // With a stored choice, the small requirements stamp is revalidated first and the document is
+    // fetched under it, so a cached document never hides a change that asks again (§2).
+    (meta
+      ? getJSON(API + "/requirements" + q).then(
+          function (r) {
+            return getJSON(url + "&v=" + r.stamp);
+          },
+          function () {
+            return getJSON(url);
+          }
+        )
+      : getJSON(url)
+    ).then(
       function (data) {
         cfg = data;
         // The GPP part loads only where it is needed: another experience, or a GPP reader that
@@ -1002,12 +1068,11 @@
         d.head.appendChild(el);
       },
       function (err) {
-        cmpStatus = "error";
-        var calls = waiting;
-        waiting = [];
-        calls.forEach(function (call) {
-          api.apply(null, call);
-        });
+        // A stored choice keeps answering __tcfapi from its cookie.
+        if (!early) {
+          cmpStatus = "error";
+          flush();
+        }
         var say = function (why) {
           if (w.console) console.error("CMP: " + why, err);
         };
@@ -1029,7 +1094,7 @@
       applyConsent("cmp_consent_pending");
       showRevisit();
       retryPending();
-      eventStatus = tc ? "tcloaded" : undefined;
+      eventStatus = "tcloaded";
     } else if (needsPrompt()) {
       // Opt-out, notice and UK objection regions run the allowed scripts while the notice shows.
       if (tc || experience() !== "opt_in" || objectionCategories().length) applyConsent("cmp_consent_loaded");
@@ -1041,11 +1106,7 @@
       applyConsent("cmp_consent_loaded");
       if (experience() !== "none") showRevisit();
     }
-    var calls = waiting;
-    waiting = [];
-    calls.forEach(function (call) {
-      api.apply(null, call);
-    });
+    flush();
     emit("ready", { tcString: tc, categories: categoriesNow() });
   }
   d.addEventListener("click", function (e) {
