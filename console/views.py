@@ -371,7 +371,10 @@ def preview_frame(request: HttpRequest, site: Site) -> HttpResponse:
 def embed(request: HttpRequest, site: Site) -> HttpResponse:
     """The exact snippet for the site, and a check that a page of the site loads it."""
     script = request.build_absolute_uri(static("consent/cmp.js"))
-    snippet = f'{stub_tag(site)}\n<script src="{script}" data-site="{site.key}" async></script>'
+    snippet = (
+        f"{stub_tag(site, request.build_absolute_uri('/').rstrip('/'))}\n"
+        f'<script src="{script}" data-site="{site.key}" async></script>'
+    )
     report = None
     url = request.GET.get("url", "").strip()
     if url:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.html import escape
 from drf_spectacular.utils import extend_schema
 
@@ -149,17 +150,20 @@ def stub_source() -> str:
     return _stub_file().replace("</script", "<\\/script")
 
 
-def stub_tag_attributes(site: Site | None) -> str:
-    """The stub tag's attributes that carry the site's Consent Mode region defaults
-    (sites.services.stub_attributes), as HTML: ' data-consent-default="denied" ...'."""
+def stub_tag_attributes(site: Site | None, api_origin: str = "") -> str:
+    """The stub tag's attributes, as HTML (' data-consent-default="denied" ...'): the site's Consent
+    Mode region defaults (sites.services.stub_attributes) and the banner document's URL, which the
+    stub starts fetching on a first visit (`api_origin` empty: the page's own origin)."""
     if site is None:
         return ""
-    return "".join(f' {name}="{escape(value)}"' for name, value in stub_attributes(site).items())
+    banner = api_origin + reverse("sites:banner", args=[site.key])
+    attributes = {**stub_attributes(site), "data-banner": banner}
+    return "".join(f' {name}="{escape(value)}"' for name, value in attributes.items())
 
 
-def stub_tag(site: Site | None) -> str:
+def stub_tag(site: Site | None, api_origin: str = "") -> str:
     """The inline stub in its <script> tag, as a publisher pastes it for `site`."""
-    return f"<script{stub_tag_attributes(site)}>{stub_source()}</script>"
+    return f"<script{stub_tag_attributes(site, api_origin)}>{stub_source()}</script>"
 
 
 def _stub_file() -> str:

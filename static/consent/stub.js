@@ -39,6 +39,26 @@
     w.gtag("set", "ads_data_redaction", true);
   }
 
+  // A first visit's banner document, asked for now so that it travels while cmp.js loads instead
+  // of after it (docs/BANNER.md, "First load"); cmp.js takes this answer when it would ask for the
+  // same URL. Not on a return visit, which revalidates the requirements stamp first.
+  var banner = attr("data-banner");
+  if (banner && w.fetch && !/(^|;\s*)cmp_consent=/.test(d.cookie)) {
+    var chosen = "";
+    try {
+      chosen = localStorage.getItem("cmp_lang") || "";
+    } catch (e) {}
+    var langs = [chosen, d.documentElement.lang].concat(navigator.languages || [navigator.language]);
+    var url = new URL(banner, location.href).href + "?lang=" +
+      encodeURIComponent(langs.filter(Boolean).slice(0, 10).join(",").toLowerCase());
+    var answer = fetch(url, { credentials: "omit" }).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status + " for " + url);
+      return r.json();
+    });
+    answer.catch(function () {}); // cmp.js reports a failure; an unused answer is no error
+    w.__cmpConfig = { url: url, answer: answer };
+  }
+
   // Another CMP higher up the frame tree is in charge: leave it alone.
   var frame = w;
   while (frame) {
