@@ -27,7 +27,8 @@ node_modules/.installed: package.json package-lock.json
 node-deps: node_modules/.installed
 
 # Debian packages the tests drive: the browser for banner tests, docker-compose to validate the
-# deployment file, wrk for the load figures, gettext to compile the translations. Never a browser
+# deployment file, wrk for the load figures, gettext to compile the translations, caddy for the
+# banner benchmark's proxy (bench/banner_peers.py serves the banner through deploy/Caddyfile). Never a browser
 # downloaded at run time.
 system-deps:
 	@missing=""; \
@@ -35,6 +36,7 @@ system-deps:
 	command -v docker-compose >/dev/null || missing="$$missing docker-compose"; \
 	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v caddy >/dev/null || missing="$$missing caddy"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
