@@ -6,6 +6,7 @@ sites/access.py; the landing page lists `visible_sites` only."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -66,35 +67,45 @@ def _site_context(site: Site, current: str, **extra: Any) -> dict[str, Any]:
     return {"site": site, "site_pages": SITE_PAGES, "current": current, **extra}
 
 
-def _draft_ids(request: HttpRequest, site: Site) -> tuple[bool, list[int], list[str]]:
-    """The selection being edited: carried in the page's links until it is saved."""
+def _draft(
+    request: HttpRequest,
+    saved: tuple[bool, list[int]],
+    parse: Callable[[str], list[int]],
+    presets: Mapping[str, tuple[int, ...]] | None = None,
+) -> tuple[bool, list[int], list[str]]:
+    """The selection being edited (vendors or ATPs): carried in the page's links until it is saved;
+    `saved` is (all on, listed ids) as stored, `parse` reads pasted ids."""
     errors: list[str] = []
     params = request.POST if request.method == "POST" else request.GET
     if "sel" in params:
         try:
-            ids = vendor_selection.parse_ids(params.get("sel", ""))
+            ids = parse(params.get("sel", ""))
         except ValidationError as error:
             ids, errors = [], list(error.messages)
-        all_vendors = params.get("mode") == "all"
+        all_on = params.get("mode") == "all"
     else:
-        ids = sorted(site.vendors.values_list("id", flat=True))
-        all_vendors = site.enable_all_vendors
+        all_on, ids = saved[0], list(saved[1])
     if request.method == "GET":
         if params.get("mode") in ("all", "listed"):
-            all_vendors = params["mode"] == "all"
+            all_on = params["mode"] == "all"
         if params.get("add", "").isdigit():
             ids.append(int(params["add"]))
         if params.get("remove", "").isdigit():
-            ids = [v for v in ids if v != int(params["remove"])]
-        preset = vendor_selection.presets().get(params.get("preset", ""))
-        if preset is not None:
-            ids.extend(preset.vendor_ids)
+            ids = [i for i in ids if i != int(params["remove"])]
+        if presets and params.get("preset", "") in presets:
+            ids.extend(presets[params["preset"]])
         if params.get("paste"):
             try:
-                ids.extend(vendor_selection.parse_ids(params["paste"]))
+                ids.extend(parse(params["paste"]))
             except ValidationError as error:
                 errors.extend(error.messages)
-    return all_vendors, sorted(set(ids)), errors
+    return all_on, sorted(set(ids)), errors
+
+
+def _draft_ids(request: HttpRequest, site: Site) -> tuple[bool, list[int], list[str]]:
+    presets = {key: preset.vendor_ids for key, preset in vendor_selection.presets().items()}
+    saved = (site.enable_all_vendors, sorted(site.vendors.values_list("id", flat=True)))
+    return _draft(request, saved, vendor_selection.parse_ids, presets)
 
 
 @site_view("view")
@@ -144,31 +155,8 @@ def vendors(request: HttpRequest, site: Site) -> HttpResponse:
 
 
 def _draft_atps(request: HttpRequest, site: Site) -> tuple[bool, list[int], list[str]]:
-    """The ATP selection being edited: carried in the page's links until it is saved."""
-    errors: list[str] = []
-    params = request.POST if request.method == "POST" else request.GET
-    if "sel" in params:
-        try:
-            ids = vendor_selection.parse_atp_ids(params.get("sel", ""))
-        except ValidationError as error:
-            ids, errors = [], list(error.messages)
-        all_atps = params.get("mode") == "all"
-    else:
-        ids = sorted(site.google_atps.values_list("id", flat=True))
-        all_atps = site.enable_all_atps
-    if request.method == "GET":
-        if params.get("mode") in ("all", "listed"):
-            all_atps = params["mode"] == "all"
-        if params.get("add", "").isdigit():
-            ids.append(int(params["add"]))
-        if params.get("remove", "").isdigit():
-            ids = [a for a in ids if a != int(params["remove"])]
-        if params.get("paste"):
-            try:
-                ids.extend(vendor_selection.parse_atp_ids(params["paste"]))
-            except ValidationError as error:
-                errors.extend(error.messages)
-    return all_atps, sorted(set(ids)), errors
+    saved = (site.enable_all_atps, sorted(site.google_atps.values_list("id", flat=True)))
+    return _draft(request, saved, vendor_selection.parse_atp_ids)
 
 
 @site_view("view")

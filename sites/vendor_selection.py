@@ -42,9 +42,10 @@ def presets() -> dict[str, Preset]:
 
 
 @dataclass(frozen=True)
-class VendorChange:
-    all_vendors: bool
-    chosen: frozenset[int]  # the listed vendors (ignored while all_vendors is on)
+class _SelectionChange:
+    """A change of the ids a site discloses, as reviewed before saving."""
+
+    chosen: frozenset[int]  # the listed ids (ignored while "all" is on)
     before: frozenset[int]  # disclosed now
     after: frozenset[int]  # disclosed once saved
 
@@ -55,6 +56,11 @@ class VendorChange:
     @property
     def removed(self) -> frozenset[int]:
         return self.before - self.after
+
+
+@dataclass(frozen=True, kw_only=True)
+class VendorChange(_SelectionChange):
+    all_vendors: bool
 
     @property
     def reprompts(self) -> bool:
@@ -109,20 +115,9 @@ def apply_change(site: Site, change: VendorChange) -> None:
 # --- Google's Ad Tech Providers (the AC string) -----------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AtpChange:
+@dataclass(frozen=True, kw_only=True)
+class AtpChange(_SelectionChange):
     all_atps: bool
-    chosen: frozenset[int]  # the listed providers (ignored while all_atps is on)
-    before: frozenset[int]  # disclosed now
-    after: frozenset[int]  # disclosed once saved
-
-    @property
-    def added(self) -> frozenset[int]:
-        return self.after - self.before
-
-    @property
-    def removed(self) -> frozenset[int]:
-        return self.before - self.after
 
 
 def search_atps(query: str, limit: int = SEARCH_LIMIT) -> list[GoogleAtp]:
