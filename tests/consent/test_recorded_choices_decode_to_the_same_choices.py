@@ -139,7 +139,12 @@ def test_answer_carries_ids_categories_and_expiry(api, site, catalogue):
         "created_at",
         "expires_at",
         "vendors_allowed",
+        # The requirements the choice was given under, which the banner keeps in its cookie.
+        "policy_version",
+        "tcf_policy_version",
+        "vendors_hash",
     }
+    assert first["policy_version"] == site.policy_version
     assert decode_vendor_set(first["vendors_allowed"]), "accept all allows the site's vendors"
     assert first["categories"] == {
         "necessary": True,
