@@ -40,7 +40,11 @@ def test_analytics_script_follows_the_analytics_choice(open_demo, cookies, cmp_p
     page.wait_for_function("() => window.__analyticsRan === 1")
     cmp_ping.wait_loaded(page)
     expect(page.locator(".cmp-bar")).to_have_count(0)
-    assert cmp_ping(page)["displayStatus"] == "disabled"
+    # The stored choice applies before the configuration arrives; once it has confirmed that
+    # nothing asks again, the CMP says its UI will not be shown on this page.
+    page.wait_for_function(
+        "() => { let p; __tcfapi('ping', 2, r => (p = r)); return p.displayStatus === 'disabled'; }"
+    )
     expect(page.locator("[data-cmp=revisit]")).to_be_visible()
 
     # Withdrawal from the revisit button.
