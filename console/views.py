@@ -102,17 +102,20 @@ def _draft(
     return all_on, sorted(set(ids)), errors
 
 
-def _draft_ids(request: HttpRequest, site: Site) -> tuple[bool, list[int], list[str]]:
-    presets = {key: preset.vendor_ids for key, preset in vendor_selection.presets().items()}
+def _draft_ids(
+    request: HttpRequest, site: Site, presets: Mapping[str, vendor_selection.Preset]
+) -> tuple[bool, list[int], list[str]]:
     saved = (site.enable_all_vendors, sorted(site.vendors.values_list("id", flat=True)))
-    return _draft(request, saved, vendor_selection.parse_ids, presets)
+    ids_of = {key: preset.vendor_ids for key, preset in presets.items()}
+    return _draft(request, saved, vendor_selection.parse_ids, ids_of)
 
 
 @site_view("view")
 def vendors(request: HttpRequest, site: Site) -> HttpResponse:
     """Search the GVL by name or id, paste ids, or take every vendor; the consequences are shown
     before anything is saved."""
-    all_vendors, ids, errors = _draft_ids(request, site)
+    presets = vendor_selection.presets()
+    all_vendors, ids, errors = _draft_ids(request, site, presets)
     snapshot = current_snapshot()
     change = None
     try:
@@ -145,7 +148,7 @@ def vendors(request: HttpRequest, site: Site) -> HttpResponse:
             added=sorted(names.get(v, str(v)) for v in change.added) if change and not all_vendors else [],
             removed=[snapshot.vendors[v].name for v in sorted(change.removed)] if change else [],
             active_count=len(snapshot.active_vendor_ids()),
-            presets=vendor_selection.presets().values(),
+            presets=presets.values(),
             errors=errors,
             can_edit=can_edit,
             saved=sorted(site.vendors.values_list("id", flat=True)) == ids

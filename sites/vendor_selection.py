@@ -82,13 +82,19 @@ def search(snapshot: GvlSnapshot, query: str, limit: int = SEARCH_LIMIT) -> list
     return found[:limit]
 
 
-def parse_ids(text: str) -> list[int]:
-    """GVL ids pasted as a list: separated by commas, spaces or new lines."""
+def _pasted_ids(text: str, refusal: str) -> list[int]:
+    """Ids pasted as a list: separated by commas, spaces or new lines; `refusal` names what is
+    expected, after the tokens that are not ids."""
     tokens = [t for t in re.split(r"[\s,;]+", text) if t]
     bad = [t for t in tokens if not t.isdigit()]
     if bad:
-        raise ValidationError(f"Not vendor ids: {', '.join(bad[:10])}. Paste GVL ids such as 755, 793.")
+        raise ValidationError(refusal.format(bad=", ".join(bad[:10])))
     return [int(t) for t in tokens]
+
+
+def parse_ids(text: str) -> list[int]:
+    """GVL ids pasted as a list."""
+    return _pasted_ids(text, "Not vendor ids: {bad}. Paste GVL ids such as 755, 793.")
 
 
 def plan_change(site: Site, *, all_vendors: bool, vendor_ids: Iterable[int]) -> VendorChange:
@@ -135,14 +141,8 @@ def search_atps(query: str, limit: int = SEARCH_LIMIT) -> list[GoogleAtp]:
 
 
 def parse_atp_ids(text: str) -> list[int]:
-    """Provider ids pasted as a list: separated by commas, spaces or new lines."""
-    tokens = [t for t in re.split(r"[\s,;]+", text) if t]
-    bad = [t for t in tokens if not t.isdigit()]
-    if bad:
-        raise ValidationError(
-            f"Not provider ids: {', '.join(bad[:10])}. Paste Google ATP ids such as 89, 2526."
-        )
-    return [int(t) for t in tokens]
+    """Google ATP ids pasted as a list."""
+    return _pasted_ids(text, "Not provider ids: {bad}. Paste Google ATP ids such as 89, 2526.")
 
 
 def plan_atp_change(site: Site, *, all_atps: bool, atp_ids: Iterable[int]) -> AtpChange:
