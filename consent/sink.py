@@ -38,10 +38,12 @@ def head(seal: Any, site_key: str) -> dict[str, Any]:
     }
 
 
-def export_head(seal: Any, site_key: str) -> bool:
-    """Appends the seal's head to the sink; False (and an error in the log) when it cannot."""
+def export_head(seal: Any, site_key: str, journal: dict[str, Any] | None = None) -> bool:
+    """Appends the seal's head to the sink, with what sealing found in the record journal
+    (`journal_offset`, `journal_missing`, `journal_altered`: consent/journal.py); False (and an
+    error in the log) when it cannot."""
     path = settings.CMP_SEAL_SINK_PATH
-    line = (json.dumps(head(seal, site_key), sort_keys=True) + "\n").encode()
+    line = (json.dumps({**head(seal, site_key), **(journal or {})}, sort_keys=True) + "\n").encode()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # O_APPEND: each line lands at the end even with several sealers; one write per line.
@@ -78,3 +80,15 @@ def exported_heads(site_id: int, site_key: str) -> tuple[dict[int, dict[str, Any
     except FileNotFoundError:
         pass
     return heads, unreadable
+
+
+def journal_offset(heads: dict[int, dict[str, Any]], through_sequence: int) -> int:
+    """Where to read the record journal for records after seal #`through_sequence`: the offset the
+    newest head up to that seal left (any earlier head's is earlier still, so also safe); 0, the
+    whole journal, without one."""
+    offsets = [
+        int(item["journal_offset"])
+        for sequence, item in heads.items()
+        if sequence <= through_sequence and isinstance(item.get("journal_offset"), int)
+    ]
+    return max(offsets, default=0)
