@@ -28,23 +28,29 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 logger = logging.getLogger(__name__)
 
 #: The path the cached descriptor was opened for, and the descriptor.
 _open: dict[str, Any] = {"path": None, "fd": None}
+#: The settings the path was made from, and the path (the same object while they do not change).
+_made: list[Any] = [None, None, None]
 
 
 def journal_path() -> Path:
     """`CMP_RECORD_JOURNAL_PATH`, by default beside the seal sink (on its volume, outside the
     database's)."""
-    configured = settings.CMP_RECORD_JOURNAL_PATH
-    return Path(configured) if configured else settings.CMP_SEAL_SINK_PATH.with_name("record-journal.log")
+    configured, sink_path = settings.CMP_RECORD_JOURNAL_PATH, settings.CMP_SEAL_SINK_PATH
+    if configured is not _made[0] or sink_path is not _made[1]:
+        path = Path(configured) if configured else Path(sink_path).with_name("record-journal.log")
+        _made[:] = [configured, sink_path, path]
+    return _made[2]  # type: ignore[no-any-return]
 
 
 def _descriptor(path: Path) -> int:
-    if _open["path"] != path or _open["fd"] is None:
+    # Compared by identity: journal_path() returns the same object while the settings stand.
+    if _open["path"] is not path or _open["fd"] is None:
         _close()
         path.parent.mkdir(parents=True, exist_ok=True)
         # O_APPEND: lines of every worker land whole at the end, each with one write.
@@ -83,7 +89,10 @@ def journal_record(site_id: int, record_id: int, mac: str) -> None:
     """Journals a record once its transaction commits (at once in autocommit): a rolled-back INSERT
     leaves no line that would name a record as missing."""
     line = b"+ %d %d %s\n" % (site_id, record_id, mac[:16].encode())
-    transaction.on_commit(partial(append, line), robust=True)
+    if connection.in_atomic_block:
+        transaction.on_commit(partial(append, line), robust=True)
+    else:  # autocommit (the consent POST): committed already, and on_commit would only call it
+        append(line)
 
 
 def journal_deletions(site_id: int, record_ids: Iterable[int], reason: str, reference: str) -> None:
@@ -91,10 +100,17 @@ def journal_deletions(site_id: int, record_ids: Iterable[int], reason: str, refe
     the site lock, so by the time it can look the line is there (written after the commit, a sealer
     could see the record gone and the line not yet written). If the deletion then rolls back, the
     line excuses a record that is still there."""
+    ids = list(record_ids)
     tail = b" %s %s\n" % (reason.encode(), (reference or "-").encode())
-    data = b"".join(b"- %d %d%s" % (site_id, record_id, tail) for record_id in record_ids)
-    if data:
-        append(data)
+    if ids and not append(b"".join(b"- %d %d%s" % (site_id, record_id, tail) for record_id in ids)):
+        # The deletion goes ahead (an erasure is owed to the visitor); the log explains the finding.
+        logger.error(
+            "The %s of records %s of site %d is not in the record journal: verify_consent_log will name "
+            "them as deleted outside the lawful deletions.",
+            reason,
+            ids,
+            site_id,
+        )
 
 
 @dataclass

@@ -88,8 +88,7 @@ def seal_site(site: Site, *, now: datetime | None = None) -> ConsentSeal | None:
 def _journal_check(site: Site, previous: ConsentSeal | None, after: int) -> journal.JournalCheck:
     """The site's journal lines after the last seal, read from where the last exported head up to
     that seal says they start (the whole journal without one)."""
-    heads, _ = sink.exported_heads(site.pk, site.key)
-    offset = sink.journal_offset(heads, previous.sequence) if previous else 0
+    offset = sink.last_journal_offset(site.pk, site.key, previous.sequence) if previous else 0
     check = journal.JournalCheck(site.pk, after, offset).read()
     if check.truncated:
         logger.error(

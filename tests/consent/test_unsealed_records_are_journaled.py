@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection, transaction
 
-from consent import journal, services
+from consent import journal, services, sink
 from consent.models import ConsentRecord
 from consent.services import clock
 
@@ -197,3 +197,15 @@ def test_an_unwritable_journal_still_records_the_choice_and_logs(
     ok, output = verify_log(site.key)
     assert ok, output
     assert "1 record(s) not sealed yet are not in the record journal" in output
+
+
+def test_the_sealer_finds_its_last_head_from_the_end_of_a_long_sink(seal_sink):
+    heads = [{"site": "alpha", "site_id": 1, "sequence": n, "journal_offset": 10 * n} for n in range(1, 400)]
+    heads.insert(200, {"site": "beta", "site_id": 2, "sequence": 9, "journal_offset": 5})
+    seal_sink.write_text("".join(json.dumps(head) + "\n" for head in heads))
+    lines = seal_sink.read_bytes().splitlines()
+    assert list(sink._lines_from_the_end(seal_sink, block=7)) == lines[::-1]
+    assert sink.last_journal_offset(1, "alpha", 399) == 3990
+    assert sink.last_journal_offset(1, "alpha", 12) == 120  # a later head is not the seal's before it
+    assert sink.last_journal_offset(2, "beta", 9) == 5
+    assert sink.last_journal_offset(2, "gamma", 9) == 0
