@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -32,8 +33,10 @@ from django.db import connection, transaction
 
 logger = logging.getLogger(__name__)
 
-#: The path the cached descriptor was opened for, and the descriptor.
+#: The path the cached descriptor was opened for, and the descriptor. Used under `_lock`: a thread
+#: must not write to a descriptor number another one has closed (and the system given out again).
 _open: dict[str, Any] = {"path": None, "fd": None}
+_lock = threading.Lock()
 #: The settings the path was made from, and the path (the same object while they do not change).
 _made: list[Any] = [None, None, None]
 
@@ -74,12 +77,14 @@ def append(data: bytes) -> bool:
     path = journal_path()
     for attempt in (1, 2):
         try:
-            written = os.write(_descriptor(path), data)
-            while written < len(data):  # a regular file takes it whole; a full disk may not
-                written += os.write(_descriptor(path), data[written:])
+            with _lock:
+                written = os.write(_descriptor(path), data)
+                while 0 < written < len(data):  # a regular file takes it whole; a full disk may not
+                    written += os.write(_descriptor(path), data[written:])
             return True
         except OSError as exc:
-            _close()
+            with _lock:
+                _close()
             if attempt == 2:
                 logger.error("Record journal %s not written (%d bytes lost): %s", path, len(data), exc)
     return False
