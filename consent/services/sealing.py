@@ -16,6 +16,8 @@ from consent.services.deletions import lock_site
 from sites.models import Site
 
 logger = logging.getLogger(__name__)
+#: Journaled records missing from (or altered in) a seal's range that its head names by id.
+NAMED = 1000
 
 
 def seal_site(site: Site, *, now: datetime | None = None) -> ConsentSeal | None:
@@ -70,13 +72,16 @@ def seal_site(site: Site, *, now: datetime | None = None) -> ConsentSeal | None:
             "%s hold another MAC than journaled. Run verify_consent_log.",
             site.key,
             seal.sequence,
-            missing,
-            altered,
+            missing[:NAMED],
+            altered[:NAMED],
         )
     journaled = {
         "journal_offset": check.resume_offset(through),
-        "journal_missing": missing,
-        "journal_altered": altered,
+        # Named up to a point (one sink line each), counted in full.
+        "journal_missing": missing[:NAMED],
+        "journal_missing_count": len(missing),
+        "journal_altered": altered[:NAMED],
+        "journal_altered_count": len(altered),
     }
     # Anchors the chain outside the database (consent/sink.py), after the commit: a head in the
     # sink is always a seal the database had.

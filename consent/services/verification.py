@@ -102,6 +102,10 @@ def verify_log(site: Site, *, max_problems: int = 100) -> VerificationReport:
                 f"Record id {record_id} held another MAC than the record journal's when seal #{sequence} "
                 "sealed its range: it was replaced before it was sealed."
             )
+        for kind in ("missing", "altered"):
+            named, count = exported.get(f"journal_{kind}") or (), exported.get(f"journal_{kind}_count", 0)
+            if isinstance(count, int) and count > len(named):
+                problem(f"Seal #{sequence} found {count} journaled records {kind}, {len(named)} named above.")
     not_exported = [seal.sequence for seal in seals if seal.sequence not in heads]
     if not_exported:
         report.notes.append(

@@ -69,7 +69,9 @@ def test_each_committed_record_is_journaled_and_a_rolled_back_one_is_not(
     assert all(records[0].user_id not in line for line in journal_lines())
 
 
-def test_deleting_an_unsealed_record_is_named_before_and_after_the_next_seal(post, site, verify_log):
+def test_deleting_an_unsealed_record_is_named_before_and_after_the_next_seal(
+    post, site, seal_sink, verify_log
+):
     post(site.key, {"action": "accept_all"})
     services.seal_site(site)
     unsealed = [post(site.key, {"action": "accept_all"}) for _ in range(3)]
@@ -83,6 +85,8 @@ def test_deleting_an_unsealed_record_is_named_before_and_after_the_next_seal(pos
     # The next seal covers what is left, and would verify on its own: its head names the record.
     seal = services.seal_site(site)
     assert seal.record_count == 2
+    head = json.loads(seal_sink.read_text().splitlines()[-1])
+    assert (head["journal_missing"], head["journal_missing_count"]) == ([deleted], 1)
     ok, output = verify_log(site.key)
     assert not ok
     assert f"Record id {deleted} is in the record journal but was missing when seal #2 sealed" in output
