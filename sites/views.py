@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -48,6 +49,14 @@ def _document_response(
         or f"{'public' if shared else 'private'}, max-age={settings.CMP_BANNER_MAX_AGE}",
         vary=("Origin", *vary),
     )
+
+
+def _language_document(
+    request: HttpRequest, site_key: str, document: Callable[[Site, str], Document]
+) -> HttpResponse:
+    """A document that depends on the site and the language shown only (not on where the visitor is)."""
+    site = get_site(site_key)
+    return _document_response(request, document(site, choose_language(site, str_param(request.GET, "lang"))))
 
 
 class BannerView(ApiView):
@@ -105,10 +114,7 @@ class PreferencesView(ApiView):
         tags=["banner"],
     )
     def get(self, request: HttpRequest, site_key: str) -> HttpResponse:
-        site = get_site(site_key)
-        return _document_response(
-            request, preferences_document(site, choose_language(site, str_param(request.GET, "lang")))
-        )
+        return _language_document(request, site_key, preferences_document)
 
 
 class VendorsView(ApiView):
@@ -120,10 +126,7 @@ class VendorsView(ApiView):
         tags=["banner"],
     )
     def get(self, request: HttpRequest, site_key: str) -> HttpResponse:
-        site = get_site(site_key)
-        return _document_response(
-            request, vendors_document(site, choose_language(site, str_param(request.GET, "lang")))
-        )
+        return _language_document(request, site_key, vendors_document)
 
 
 #: When this service's answer to GPC last changed (the GPC specification's `lastUpdate`).

@@ -1,7 +1,9 @@
-/* CMP stub: paste inline in <head>, before any ad or analytics tag.
- * It makes window.__tcfapi callable at once (answering "ping", queueing the rest for cmp.js),
- * proxies __tcfapiCall postMessages from iframes, publishes the __tcfapiLocator frame, and sets
- * Google Consent Mode v2 defaults per region before any Google tag can read them. */
+/* CMP stub: paste inline in <head>, before any ad or analytics tag (the console's Embed page gives
+ * it built, minified, from this source: static/consent/build.mjs).
+ * It sets Google Consent Mode v2 defaults per region before any Google tag can read them, starts the
+ * first visit's banner document request, and makes window.__tcfapi and window.__gpp callable at once
+ * (answering "ping", queueing the rest for cmp.js), with their locator frames and the postMessage
+ * proxies for iframes. */
 (function (w, d) {
   "use strict";
   var dl = (w.dataLayer = w.dataLayer || []);
@@ -59,131 +61,118 @@
     w.__cmpConfig = { url: url, answer: answer };
   }
 
-  // Another CMP higher up the frame tree is in charge: leave it alone.
-  var frame = w;
-  while (frame) {
-    try {
-      if (frame.frames.__tcfapiLocator) return;
-    } catch (e) {
-      /* cross-origin ancestor: keep walking */
-    }
-    if (frame === w.top) break;
-    frame = frame.parent;
-  }
-
-  function addLocator() {
-    if (w.frames.__tcfapiLocator) return;
-    if (!d.body) {
-      setTimeout(addLocator, 5);
-      return;
-    }
-    var iframe = d.createElement("iframe");
-    iframe.style.display = "none";
-    iframe.name = "__tcfapiLocator";
-    iframe.title = "TCF API locator";
-    iframe.setAttribute("aria-hidden", "true");
-    iframe.tabIndex = -1;
-    d.body.appendChild(iframe);
-  }
-  addLocator();
-
-  var queue = [];
-  var gdprApplies;
-  var stub = function (command, version, callback, parameter) {
-    if (!arguments.length) return queue;
-    if (command === "setGdprApplies") {
-      if (arguments.length > 3 && version === 2 && typeof parameter === "boolean") {
-        gdprApplies = parameter;
-        if (typeof callback === "function") callback("set", true);
+  // The TCF and GPP stubs below share these: an API another CMP higher up the frame tree already
+  // publishes is left to it; each API's locator frame; each API's postMessage proxy for iframes.
+  function alreadyPublished(locator) {
+    for (var frame = w; frame; frame = frame.parent) {
+      try {
+        if (frame.frames[locator]) return true;
+      } catch (e) {
+        /* cross-origin ancestor: keep walking */
       }
-    } else if (command === "ping") {
-      if (typeof callback === "function") {
-        callback({ gdprApplies: gdprApplies, cmpLoaded: false, cmpStatus: "stub", apiVersion: "2.2" }, true);
-      }
-    } else {
-      queue.push([command, version, callback, parameter]);
+      if (frame === w.top) break;
     }
-  };
-  stub.queue = queue;
-  w.__tcfapi = stub;
-
-  // Iframe callers: {__tcfapiCall: {command, parameter, version, callId}}; the answer goes back in
-  // the same form (string or object) it came in.
-  w.addEventListener(
-    "message",
-    function (event) {
-      var isString = typeof event.data === "string";
-      var message = event.data;
-      if (isString) {
-        try {
-          message = JSON.parse(event.data);
-        } catch (e) {
-          return;
+    return false;
+  }
+  var locators = [];
+  function addLocators() {
+    if (!d.body) return setTimeout(addLocators, 5);
+    // Both frames in one task: each costs a frame and a document of its own.
+    locators.forEach(function (pair) {
+      if (w.frames[pair[0]]) return;
+      var iframe = d.createElement("iframe");
+      iframe.style.display = "none";
+      iframe.name = pair[0];
+      iframe.title = pair[1];
+      iframe.setAttribute("aria-hidden", "true");
+      iframe.tabIndex = -1;
+      d.body.appendChild(iframe);
+    });
+  }
+  // Iframe callers send {<callKey>: {command, parameter, version, callId}}; the answer goes back as
+  // {<returnKey>: {returnValue, success, callId}} in the same form (string or object) it came in.
+  function proxy(callKey, returnKey, invoke) {
+    w.addEventListener(
+      "message",
+      function (event) {
+        var isString = typeof event.data === "string";
+        var message = event.data;
+        if (isString) {
+          try {
+            message = JSON.parse(event.data);
+          } catch (e) {
+            return;
+          }
         }
-      }
-      var call = message && typeof message === "object" && message.__tcfapiCall;
-      if (!call || typeof w.__tcfapi !== "function") return;
-      w.__tcfapi(
-        call.command,
-        call.version,
-        function (returnValue, success) {
-          var reply = { __tcfapiReturn: { returnValue: returnValue, success: success, callId: call.callId } };
+        var call = message && typeof message === "object" && message[callKey];
+        if (!call) return;
+        invoke(call, function (returnValue, success) {
+          var reply = {};
+          reply[returnKey] = { returnValue: returnValue, success: success, callId: call.callId };
           if (event.source && event.source.postMessage) {
             event.source.postMessage(isString ? JSON.stringify(reply) : reply, "*");
           }
-        },
-        call.parameter
-      );
-    },
-    false
-  );
-})(window, document);
-
-/* IAB GPP CMP API v1.1 stub: window.__gpp answers "ping" at once and queues the rest (listeners
- * with their ids, as the specification's stub does) for static/consent/gpp.js, which cmp.js loads
- * where a GPP section applies or something already called __gpp (`asked`). Elsewhere cmp.js sets
- * `na` (its CMP id): no section applies, and the stub answers so itself. It also proxies __gppCall
- * postMessages from iframes and publishes the __gppLocator frame. */
-(function (w, d) {
-  "use strict";
-  var frame = w;
-  while (frame) {
-    try {
-      if (frame.frames.__gppLocator) return; // a CMP higher up the frame tree is in charge
-    } catch (e) {
-      /* cross-origin ancestor: keep walking */
-    }
-    if (frame === w.top) break;
-    frame = frame.parent;
+        });
+      },
+      false
+    );
   }
-  (function addLocator() {
-    if (w.frames.__gppLocator) return;
-    if (!d.body) return setTimeout(addLocator, 5);
-    var iframe = d.createElement("iframe");
-    iframe.style.display = "none";
-    iframe.name = "__gppLocator";
-    iframe.title = "GPP API locator";
-    iframe.setAttribute("aria-hidden", "true");
-    iframe.tabIndex = -1;
-    d.body.appendChild(iframe);
-  })();
-  var queue = [];
-  var events = [];
-  var lastId = 0;
-  var gpp;
-  function ping() {
-    return {
-      gppVersion: "1.1",
-      cmpStatus: gpp.na ? "loaded" : "stub",
-      cmpDisplayStatus: "hidden",
-      signalStatus: gpp.na ? "ready" : "not ready",
-      supportedAPIs: [],
-      cmpId: gpp.na || 0,
-      sectionList: [],
-      applicableSections: gpp.na ? [-1] : [],
-      gppString: gpp.na ? "DBAA" : "",
-      parsedSections: {},
+
+  if (!alreadyPublished("__tcfapiLocator")) tcfStub();
+  if (!alreadyPublished("__gppLocator")) gppStub();
+  addLocators();
+
+  // TCF CMP API v2.2 stub: ping answers at once, setGdprApplies is kept, the rest waits for cmp.js.
+  function tcfStub() {
+    locators.push(["__tcfapiLocator", "TCF API locator"]);
+    var queue = [];
+    var gdprApplies;
+    var stub = function (command, version, callback, parameter) {
+      if (!arguments.length) return queue;
+      if (command === "setGdprApplies") {
+        if (arguments.length > 3 && version === 2 && typeof parameter === "boolean") {
+          gdprApplies = parameter;
+          if (typeof callback === "function") callback("set", true);
+        }
+      } else if (command === "ping") {
+        if (typeof callback === "function") {
+          callback({ gdprApplies: gdprApplies, cmpLoaded: false, cmpStatus: "stub", apiVersion: "2.2" }, true);
+        }
+      } else {
+        queue.push([command, version, callback, parameter]);
+      }
     };
+    stub.queue = queue;
+    w.__tcfapi = stub;
+
+    proxy("__tcfapiCall", "__tcfapiReturn", function (call, reply) {
+      if (typeof w.__tcfapi === "function") w.__tcfapi(call.command, call.version, reply, call.parameter);
+    });
+  }
+
+  // IAB GPP CMP API v1.1 stub: window.__gpp answers "ping" at once and queues the rest (listeners
+  // with their ids, as the specification's stub does) for static/consent/gpp.js, which cmp.js loads
+  // where a GPP section applies or something already called __gpp (`asked`). Elsewhere cmp.js sets
+  // `na` (its CMP id): no section applies, and the stub answers so itself.
+  function gppStub() {
+    locators.push(["__gppLocator", "GPP API locator"]);
+    var queue = [];
+    var events = [];
+    var lastId = 0;
+    var gpp;
+    function ping() {
+      return {
+        gppVersion: "1.1",
+        cmpStatus: gpp.na ? "loaded" : "stub",
+        cmpDisplayStatus: "hidden",
+        signalStatus: gpp.na ? "ready" : "not ready",
+        supportedAPIs: [],
+        cmpId: gpp.na || 0,
+        sectionList: [],
+        applicableSections: gpp.na ? [-1] : [],
+        gppString: gpp.na ? "DBAA" : "",
+        parsedSections: {},
+      };
   }
   gpp = w.__gpp = function (command, callback, parameter, version) {
     if (!arguments.length) return queue;
@@ -210,32 +199,8 @@
     if (gpp.na) return command === "hasSection" ? callback(false, true) : callback(null, false);
     queue.push([command, callback, parameter, version]);
   };
-  w.addEventListener(
-    "message",
-    function (event) {
-      var isString = typeof event.data === "string";
-      var message = event.data;
-      if (isString) {
-        try {
-          message = JSON.parse(event.data);
-        } catch (e) {
-          return;
-        }
-      }
-      var call = message && typeof message === "object" && message.__gppCall;
-      if (!call || typeof w.__gpp !== "function") return;
-      w.__gpp(
-        call.command,
-        function (returnValue, success) {
-          var reply = { __gppReturn: { returnValue: returnValue, success: success, callId: call.callId } };
-          if (event.source && event.source.postMessage) {
-            event.source.postMessage(isString ? JSON.stringify(reply) : reply, "*");
-          }
-        },
-        call.parameter,
-        call.version
-      );
-    },
-    false
-  );
+  proxy("__gppCall", "__gppReturn", function (call, reply) {
+    if (typeof w.__gpp === "function") w.__gpp(call.command, reply, call.parameter, call.version);
+  });
+  }
 })(window, document);
