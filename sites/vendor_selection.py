@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -42,7 +43,7 @@ def presets() -> dict[str, Preset]:
 
 
 @dataclass(frozen=True)
-class _SelectionChange:
+class SelectionChange:
     """A change of the ids a site discloses, as reviewed before saving."""
 
     chosen: frozenset[int]  # the listed ids (ignored while "all" is on)
@@ -59,7 +60,7 @@ class _SelectionChange:
 
 
 @dataclass(frozen=True, kw_only=True)
-class VendorChange(_SelectionChange):
+class VendorChange(SelectionChange):
     all_vendors: bool
 
     @property
@@ -68,18 +69,44 @@ class VendorChange(_SelectionChange):
         return bool(self.added)
 
 
-def search(snapshot: GvlSnapshot, query: str, limit: int = SEARCH_LIMIT) -> list[GvlVendor]:
-    """Active vendors whose id is `query` or whose name contains it (case-insensitive), by name."""
+class _Named(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+
+
+Found = TypeVar("Found", bound=_Named)
+
+
+def _search(
+    query: str,
+    limit: int,
+    by_id: Callable[[int], list[Found]],
+    by_name: Callable[[str], list[Found]],
+) -> list[Found]:
+    """The pickers' one search rule: an id finds that entry, else the entries whose name contains
+    the query (case-insensitive), those starting with it first, then by name and id."""
     query = query.strip()
     if not query:
         return []
-    active = [v for v in snapshot.vendors.values() if v.is_active]
     if query.isdigit():
-        return [v for v in active if v.id == int(query)]
+        return by_id(int(query))
     needle = query.casefold()
-    found = [v for v in active if needle in v.name.casefold()]
-    found.sort(key=lambda v: (not v.name.casefold().startswith(needle), v.name.casefold(), v.id))
+    found = by_name(query)
+    found.sort(key=lambda f: (not f.name.casefold().startswith(needle), f.name.casefold(), f.id))
     return found[:limit]
+
+
+def search(snapshot: GvlSnapshot, query: str, limit: int = SEARCH_LIMIT) -> list[GvlVendor]:
+    """Active vendors whose id is `query` or whose name contains it, by name."""
+    active = [v for v in snapshot.vendors.values() if v.is_active]
+    return _search(
+        query,
+        limit,
+        lambda vendor_id: [v for v in active if v.id == vendor_id],
+        lambda text: [v for v in active if text.casefold() in v.name.casefold()],
+    )
 
 
 def _pasted_ids(text: str, refusal: str) -> list[int]:
@@ -122,22 +149,19 @@ def apply_change(site: Site, change: VendorChange) -> None:
 
 
 @dataclass(frozen=True, kw_only=True)
-class AtpChange(_SelectionChange):
+class AtpChange(SelectionChange):
     all_atps: bool
 
 
 def search_atps(query: str, limit: int = SEARCH_LIMIT) -> list[GoogleAtp]:
     """Enabled providers of Google's current list whose id is `query` or whose name contains it."""
-    query = query.strip()
-    if not query:
-        return []
     atps = enabled_atps()
-    if query.isdigit():
-        return list(atps.filter(id=int(query)))
-    found = list(atps.filter(name__icontains=query))
-    needle = query.casefold()
-    found.sort(key=lambda a: (not a.name.casefold().startswith(needle), a.name.casefold(), a.id))
-    return found[:limit]
+    return _search(
+        query,
+        limit,
+        lambda atp_id: list(atps.filter(id=atp_id)),
+        lambda text: list(atps.filter(name__icontains=text)),
+    )
 
 
 def parse_atp_ids(text: str) -> list[int]:
