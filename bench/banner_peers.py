@@ -64,7 +64,7 @@ sys.path.insert(0, str(REPO_ROOT))
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from bench.perf_doc import machine_line, replace_section  # noqa: E402
+from bench.perf_doc import machine_line, publish  # noqa: E402
 from bench.servers import PYTHON, free_port, manage, wait_for_port  # noqa: E402
 
 NODE_MODULES = REPO_ROOT / "node_modules"
@@ -752,9 +752,7 @@ def main() -> int:
         page_server.shutdown()
         asset_server.shutdown()
     body = report(args, runs, loads, cmp)
-    print(body)
-    if not args.no_write:
-        replace_section(TITLE, body)
+    publish(TITLE, body, write=not args.no_write)
     return 0
 
 

@@ -43,7 +43,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.perf_doc import machine_line, replace_section  # noqa: E402
+from bench.perf_doc import machine_line, publish  # noqa: E402
 from bench.servers import free_port, manage, runserver, wait_for_url  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -211,9 +211,7 @@ def write(rows: list[dict], print_only: bool) -> None:
         "(`content-visibility: auto`). Click-to-first-row includes the vendor document's fetch.",
     ]
     body = "\n".join(lines)
-    print(body)
-    if not print_only:
-        replace_section("Banner vendor list", body)
+    publish("Banner vendor list", body, write=not print_only)
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.perf_doc import machine_line, replace_section  # noqa: E402
+from bench.perf_doc import machine_line, publish  # noqa: E402
 from bench.scratch_db import add_admin_url, database_url, drop_database, recreate_database  # noqa: E402
 from bench.servers import free_port, manage, wait_for_url  # noqa: E402
 
@@ -537,9 +537,7 @@ def main() -> None:
         raise SystemExit("wrk is not installed (Debian package wrk; `make system-deps`).")
     result = measure(args)
     text = render(result, args)
-    print(text)
-    if not args.no_write:
-        replace_section("HTTP load", text)
+    publish("HTTP load", text, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.perf_doc import machine_line, replace_section  # noqa: E402
+from bench.perf_doc import machine_line, publish  # noqa: E402
 from bench.servers import free_port, manage, wait_for_url  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -188,9 +188,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     body = render(measure(args.repetitions, args.before), args.repetitions, args.before)
-    print(body)
-    if not args.no_write:
-        replace_section("Return-visit Consent Mode update", body)
+    publish("Return-visit Consent Mode update", body, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.perf_doc import machine_line, replace_section  # noqa: E402
+from bench.perf_doc import machine_line, publish  # noqa: E402
 from bench.servers import free_port, manage, runserver, wait_for_port  # noqa: E402
 
 SETUP = """
@@ -137,9 +137,7 @@ def main() -> int:
         + ("met" if wall < 120 else "**not met**")
         + " in this measurement.",
     ]
-    print("\n".join(lines))
-    if not args.no_write:
-        replace_section("Cookie scanner", "\n".join(lines))
+    publish("Cookie scanner", "\n".join(lines), write=not args.no_write)
     return 0
 
 

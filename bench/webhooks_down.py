@@ -33,7 +33,7 @@ from bench.http_load import (  # noqa: E402
     run_wrk,
     start_gunicorn,
 )
-from bench.perf_doc import machine_line, replace_section  # noqa: E402
+from bench.perf_doc import machine_line, publish  # noqa: E402
 from bench.scratch_db import drop_database  # noqa: E402
 from bench.servers import PYTHON, free_port, manage  # noqa: E402
 
@@ -147,9 +147,7 @@ def main() -> int:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     body = render(measure(args), args)
-    print(body)
-    if not args.no_write:
-        replace_section("Consent POST with webhook endpoints down", body)
+    publish("Consent POST with webhook endpoints down", body, write=not args.no_write)
     return 0
 
 
