@@ -46,6 +46,7 @@ def presets() -> dict[str, Preset]:
 class SelectionChange:
     """A change of the ids a site discloses, as reviewed before saving."""
 
+    all_on: bool  # every active vendor (every enabled ATP), new ones included
     chosen: frozenset[int]  # the listed ids (ignored while "all" is on)
     before: frozenset[int]  # disclosed now
     after: frozenset[int]  # disclosed once saved
@@ -59,10 +60,17 @@ class SelectionChange:
         return self.before - self.after
 
 
-@dataclass(frozen=True, kw_only=True)
-class VendorChange(SelectionChange):
-    all_vendors: bool
+def _save(site: Site, change: SelectionChange, all_field: str, listed: str) -> None:
+    """Stores a change: the site's "all" flag `all_field`, and the ids in its relation `listed`
+    unless all is on (then the listed ids are left as they are)."""
+    setattr(site, all_field, change.all_on)
+    site.save(update_fields=[all_field, "updated_at"])
+    if not change.all_on:
+        getattr(site, listed).set(sorted(change.chosen))
 
+
+@dataclass(frozen=True)
+class VendorChange(SelectionChange):
     @property
     def reprompts(self) -> bool:
         """A visitor is asked again when a vendor they were not shown is disclosed (re-prompt rule)."""
@@ -134,23 +142,20 @@ def plan_change(site: Site, *, all_vendors: bool, vendor_ids: Iterable[int]) -> 
         )
     before = site_catalogue(site, snapshot).disclosed_vendor_ids
     after = disclosed_vendor_ids(snapshot, all_vendors, chosen)
-    return VendorChange(all_vendors=all_vendors, chosen=chosen, before=before, after=after)
+    return VendorChange(all_on=all_vendors, chosen=chosen, before=before, after=after)
 
 
 @transaction.atomic
 def apply_change(site: Site, change: VendorChange) -> None:
-    site.enable_all_vendors = change.all_vendors
-    site.save(update_fields=["enable_all_vendors", "updated_at"])
-    if not change.all_vendors:
-        site.vendors.set(sorted(change.chosen))
+    _save(site, change, "enable_all_vendors", "vendors")
 
 
 # --- Google's Ad Tech Providers (the AC string) -----------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True)
 class AtpChange(SelectionChange):
-    all_atps: bool
+    """No re-prompt: an AC string names only the providers its visitor was shown."""
 
 
 def search_atps(query: str, limit: int = SEARCH_LIMIT) -> list[GoogleAtp]:
@@ -179,15 +184,12 @@ def plan_atp_change(site: Site, *, all_atps: bool, atp_ids: Iterable[int]) -> At
             f"{', '.join(map(str, unknown[:20]))}."
         )
     before = site_catalogue(site, current_snapshot()).atp_ids
-    return AtpChange(all_atps=all_atps, chosen=chosen, before=before, after=enabled if all_atps else chosen)
+    return AtpChange(all_on=all_atps, chosen=chosen, before=before, after=enabled if all_atps else chosen)
 
 
 @transaction.atomic
 def apply_atp_change(site: Site, change: AtpChange) -> None:
-    site.enable_all_atps = change.all_atps
-    site.save(update_fields=["enable_all_atps", "updated_at"])
-    if not change.all_atps:
-        site.google_atps.set(sorted(change.chosen))
+    _save(site, change, "enable_all_atps", "google_atps")
 
 
 def atp_names(atp_ids: Iterable[int]) -> dict[int, str]:

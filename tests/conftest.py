@@ -369,6 +369,20 @@ def api(client: Any) -> Api:
     return Api(client)
 
 
+# --- the visitor's location, as a CDN tells it ----------------------------------------------------
+
+#: Location headers as Cloudflare sets them, trusted where the `cloudflare` fixture is used.
+CALIFORNIA = {"CF-IPCountry": "US", "CF-Region-Code": "CA"}
+GERMANY = {"CF-IPCountry": "DE"}
+
+
+@pytest.fixture
+def cloudflare(settings: Any) -> None:
+    """The deployment trusts Cloudflare's location headers (CF-IPCountry, CF-Region-Code)."""
+    settings.CMP_LOCATION_COUNTRY_HEADER = "CF-IPCountry"
+    settings.CMP_LOCATION_REGION_HEADER = "CF-Region-Code"
+
+
 # --- a webhook receiver (the consent and client tests) ------------------------------------------
 
 

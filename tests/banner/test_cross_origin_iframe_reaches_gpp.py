@@ -33,10 +33,8 @@ function gppCall(command, parameter, asString) {
 
 
 def test_iframe_on_another_origin_reads_the_gpp_string(
-    page, cmp_server, other_origin, stub_source, settings, gpp_ready
+    page, cmp_server, other_origin, stub_source, cloudflare, gpp_ready
 ):
-    settings.CMP_LOCATION_COUNTRY_HEADER = "CF-IPCountry"
-    settings.CMP_LOCATION_REGION_HEADER = "CF-Region-Code"
     root, port = other_origin
     (root / "gpp-frame.html").write_text(FRAME)
     (root / "gpp-publisher.html").write_text(

@@ -28,6 +28,14 @@ def _isolated(settings: Any) -> None:
 
 
 @pytest.fixture
+def victim(api: Any, site: Any) -> dict[str, Any]:
+    """A visitor of `site` who refused everything: the consent answer (id and write token)."""
+    answer = api.consent(site.key, {"action": "reject_all"})
+    assert answer.status_code == 201
+    return answer.json()
+
+
+@pytest.fixture
 def seal_immediately(settings: Any) -> None:
     """Seals take records at once instead of after the grace period for late writers."""
     settings.CMP_SEAL_GRACE_SECONDS = 0
