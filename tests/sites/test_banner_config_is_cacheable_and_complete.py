@@ -3,6 +3,7 @@ vendors, languages, ETag/304 revalidation, and CORS only for the site's own orig
 
 from __future__ import annotations
 
+from sites.models import CATEGORY_SLUGS
 from vendors.catalogue import vendor_counts
 from vendors.models import GoogleAtp
 
@@ -46,14 +47,7 @@ def test_banner_has_what_the_first_layer_needs(api, site, catalogue):
         "Accept All",
         "Save My Preferences",
     )
-    assert [c["slug"] for c in config["categories"]] == [
-        "necessary",
-        "functional",
-        "analytics",
-        "performance",
-        "advertisement",
-        "uncategorised",
-    ]
+    assert [c["slug"] for c in config["categories"]] == list(CATEGORY_SLUGS)
     assert [c["always_active"] for c in config["categories"]] == [True] + [False] * 5
     active = catalogue.active_vendor_ids()
     assert config["vendor_count"] == len(active)
