@@ -369,6 +369,14 @@ def api(client: Any) -> Api:
     return Api(client)
 
 
+@pytest.fixture
+def no_rate_limits(settings: Any) -> None:
+    """Rate limits off: they belong to the hardening tests, and most tests send many requests from
+    one address. The areas that need it take it for every test (their conftest's `_isolated`)."""
+    settings.CMP_RATE_LIMIT_PER_IP = 0
+    settings.CMP_RATE_LIMIT_PER_SITE = 0
+
+
 # --- the visitor's location, as a CDN tells it ----------------------------------------------------
 
 #: Location headers as Cloudflare sets them, trusted where the `cloudflare` fixture is used.

@@ -4,6 +4,63 @@
  * Google Consent Mode v2 defaults per region before any Google tag can read them. */
 (function (w, d) {
   "use strict";
+
+  // The TCF and GPP APIs are found alike (IAB specifications): a frame named `<api>Locator` marks
+  // the window that answers, and iframes call it by postMessage.
+  function answeredAbove(locator) {
+    // Another CMP higher up the frame tree is in charge: leave it alone.
+    var frame = w;
+    while (frame) {
+      try {
+        if (frame.frames[locator]) return true;
+      } catch (e) {
+        /* cross-origin ancestor: keep walking */
+      }
+      if (frame === w.top) break;
+      frame = frame.parent;
+    }
+    return false;
+  }
+  function addLocator(locator, title) {
+    if (w.frames[locator]) return;
+    if (!d.body) return setTimeout(addLocator, 5, locator, title);
+    var iframe = d.createElement("iframe");
+    iframe.style.display = "none";
+    iframe.name = locator;
+    iframe.title = title;
+    iframe.setAttribute("aria-hidden", "true");
+    iframe.tabIndex = -1;
+    d.body.appendChild(iframe);
+  }
+  // Iframe callers: {<api>Call: {command, parameter, version, callId}}; `invoke(call, reply)` calls
+  // the API, and the answer goes back as {<api>Return: ...} in the same form (string or object).
+  function bridge(api, invoke) {
+    w.addEventListener(
+      "message",
+      function (event) {
+        var isString = typeof event.data === "string";
+        var message = event.data;
+        if (isString) {
+          try {
+            message = JSON.parse(event.data);
+          } catch (e) {
+            return;
+          }
+        }
+        var call = message && typeof message === "object" && message[api + "Call"];
+        if (!call || typeof w[api] !== "function") return;
+        invoke(call, function (returnValue, success) {
+          var reply = {};
+          reply[api + "Return"] = { returnValue: returnValue, success: success, callId: call.callId };
+          if (event.source && event.source.postMessage) {
+            event.source.postMessage(isString ? JSON.stringify(reply) : reply, "*");
+          }
+        });
+      },
+      false
+    );
+  }
+
   var dl = (w.dataLayer = w.dataLayer || []);
   if (!w.gtag) {
     w.gtag = function () {
@@ -59,183 +116,89 @@
     w.__cmpConfig = { url: url, answer: answer };
   }
 
-  // Another CMP higher up the frame tree is in charge: leave it alone.
-  var frame = w;
-  while (frame) {
-    try {
-      if (frame.frames.__tcfapiLocator) return;
-    } catch (e) {
-      /* cross-origin ancestor: keep walking */
-    }
-    if (frame === w.top) break;
-    frame = frame.parent;
-  }
+  // The TCF CMP API stub: __tcfapi answers "ping" and queues the rest for cmp.js.
+  (function () {
+    if (answeredAbove("__tcfapiLocator")) return;
+    addLocator("__tcfapiLocator", "TCF API locator");
 
-  function addLocator() {
-    if (w.frames.__tcfapiLocator) return;
-    if (!d.body) {
-      setTimeout(addLocator, 5);
-      return;
-    }
-    var iframe = d.createElement("iframe");
-    iframe.style.display = "none";
-    iframe.name = "__tcfapiLocator";
-    iframe.title = "TCF API locator";
-    iframe.setAttribute("aria-hidden", "true");
-    iframe.tabIndex = -1;
-    d.body.appendChild(iframe);
-  }
-  addLocator();
-
-  var queue = [];
-  var gdprApplies;
-  var stub = function (command, version, callback, parameter) {
-    if (!arguments.length) return queue;
-    if (command === "setGdprApplies") {
-      if (arguments.length > 3 && version === 2 && typeof parameter === "boolean") {
-        gdprApplies = parameter;
-        if (typeof callback === "function") callback("set", true);
-      }
-    } else if (command === "ping") {
-      if (typeof callback === "function") {
-        callback({ gdprApplies: gdprApplies, cmpLoaded: false, cmpStatus: "stub", apiVersion: "2.2" }, true);
-      }
-    } else {
-      queue.push([command, version, callback, parameter]);
-    }
-  };
-  stub.queue = queue;
-  w.__tcfapi = stub;
-
-  // Iframe callers: {__tcfapiCall: {command, parameter, version, callId}}; the answer goes back in
-  // the same form (string or object) it came in.
-  w.addEventListener(
-    "message",
-    function (event) {
-      var isString = typeof event.data === "string";
-      var message = event.data;
-      if (isString) {
-        try {
-          message = JSON.parse(event.data);
-        } catch (e) {
-          return;
+    var queue = [];
+    var gdprApplies;
+    var stub = function (command, version, callback, parameter) {
+      if (!arguments.length) return queue;
+      if (command === "setGdprApplies") {
+        if (arguments.length > 3 && version === 2 && typeof parameter === "boolean") {
+          gdprApplies = parameter;
+          if (typeof callback === "function") callback("set", true);
         }
+      } else if (command === "ping") {
+        if (typeof callback === "function") {
+          callback({ gdprApplies: gdprApplies, cmpLoaded: false, cmpStatus: "stub", apiVersion: "2.2" }, true);
+        }
+      } else {
+        queue.push([command, version, callback, parameter]);
       }
-      var call = message && typeof message === "object" && message.__tcfapiCall;
-      if (!call || typeof w.__tcfapi !== "function") return;
-      w.__tcfapi(
-        call.command,
-        call.version,
-        function (returnValue, success) {
-          var reply = { __tcfapiReturn: { returnValue: returnValue, success: success, callId: call.callId } };
-          if (event.source && event.source.postMessage) {
-            event.source.postMessage(isString ? JSON.stringify(reply) : reply, "*");
-          }
-        },
-        call.parameter
-      );
-    },
-    false
-  );
-})(window, document);
-
-/* IAB GPP CMP API v1.1 stub: window.__gpp answers "ping" at once and queues the rest (listeners
- * with their ids, as the specification's stub does) for static/consent/gpp.js, which cmp.js loads
- * where a GPP section applies or something already called __gpp (`asked`). Elsewhere cmp.js sets
- * `na` (its CMP id): no section applies, and the stub answers so itself. It also proxies __gppCall
- * postMessages from iframes and publishes the __gppLocator frame. */
-(function (w, d) {
-  "use strict";
-  var frame = w;
-  while (frame) {
-    try {
-      if (frame.frames.__gppLocator) return; // a CMP higher up the frame tree is in charge
-    } catch (e) {
-      /* cross-origin ancestor: keep walking */
-    }
-    if (frame === w.top) break;
-    frame = frame.parent;
-  }
-  (function addLocator() {
-    if (w.frames.__gppLocator) return;
-    if (!d.body) return setTimeout(addLocator, 5);
-    var iframe = d.createElement("iframe");
-    iframe.style.display = "none";
-    iframe.name = "__gppLocator";
-    iframe.title = "GPP API locator";
-    iframe.setAttribute("aria-hidden", "true");
-    iframe.tabIndex = -1;
-    d.body.appendChild(iframe);
-  })();
-  var queue = [];
-  var events = [];
-  var lastId = 0;
-  var gpp;
-  function ping() {
-    return {
-      gppVersion: "1.1",
-      cmpStatus: gpp.na ? "loaded" : "stub",
-      cmpDisplayStatus: "hidden",
-      signalStatus: gpp.na ? "ready" : "not ready",
-      supportedAPIs: [],
-      cmpId: gpp.na || 0,
-      sectionList: [],
-      applicableSections: gpp.na ? [-1] : [],
-      gppString: gpp.na ? "DBAA" : "",
-      parsedSections: {},
     };
-  }
-  gpp = w.__gpp = function (command, callback, parameter, version) {
-    if (!arguments.length) return queue;
-    if (command === "events") return events;
-    gpp.asked = true;
-    if (typeof callback !== "function") return;
-    if (command === "ping") return callback(ping(), true);
-    if (command === "addEventListener") {
-      var id = ++lastId;
-      events.push({ id: id, callback: callback, parameter: parameter });
-      return callback({ eventName: "listenerRegistered", listenerId: id, data: true, pingData: ping() }, true);
+    stub.queue = queue;
+    w.__tcfapi = stub;
+
+    bridge("__tcfapi", function (call, reply) {
+      w.__tcfapi(call.command, call.version, reply, call.parameter);
+    });
+  })();
+
+  /* IAB GPP CMP API v1.1 stub: window.__gpp answers "ping" at once and queues the rest (listeners
+   * with their ids, as the specification's stub does) for static/consent/gpp.js, which cmp.js loads
+   * where a GPP section applies or something already called __gpp (`asked`). Elsewhere cmp.js sets
+   * `na` (its CMP id): no section applies, and the stub answers so itself. It also proxies __gppCall
+   * postMessages from iframes and publishes the __gppLocator frame. */
+  (function () {
+    if (answeredAbove("__gppLocator")) return; // a CMP higher up the frame tree is in charge
+    addLocator("__gppLocator", "GPP API locator");
+    var queue = [];
+    var events = [];
+    var lastId = 0;
+    var gpp;
+    function ping() {
+      return {
+        gppVersion: "1.1",
+        cmpStatus: gpp.na ? "loaded" : "stub",
+        cmpDisplayStatus: "hidden",
+        signalStatus: gpp.na ? "ready" : "not ready",
+        supportedAPIs: [],
+        cmpId: gpp.na || 0,
+        sectionList: [],
+        applicableSections: gpp.na ? [-1] : [],
+        gppString: gpp.na ? "DBAA" : "",
+        parsedSections: {},
+      };
     }
-    if (command === "removeEventListener") {
-      var found = false;
-      for (var i = 0; i < events.length; i++) {
-        if (events[i].id === parameter) {
-          events.splice(i, 1);
-          found = true;
-          break;
-        }
+    gpp = w.__gpp = function (command, callback, parameter, version) {
+      if (!arguments.length) return queue;
+      if (command === "events") return events;
+      gpp.asked = true;
+      if (typeof callback !== "function") return;
+      if (command === "ping") return callback(ping(), true);
+      if (command === "addEventListener") {
+        var id = ++lastId;
+        events.push({ id: id, callback: callback, parameter: parameter });
+        return callback({ eventName: "listenerRegistered", listenerId: id, data: true, pingData: ping() }, true);
       }
-      return callback({ eventName: "listenerRemoved", listenerId: parameter, data: found, pingData: ping() }, true);
-    }
-    if (gpp.na) return command === "hasSection" ? callback(false, true) : callback(null, false);
-    queue.push([command, callback, parameter, version]);
-  };
-  w.addEventListener(
-    "message",
-    function (event) {
-      var isString = typeof event.data === "string";
-      var message = event.data;
-      if (isString) {
-        try {
-          message = JSON.parse(event.data);
-        } catch (e) {
-          return;
-        }
-      }
-      var call = message && typeof message === "object" && message.__gppCall;
-      if (!call || typeof w.__gpp !== "function") return;
-      w.__gpp(
-        call.command,
-        function (returnValue, success) {
-          var reply = { __gppReturn: { returnValue: returnValue, success: success, callId: call.callId } };
-          if (event.source && event.source.postMessage) {
-            event.source.postMessage(isString ? JSON.stringify(reply) : reply, "*");
+      if (command === "removeEventListener") {
+        var found = false;
+        for (var i = 0; i < events.length; i++) {
+          if (events[i].id === parameter) {
+            events.splice(i, 1);
+            found = true;
+            break;
           }
-        },
-        call.parameter,
-        call.version
-      );
-    },
-    false
-  );
+        }
+        return callback({ eventName: "listenerRemoved", listenerId: parameter, data: found, pingData: ping() }, true);
+      }
+      if (gpp.na) return command === "hasSection" ? callback(false, true) : callback(null, false);
+      queue.push([command, callback, parameter, version]);
+    };
+    bridge("__gpp", function (call, reply) {
+      w.__gpp(call.command, reply, call.parameter, call.version);
+    });
+  })();
 })(window, document);
