@@ -370,6 +370,16 @@ def api(client: Any) -> Api:
 
 
 @pytest.fixture
+def admin_client(client: Any, db: None) -> Any:
+    """The test client signed in as a superuser (replaces pytest-django's: no password, since
+    hashing one costs most of a second and force_login needs none)."""
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create(username="root", is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.fixture
 def no_rate_limits(settings: Any) -> None:
     """Rate limits off: they belong to the hardening tests, and most tests send many requests from
     one address. The areas that need it take it for every test (their conftest's `_isolated`)."""
