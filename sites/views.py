@@ -23,6 +23,7 @@ from sites.banner import (
     Document,
     banner_document,
     choose_language,
+    preferences_document,
     requirements_document,
     theme_of,
     vendors_document,
@@ -52,7 +53,7 @@ def _document_response(
 class BannerView(ApiView):
     @extend_schema(
         operation_id="banner_config",
-        summary="Everything the banner's first layer and first preference tabs need",
+        summary="What the banner's first layer shows and a first-layer choice needs",
         parameters=[schema.LANG, schema.STAMP],
         responses={200: schema.BANNER, 304: NOT_MODIFIED, **errors(400, 404, 429)},
         tags=["banner"],
@@ -87,6 +88,27 @@ class RequirementsView(ApiView):
         document = requirements_document(site, choose_language(site, str_param(request.GET, "lang")))
         # Revalidated every time (a 304 when nothing changed): it is what makes a change visible.
         return _document_response(request, document, cache_control="public, no-cache")
+
+
+class PreferencesView(ApiView):
+    @extend_schema(
+        operation_id="banner_preferences",
+        summary="What the preferences dialog adds to the first layer's document when it opens",
+        description=(
+            "Every text, the cookie categories with their cookies, the purposes, special purposes, "
+            "features and special features with descriptions, illustrations and vendor counts, the "
+            "GVL's standard texts and the publisher's own purposes. The banner document links it "
+            "(`preferences_url`, under the same requirements stamp)."
+        ),
+        parameters=[schema.LANG, schema.STAMP],
+        responses={200: schema.PREFERENCES, 304: NOT_MODIFIED, **errors(400, 404, 429)},
+        tags=["banner"],
+    )
+    def get(self, request: HttpRequest, site_key: str) -> HttpResponse:
+        site = get_site(site_key)
+        return _document_response(
+            request, preferences_document(site, choose_language(site, str_param(request.GET, "lang")))
+        )
 
 
 class VendorsView(ApiView):
