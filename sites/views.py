@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -90,6 +91,15 @@ class RequirementsView(ApiView):
         return _document_response(request, document, cache_control="public, no-cache")
 
 
+def _language_document(
+    request: HttpRequest, site_key: str, build: Callable[[Site, str], Document]
+) -> HttpResponse:
+    """A site's document in the language its `lang` parameter asks for (the site's languages),
+    built by `build`, with conditional GET."""
+    site = get_site(site_key)
+    return _document_response(request, build(site, choose_language(site, str_param(request.GET, "lang"))))
+
+
 class PreferencesView(ApiView):
     @extend_schema(
         operation_id="banner_preferences",
@@ -105,10 +115,7 @@ class PreferencesView(ApiView):
         tags=["banner"],
     )
     def get(self, request: HttpRequest, site_key: str) -> HttpResponse:
-        site = get_site(site_key)
-        return _document_response(
-            request, preferences_document(site, choose_language(site, str_param(request.GET, "lang")))
-        )
+        return _language_document(request, site_key, preferences_document)
 
 
 class VendorsView(ApiView):
@@ -120,10 +127,7 @@ class VendorsView(ApiView):
         tags=["banner"],
     )
     def get(self, request: HttpRequest, site_key: str) -> HttpResponse:
-        site = get_site(site_key)
-        return _document_response(
-            request, vendors_document(site, choose_language(site, str_param(request.GET, "lang")))
-        )
+        return _language_document(request, site_key, vendors_document)
 
 
 #: When this service's answer to GPC last changed (the GPC specification's `lastUpdate`).
