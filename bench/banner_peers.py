@@ -46,7 +46,6 @@ import secrets
 import shlex
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -65,9 +64,9 @@ sys.path.insert(0, str(REPO_ROOT))
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from bench.perf_doc import machine_line, replace_section  # noqa: E402
+from bench.perf_doc import machine_line, publish  # noqa: E402
+from bench.servers import PYTHON, free_port, manage, wait_for_port  # noqa: E402
 
-PYTHON = sys.executable
 NODE_MODULES = REPO_ROOT / "node_modules"
 # The browser side: the test page, the observer every context runs first, the peers' configurations
 # and the IAB floor's stub and layer.
@@ -92,31 +91,6 @@ PAGE_TIMEOUT_MS = 60_000
 
 
 # --- our CMP, as production serves it -----------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_port(port: int, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise SystemExit(f"nothing listens on port {port} after {seconds:.0f} s")
-
-
-def manage(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False
-    )
-    if done.returncode:
-        raise SystemExit(f"manage.py {args[0]} failed:\n{done.stdout}{done.stderr}")
-    return done.stdout
 
 
 def web_command(port: int) -> list[str]:
@@ -778,9 +752,7 @@ def main() -> int:
         page_server.shutdown()
         asset_server.shutdown()
     body = report(args, runs, loads, cmp)
-    print(body)
-    if not args.no_write:
-        replace_section(TITLE, body)
+    publish(TITLE, body, write=not args.no_write)
     return 0
 
 

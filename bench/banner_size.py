@@ -37,7 +37,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.perf_doc import machine_line, replace_section  # noqa: E402
+from bench.perf_doc import machine_line, publish  # noqa: E402
 
 CONSENT_STATIC = REPO_ROOT / "static" / "consent"
 BUDGET = 12 * 1024
@@ -191,9 +191,7 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps(dict(rows), indent=2))
     body = "\n".join(lines)
-    print(body)
-    if not args.no_write:
-        replace_section("Banner script size", body)
+    publish("Banner script size", body, write=not args.no_write)
 
 
 if __name__ == "__main__":

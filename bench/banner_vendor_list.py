@@ -33,21 +33,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.perf_doc import machine_line, replace_section  # noqa: E402
+from bench.perf_doc import machine_line, publish  # noqa: E402
+from bench.servers import free_port, manage, runserver, wait_for_url  # noqa: E402
 
-PYTHON = sys.executable
 CHROMIUM = "/usr/bin/chromium"
 CPU_THROTTLING = 4
 
@@ -82,37 +80,16 @@ PROBE = """(expected) => { window.__probe = new Promise((done) => {
 }); }"""
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def start_server() -> tuple[subprocess.Popen, str, str]:
     scratch = tempfile.mkdtemp(prefix="bench-vendor-list-")
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{scratch}/bench.sqlite3", "DEBUG": "1"}
     env.pop("REDIS_URL", None)
     for args in (("migrate",), ("load_bundled_catalogue",), ("create_demo_site",)):
-        subprocess.run([PYTHON, "manage.py", *args, "--verbosity", "0"], cwd=REPO_ROOT, env=env, check=True)
+        manage(env, *args, "--verbosity", "0")
     port = free_port()
-    server = subprocess.Popen(
-        [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = runserver(env, port)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/demo/", timeout=2):
-                break
-        except OSError:
-            if time.monotonic() > deadline:
-                server.terminate()
-                raise SystemExit("runserver did not answer within 60 s") from None
-            time.sleep(0.3)
+    wait_for_url(base + "/demo/", server=server)
     return server, base, scratch
 
 
@@ -234,9 +211,7 @@ def write(rows: list[dict], print_only: bool) -> None:
         "(`content-visibility: auto`). Click-to-first-row includes the vendor document's fetch.",
     ]
     body = "\n".join(lines)
-    print(body)
-    if not print_only:
-        replace_section("Banner vendor list", body)
+    publish("Banner vendor list", body, write=not print_only)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from bench.consent_storage import bulk_copy, setup_django, template_records, vacuum  # noqa: E402
-from bench.perf_doc import machine_line, replace_section  # noqa: E402
+from bench.perf_doc import machine_line, publish  # noqa: E402
 from bench.scratch_db import in_scratch_database  # noqa: E402
 
 
@@ -118,9 +118,7 @@ def main() -> None:
         args.admin_url, args.database, setup_django, lambda: run(args.records, args.runs)
     )
     text = render(result)
-    print(text)
-    if not args.no_write:
-        replace_section("Consent rates aggregation", text)
+    publish("Consent rates aggregation", text, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ from urllib.parse import urlparse
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.perf_doc import machine_line, replace_section  # noqa: E402
+from bench.perf_doc import machine_line, publish  # noqa: E402
 from bench.scratch_db import (  # noqa: E402
     add_admin_url,
     in_scratch_database,
@@ -394,9 +394,7 @@ def main() -> None:
         args.admin_url, args.database, setup_django, lambda: run(args.records, args.expired, args.runs)
     )
     text = render(result, args.admin_url)
-    print(text)
-    if not args.no_write:
-        replace_section("Storage and retention", text)
+    publish("Storage and retention", text, write=not args.no_write)
 
 
 if __name__ == "__main__":

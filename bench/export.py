@@ -26,7 +26,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from bench.consent_storage import bulk_copy, setup_django, template_records, vacuum  # noqa: E402
-from bench.perf_doc import machine_line, replace_section  # noqa: E402
+from bench.perf_doc import machine_line, publish  # noqa: E402
 from bench.scratch_db import database_url, drop_database, recreate_database  # noqa: E402
 
 FORMATS = ("csv", "json", "27560")
@@ -135,9 +135,7 @@ def main() -> int:
             *rows,
         ]
     )
-    print(body)
-    if not args.no_write:
-        replace_section("Auditor export", body)
+    publish("Auditor export", body, write=not args.no_write)
     return 0
 
 

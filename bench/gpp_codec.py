@@ -32,7 +32,7 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.perf_doc import cold, machine_line, node_reference_round, ops_per_second, replace_section  # noqa: E402
+from bench.perf_doc import cold, machine_line, node_reference_round, ops_per_second, publish  # noqa: E402
 from privacy_signals.gpp import (  # noqa: E402
     GppModel,
     clear_caches,
@@ -176,9 +176,7 @@ def main() -> None:
                 row["enc_cold"].append(ops_per_second(cold_encode, options.seconds))
             print(f"repetition {repetition + 1}/{options.repetitions} done", file=sys.stderr)
     report = render(described, options, strings, figures)
-    print(report)
-    if not options.no_write:
-        replace_section(SECTION_TITLE, report)
+    publish(SECTION_TITLE, report, write=not options.no_write)
 
 
 CAVEATS = (

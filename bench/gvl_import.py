@@ -34,7 +34,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from bench import scratch_db  # noqa: E402
-from bench.perf_doc import machine_line, replace_section  # noqa: E402
+from bench.perf_doc import machine_line, publish  # noqa: E402
 
 GVL_FILE = REPO_ROOT / "vendors" / "data" / "vendor-list-v106.json"
 TARGET_SECONDS = 3.0
@@ -198,9 +198,7 @@ def main() -> None:
             *rows,
         ]
     )
-    print(body)
-    if not args.no_write:
-        replace_section("GVL import", body)
+    publish("GVL import", body, write=not args.no_write)
 
 
 if __name__ == "__main__":

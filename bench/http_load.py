@@ -35,12 +35,10 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,10 +46,10 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.perf_doc import machine_line, replace_section  # noqa: E402
+from bench.perf_doc import machine_line, publish  # noqa: E402
 from bench.scratch_db import add_admin_url, database_url, drop_database, recreate_database  # noqa: E402
+from bench.servers import free_port, manage, wait_for_url  # noqa: E402
 
-PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 SITE = "demo"
 # The demo site's first allowed origin (sites/setup.py DEMO_ORIGINS).
@@ -138,32 +136,6 @@ class CpuMeter:
         self.connection.close()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def run_manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
-
-
-def wait_for(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"{url} did not answer within {timeout} s")
-
-
 def http(
     method: str, url: str, body: dict | None = None, headers: dict[str, str] | None = None
 ) -> tuple[int, dict]:
@@ -234,9 +206,9 @@ def prepare(admin_url: str, database: str, redis_url: str) -> tuple[dict[str, st
         "CMP_RATE_LIMIT_PER_SITE": "1000000000",
         "CMP_LOG_LEVEL": "WARNING",
     }
-    run_manage(env, "migrate", "--noinput")
-    run_manage(env, "bootstrap")
-    output = run_manage(env, "create_api_key", SITE, "--name", "bench")
+    manage(env, "migrate", "--noinput")
+    manage(env, "bootstrap")
+    output = manage(env, "create_api_key", SITE, "--name", "bench")
     key = extract_api_key(output)
     import redis
 
@@ -263,7 +235,7 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int, threads: int, l
          "--backlog", "2048", "--access-logfile", "/dev/null"],
         cwd=REPO_ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )  # fmt: skip
-    wait_for(f"http://127.0.0.1:{port}/bench/bare")
+    wait_for_url(f"http://127.0.0.1:{port}/bench/bare")
     return process
 
 
@@ -565,9 +537,7 @@ def main() -> None:
         raise SystemExit("wrk is not installed (Debian package wrk; `make system-deps`).")
     result = measure(args)
     text = render(result, args)
-    print(text)
-    if not args.no_write:
-        replace_section("HTTP load", text)
+    publish("HTTP load", text, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,14 @@ def replace_section(title: str, body: str, path: Path = PERFORMANCE_MD) -> None:
     path.write_text("\n".join(lines).rstrip("\n") + "\n")
 
 
+def publish(title: str, body: str, write: bool = True) -> None:
+    """A benchmark's result: printed, and (unless `write` is off: its --no-write) its section of
+    docs/PERFORMANCE.md rewritten."""
+    print(body)
+    if write:
+        replace_section(title, body)
+
+
 def machine_line() -> str:
     cpu = "unknown CPU"
     try:

@@ -19,19 +19,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.perf_doc import machine_line, replace_section  # noqa: E402
+from bench.perf_doc import machine_line, publish  # noqa: E402
+from bench.servers import free_port, manage, wait_for_url  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 NETWORK = {
@@ -59,18 +58,6 @@ window.fetch = function (url) {
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=REPO_ROOT, env=env, check=True, capture_output=True
-    )
-
-
 def start_service(workdir: Path) -> tuple[subprocess.Popen, str]:
     env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")}
     env.update(
@@ -94,15 +81,7 @@ def start_service(workdir: Path) -> tuple[subprocess.Popen, str]:
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=2)
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                raise SystemExit(f"gunicorn did not start; see {workdir / 'gunicorn.log'}") from None
-            time.sleep(0.3)
+    wait_for_url(base + "/healthz", server=process)
     # The first documents are built here, not during a measured page view.
     for path in ("/api/v1/sites/demo/banner?lang=en", "/api/v1/sites/demo/requirements?lang=en"):
         urllib.request.urlopen(base + path, timeout=120)
@@ -209,9 +188,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     body = render(measure(args.repetitions, args.before), args.repetitions, args.before)
-    print(body)
-    if not args.no_write:
-        replace_section("Return-visit Consent Mode update", body)
+    publish("Return-visit Consent Mode update", body, write=not args.no_write)
 
 
 if __name__ == "__main__":

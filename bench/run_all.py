@@ -19,7 +19,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 REPO_ROOT = BENCH.parent
-HELPERS = {"perf_doc", "scratch_db", "run_all"}
+HELPERS = {"perf_doc", "scratch_db", "servers", "run_all"}
 
 
 def benchmarks() -> list[Path]:

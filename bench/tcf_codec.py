@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 import iab_tcf  # noqa: E402
 
-from bench.perf_doc import cold, node_reference_round, ops_per_second  # noqa: E402
+from bench.perf_doc import cold, node_reference_round, ops_per_second, publish  # noqa: E402
 from privacy_signals.tcf import (  # noqa: E402
     PublisherRestriction,
     TCModel,
@@ -47,8 +47,7 @@ from privacy_signals.tcf import encoder as tcf_encoder  # noqa: E402
 
 GVL_PATH = REPO_ROOT / "vendors" / "data" / "vendor-list-v106.json"
 REFERENCE = REPO_ROOT / "tests" / "privacy_signals" / "tcf" / "reference" / "iabtcf.mjs"
-PERFORMANCE_MD = REPO_ROOT / "docs" / "PERFORMANCE.md"
-SECTION_TITLE = "## TC string codec"
+SECTION_TITLE = "TC string codec"
 DAY = 17682624000  # 2026-01-13T00:00:00Z in deciseconds
 
 
@@ -244,9 +243,7 @@ def main() -> None:
             (label, len(tc_string), ours_ms, ours_outcome, node_answer["ms"], node_answer["outcome"])
         )
     report = render(described, options, cases, strings, figures, memory, crafted)
-    print(report)
-    if not options.no_write:
-        write_section(report)
+    publish(SECTION_TITLE, report, write=not options.no_write)
 
 
 def render(
@@ -262,8 +259,6 @@ def render(
         return statistics.median(values)
 
     lines = [
-        SECTION_TITLE,
-        "",
         f"Run by `bench/tcf_codec.py` ({options.repetitions} repetitions, {options.seconds:g} s timed "
         f"window per figure, medians) on {described}. "
         f"Written {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
@@ -355,14 +350,6 @@ def render(
         "",
     ]
     return "\n".join(lines)
-
-
-def write_section(report: str) -> None:
-    text = PERFORMANCE_MD.read_text()
-    start = text.index(SECTION_TITLE)
-    following = text.find("\n## ", start + len(SECTION_TITLE))
-    end = len(text) if following == -1 else following + 1
-    PERFORMANCE_MD.write_text(text[:start] + report + "\n" + text[end:].lstrip("\n"))
 
 
 if __name__ == "__main__":

@@ -27,17 +27,15 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from bench.http_load import (  # noqa: E402
-    PYTHON,
     Endpoint,
     endpoints_for,
-    free_port,
     prepare,
-    run_manage,
     run_wrk,
     start_gunicorn,
 )
-from bench.perf_doc import machine_line, replace_section  # noqa: E402
+from bench.perf_doc import machine_line, publish  # noqa: E402
 from bench.scratch_db import drop_database  # noqa: E402
+from bench.servers import PYTHON, free_port, manage  # noqa: E402
 
 ENDPOINTS = 5
 SETUP = """
@@ -73,7 +71,7 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
         "CMP_WEBHOOK_RETRY_BASE_SECONDS": "1",
         "CMP_WEBHOOK_GRACE_SECONDS": "0",
     }
-    run_manage(env, "shell", "-c", SETUP.format(endpoints=ENDPOINTS, port=free_port()))
+    manage(env, "shell", "-c", SETUP.format(endpoints=ENDPOINTS, port=free_port()))
     port = free_port()
     workdir = Path(tempfile.mkdtemp(prefix="cmp-webhooks-down-"))
     server = start_gunicorn(env, port, args.workers, 1, workdir / "gunicorn.log")
@@ -101,7 +99,7 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
                 result = run_wrk(base_url, endpoint, args.connections, args.duration, workdir)
                 results[name].append(result)
                 print(f"run {run + 1} {name}: {result}", flush=True)
-        counted = run_manage(env, "shell", "-c", COUNT).split("COUNTS", 1)[1]
+        counted = manage(env, "shell", "-c", COUNT).split("COUNTS", 1)[1]
         attempts, deliveries = map(int, counted.split())
     finally:
         for process in (dispatcher, server):
@@ -149,9 +147,7 @@ def main() -> int:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     body = render(measure(args), args)
-    print(body)
-    if not args.no_write:
-        replace_section("Consent POST with webhook endpoints down", body)
+    publish("Consent POST with webhook endpoints down", body, write=not args.no_write)
     return 0
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.perf_doc import machine_line, replace_section  # noqa: E402
+from bench.perf_doc import machine_line, publish  # noqa: E402
 
 ACCEPT = "gzip, deflate, br"
 # (row name, path, part of the opt-in banner's first load)
@@ -117,9 +117,7 @@ def main() -> None:
         "token, BREACH; cmp/compression.py).",
     ]
     body = "\n".join(lines)
-    print(body)
-    if not args.no_write:
-        replace_section("Bytes on the wire", body)
+    publish("Bytes on the wire", body, write=not args.no_write)
 
 
 if __name__ == "__main__":

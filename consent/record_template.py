@@ -15,8 +15,9 @@ Nothing here reads configuration or writes to the database.
 from __future__ import annotations
 
 import functools
+import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import connection
@@ -172,6 +173,20 @@ class RecordTemplate:
         else:
             record.mac = self.mac_template.mac(record)
         return record
+
+    def visitor_record(
+        self, site: Site, user_id: str, now: datetime, user_agent: str, ip_address: str
+    ) -> ConsentRecord:
+        """`new_record` for a visitor's request at `now`: a new consent id, kept for the site's
+        consent lifetime, with the user agent hashed and the address truncated (never stored raw)."""
+        return self.new_record(
+            consent_id=uuid.uuid4(),
+            user_id=user_id,
+            created_at=now,
+            expires_at=now + timedelta(days=site.consent_lifetime_days),
+            user_agent_hash=evidence.user_agent_hash(user_agent),
+            ip_truncated=evidence.truncate_ip(ip_address),
+        )
 
     def insert_parameters(self, record: ConsentRecord) -> list[Any]:
         parameters = list(self.parameters)

@@ -44,12 +44,13 @@ class ResolvedChoice:
     action: str
     language: str
     categories: dict[str, bool]
-    purpose_consents: frozenset[int]
-    purpose_li_objections: frozenset[int]
-    special_feature_optins: frozenset[int]
-    vendor_consents: frozenset[int]
-    vendor_li_objections: frozenset[int]
-    atp_consents: frozenset[int]
+    # What the visitor consented to or objected to; nothing unless a choice says so.
+    purpose_consents: frozenset[int] = frozenset()
+    purpose_li_objections: frozenset[int] = frozenset()
+    special_feature_optins: frozenset[int] = frozenset()
+    vendor_consents: frozenset[int] = frozenset()
+    vendor_li_objections: frozenset[int] = frozenset()
+    atp_consents: frozenset[int] = frozenset()
     # The publisher's custom purposes on consent that the visitor consented to (PublisherTC).
     custom_purpose_consents: frozenset[int] = frozenset()
     # The US notice's opt-outs (action opt_out), GPC included as an opt-out of sale and sharing.
@@ -165,12 +166,6 @@ def _resolve(
             action=request.action,
             language=language,
             categories=categories,
-            purpose_consents=frozenset(),
-            purpose_li_objections=frozenset(),
-            special_feature_optins=frozenset(),
-            vendor_consents=frozenset(),
-            vendor_li_objections=frozenset(),
-            atp_consents=frozenset(),
             us_opt_outs=frozenset(opt_outs),
         )
     if request.action == ConsentAction.ACCEPT_ALL:
@@ -179,10 +174,8 @@ def _resolve(
             language=language,
             categories=everything,
             purpose_consents=catalogue.purpose_ids,
-            purpose_li_objections=frozenset(),
             special_feature_optins=catalogue.special_feature_ids,
             vendor_consents=catalogue.consent_vendor_ids,
-            vendor_li_objections=frozenset(),
             atp_consents=catalogue.atp_ids,
             custom_purpose_consents=catalogue.custom_consent_purposes,
         )
@@ -193,12 +186,6 @@ def _resolve(
             action=request.action,
             language=language,
             categories=nothing,
-            purpose_consents=frozenset(),
-            purpose_li_objections=frozenset(),
-            special_feature_optins=frozenset(),
-            vendor_consents=frozenset(),
-            vendor_li_objections=frozenset(),
-            atp_consents=frozenset(),
         )
     if request.action == ConsentAction.WITHDRAW:
         # Withdrawal stops everything the visitor can stop: every consent and every LI.
@@ -206,12 +193,8 @@ def _resolve(
             action=request.action,
             language=language,
             categories=nothing,
-            purpose_consents=frozenset(),
             purpose_li_objections=catalogue.li_purpose_ids,
-            special_feature_optins=frozenset(),
-            vendor_consents=frozenset(),
             vendor_li_objections=catalogue.li_vendor_ids,
-            atp_consents=frozenset(),
         )
     categories = dict(nothing)
     categories.update(request.categories)

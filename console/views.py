@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -63,6 +63,10 @@ def landing(request: HttpRequest) -> HttpResponse:
     )
 
 
+#: The change a picker page plans and saves (vendors or ATPs).
+Change = TypeVar("Change", bound=vendor_selection.SelectionChange)
+
+
 def _site_context(site: Site, current: str, **extra: Any) -> dict[str, Any]:
     return {"site": site, "site_pages": SITE_PAGES, "current": current, **extra}
 
@@ -102,12 +106,67 @@ def _draft(
     return all_on, sorted(set(ids)), errors
 
 
-def _draft_ids(
-    request: HttpRequest, site: Site, presets: Mapping[str, vendor_selection.Preset]
-) -> tuple[bool, list[int], list[str]]:
-    saved = (site.enable_all_vendors, sorted(site.vendors.values_list("id", flat=True)))
-    ids_of = {key: preset.vendor_ids for key, preset in presets.items()}
-    return _draft(request, saved, vendor_selection.parse_ids, ids_of)
+def _review_or_save(
+    request: HttpRequest,
+    site: Site,
+    errors: list[str],
+    plan: Callable[[], Change],
+    apply: Callable[[Site, Change], None],
+    page: str,
+    disclosed: str,
+) -> tuple[Change | None, bool, HttpResponse | None]:
+    """The picker pages' common step: plan the drafted change (its refusals join `errors`) and, on
+    a POST by an editor with nothing refused, save it and say how many `disclosed` (a plural noun)
+    there are. Returns (change, can_edit, the redirect after a save or None)."""
+    change: Change | None = None
+    try:
+        change = plan()
+    except ValidationError as error:
+        errors.extend(error.messages)
+    can_edit = has_right(request.user, site, "edit")
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404("No such site.")
+        if change is not None and not errors:
+            apply(site, change)
+            messages.success(request, f"Saved: {len(change.after)} {disclosed} disclosed.")
+            return change, can_edit, redirect(page, site.key)
+    return change, can_edit, None
+
+
+def _picker_context(
+    site: Site,
+    page: str,
+    *,
+    noun: str,
+    all_on: bool,
+    ids: list[int],
+    names: Mapping[int, str],
+    unnamed: str,
+    query: str,
+    results: list[Any],
+    change: Any,
+    saved: tuple[bool, list[int]],
+    **extra: Any,
+) -> dict[str, Any]:
+    """What console/picker.html shows of a drafted selection (`saved` as `_draft` takes it)."""
+    return _site_context(
+        site,
+        page,
+        page=page,
+        noun=noun,
+        nouns=f"{noun}s",
+        all_on=all_on,
+        selected=[(i, names.get(i, unnamed)) for i in ids],
+        sel=",".join(map(str, ids)),
+        query=query,
+        results=[r for r in results if r.id not in set(ids)],
+        change=change,
+        added=sorted(names.get(i, str(i)) for i in change.added) if change and not all_on else [],
+        removed=sorted(names.get(i, str(i)) for i in change.removed) if change else [],
+        saved=saved == (all_on, ids),
+        **extra,
+    )
 
 
 @site_view("view")
@@ -115,93 +174,85 @@ def vendors(request: HttpRequest, site: Site) -> HttpResponse:
     """Search the GVL by name or id, paste ids, or take every vendor; the consequences are shown
     before anything is saved."""
     presets = vendor_selection.presets()
-    all_vendors, ids, errors = _draft_ids(request, site, presets)
+    saved = (site.enable_all_vendors, sorted(site.vendors.values_list("id", flat=True)))
+    ids_of = {key: preset.vendor_ids for key, preset in presets.items()}
+    all_vendors, ids, errors = _draft(request, saved, vendor_selection.parse_ids, ids_of)
     snapshot = current_snapshot()
-    change = None
-    try:
-        change = vendor_selection.plan_change(site, all_vendors=all_vendors, vendor_ids=ids)
-    except ValidationError as error:
-        errors.extend(error.messages)
-    can_edit = has_right(request.user, site, "edit")
-    if request.method == "POST":
-        if not can_edit:
-            raise Http404("No such site.")
-        if change is not None and not errors:
-            vendor_selection.apply_change(site, change)
-            messages.success(request, f"Saved: {len(change.after)} vendors disclosed.")
-            return redirect("console:vendors", site.key)
+    change, can_edit, done = _review_or_save(
+        request,
+        site,
+        errors,
+        lambda: vendor_selection.plan_change(site, all_vendors=all_vendors, vendor_ids=ids),
+        vendor_selection.apply_change,
+        "console:vendors",
+        "vendors",
+    )
+    if done is not None:
+        return done
     query = request.GET.get("q", "")
-    names = {v: snapshot.vendors[v].name for v in ids if v in snapshot.vendors}
+    known = set(ids) | (set(change.removed) if change else set())
+    names = {v: snapshot.vendors[v].name for v in known if v in snapshot.vendors}
     return render(
         request,
         "console/vendors.html",
-        _site_context(
+        _picker_context(
             site,
             "console:vendors",
-            snapshot=snapshot,
-            all_vendors=all_vendors,
-            selected=[(v, names.get(v, "(not in this GVL)")) for v in ids],
-            sel=",".join(map(str, ids)),
+            noun="vendor",
+            all_on=all_vendors,
+            ids=ids,
+            names=names,
+            unnamed="(not in this GVL)",
             query=query,
-            results=[v for v in vendor_selection.search(snapshot, query) if v.id not in set(ids)],
+            results=vendor_selection.search(snapshot, query),
             change=change,
-            added=sorted(names.get(v, str(v)) for v in change.added) if change and not all_vendors else [],
-            removed=[snapshot.vendors[v].name for v in sorted(change.removed)] if change else [],
-            active_count=len(snapshot.active_vendor_ids()),
+            saved=saved,
+            snapshot=snapshot,
+            all_count=len(snapshot.active_vendor_ids()),
             presets=presets.values(),
             errors=errors,
             can_edit=can_edit,
-            saved=sorted(site.vendors.values_list("id", flat=True)) == ids
-            and site.enable_all_vendors == all_vendors,
         ),
     )
-
-
-def _draft_atps(request: HttpRequest, site: Site) -> tuple[bool, list[int], list[str]]:
-    saved = (site.enable_all_atps, sorted(site.google_atps.values_list("id", flat=True)))
-    return _draft(request, saved, vendor_selection.parse_atp_ids)
 
 
 @site_view("view")
 def atps(request: HttpRequest, site: Site) -> HttpResponse:
     """Google's Ad Tech Providers the site discloses (the AC string), picked by search or pasted
     ids like the vendors; the consequences are shown before anything is saved."""
-    all_atps, ids, errors = _draft_atps(request, site)
-    change = None
-    try:
-        change = vendor_selection.plan_atp_change(site, all_atps=all_atps, atp_ids=ids)
-    except ValidationError as error:
-        errors.extend(error.messages)
-    can_edit = has_right(request.user, site, "edit")
-    if request.method == "POST":
-        if not can_edit:
-            raise Http404("No such site.")
-        if change is not None and not errors:
-            vendor_selection.apply_atp_change(site, change)
-            messages.success(request, f"Saved: {len(change.after)} ad tech providers disclosed.")
-            return redirect("console:atps", site.key)
+    saved = (site.enable_all_atps, sorted(site.google_atps.values_list("id", flat=True)))
+    all_atps, ids, errors = _draft(request, saved, vendor_selection.parse_atp_ids)
+    change, can_edit, done = _review_or_save(
+        request,
+        site,
+        errors,
+        lambda: vendor_selection.plan_atp_change(site, all_atps=all_atps, atp_ids=ids),
+        vendor_selection.apply_atp_change,
+        "console:atps",
+        "ad tech providers",
+    )
+    if done is not None:
+        return done
     query = request.GET.get("q", "")
     known = set(ids) | (set(change.removed) if change else set())
-    names = vendor_selection.atp_names(known)
     return render(
         request,
         "console/atps.html",
-        _site_context(
+        _picker_context(
             site,
             "console:atps",
-            all_atps=all_atps,
-            selected=[(a, names.get(a, "(not on the current list)")) for a in ids],
-            sel=",".join(map(str, ids)),
+            noun="provider",
+            all_on=all_atps,
+            ids=ids,
+            names=vendor_selection.atp_names(known),
+            unnamed="(not on the current list)",
             query=query,
-            results=[a for a in vendor_selection.search_atps(query) if a.id not in set(ids)],
+            results=vendor_selection.search_atps(query),
             change=change,
-            added=sorted(names.get(a, str(a)) for a in change.added) if change and not all_atps else [],
-            removed=sorted(names.get(a, str(a)) for a in change.removed) if change else [],
-            enabled_count=vendor_selection.enabled_atp_count(),
+            saved=saved,
+            all_count=vendor_selection.enabled_atp_count(),
             errors=errors,
             can_edit=can_edit,
-            saved=sorted(site.google_atps.values_list("id", flat=True)) == ids
-            and site.enable_all_atps == all_atps,
         ),
     )
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -42,9 +43,10 @@ def presets() -> dict[str, Preset]:
 
 
 @dataclass(frozen=True)
-class _SelectionChange:
+class SelectionChange:
     """A change of the ids a site discloses, as reviewed before saving."""
 
+    all_on: bool  # every active vendor (every enabled ATP), new ones included
     chosen: frozenset[int]  # the listed ids (ignored while "all" is on)
     before: frozenset[int]  # disclosed now
     after: frozenset[int]  # disclosed once saved
@@ -58,28 +60,61 @@ class _SelectionChange:
         return self.before - self.after
 
 
-@dataclass(frozen=True, kw_only=True)
-class VendorChange(_SelectionChange):
-    all_vendors: bool
+def _save(site: Site, change: SelectionChange, all_field: str, listed: str) -> None:
+    """Stores a change: the site's "all" flag `all_field`, and the ids in its relation `listed`
+    unless all is on (then the listed ids are left as they are)."""
+    setattr(site, all_field, change.all_on)
+    site.save(update_fields=[all_field, "updated_at"])
+    if not change.all_on:
+        getattr(site, listed).set(sorted(change.chosen))
 
+
+@dataclass(frozen=True)
+class VendorChange(SelectionChange):
     @property
     def reprompts(self) -> bool:
         """A visitor is asked again when a vendor they were not shown is disclosed (re-prompt rule)."""
         return bool(self.added)
 
 
-def search(snapshot: GvlSnapshot, query: str, limit: int = SEARCH_LIMIT) -> list[GvlVendor]:
-    """Active vendors whose id is `query` or whose name contains it (case-insensitive), by name."""
+class _Named(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+
+
+Found = TypeVar("Found", bound=_Named)
+
+
+def _search(
+    query: str,
+    limit: int,
+    by_id: Callable[[int], list[Found]],
+    by_name: Callable[[str], list[Found]],
+) -> list[Found]:
+    """The pickers' one search rule: an id finds that entry, else the entries whose name contains
+    the query (case-insensitive), those starting with it first, then by name and id."""
     query = query.strip()
     if not query:
         return []
-    active = [v for v in snapshot.vendors.values() if v.is_active]
     if query.isdigit():
-        return [v for v in active if v.id == int(query)]
+        return by_id(int(query))
     needle = query.casefold()
-    found = [v for v in active if needle in v.name.casefold()]
-    found.sort(key=lambda v: (not v.name.casefold().startswith(needle), v.name.casefold(), v.id))
+    found = by_name(query)
+    found.sort(key=lambda f: (not f.name.casefold().startswith(needle), f.name.casefold(), f.id))
     return found[:limit]
+
+
+def search(snapshot: GvlSnapshot, query: str, limit: int = SEARCH_LIMIT) -> list[GvlVendor]:
+    """Active vendors whose id is `query` or whose name contains it, by name."""
+    active = [v for v in snapshot.vendors.values() if v.is_active]
+    return _search(
+        query,
+        limit,
+        lambda vendor_id: [v for v in active if v.id == vendor_id],
+        lambda text: [v for v in active if text.casefold() in v.name.casefold()],
+    )
 
 
 def _pasted_ids(text: str, refusal: str) -> list[int]:
@@ -107,37 +142,31 @@ def plan_change(site: Site, *, all_vendors: bool, vendor_ids: Iterable[int]) -> 
         )
     before = site_catalogue(site, snapshot).disclosed_vendor_ids
     after = disclosed_vendor_ids(snapshot, all_vendors, chosen)
-    return VendorChange(all_vendors=all_vendors, chosen=chosen, before=before, after=after)
+    return VendorChange(all_on=all_vendors, chosen=chosen, before=before, after=after)
 
 
 @transaction.atomic
 def apply_change(site: Site, change: VendorChange) -> None:
-    site.enable_all_vendors = change.all_vendors
-    site.save(update_fields=["enable_all_vendors", "updated_at"])
-    if not change.all_vendors:
-        site.vendors.set(sorted(change.chosen))
+    _save(site, change, "enable_all_vendors", "vendors")
 
 
 # --- Google's Ad Tech Providers (the AC string) -----------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
-class AtpChange(_SelectionChange):
-    all_atps: bool
+@dataclass(frozen=True)
+class AtpChange(SelectionChange):
+    """No re-prompt: an AC string names only the providers its visitor was shown."""
 
 
 def search_atps(query: str, limit: int = SEARCH_LIMIT) -> list[GoogleAtp]:
     """Enabled providers of Google's current list whose id is `query` or whose name contains it."""
-    query = query.strip()
-    if not query:
-        return []
     atps = enabled_atps()
-    if query.isdigit():
-        return list(atps.filter(id=int(query)))
-    found = list(atps.filter(name__icontains=query))
-    needle = query.casefold()
-    found.sort(key=lambda a: (not a.name.casefold().startswith(needle), a.name.casefold(), a.id))
-    return found[:limit]
+    return _search(
+        query,
+        limit,
+        lambda atp_id: list(atps.filter(id=atp_id)),
+        lambda text: list(atps.filter(name__icontains=text)),
+    )
 
 
 def parse_atp_ids(text: str) -> list[int]:
@@ -155,15 +184,12 @@ def plan_atp_change(site: Site, *, all_atps: bool, atp_ids: Iterable[int]) -> At
             f"{', '.join(map(str, unknown[:20]))}."
         )
     before = site_catalogue(site, current_snapshot()).atp_ids
-    return AtpChange(all_atps=all_atps, chosen=chosen, before=before, after=enabled if all_atps else chosen)
+    return AtpChange(all_on=all_atps, chosen=chosen, before=before, after=enabled if all_atps else chosen)
 
 
 @transaction.atomic
 def apply_atp_change(site: Site, change: AtpChange) -> None:
-    site.enable_all_atps = change.all_atps
-    site.save(update_fields=["enable_all_atps", "updated_at"])
-    if not change.all_atps:
-        site.google_atps.set(sorted(change.chosen))
+    _save(site, change, "enable_all_atps", "google_atps")
 
 
 def atp_names(atp_ids: Iterable[int]) -> dict[int, str]:

@@ -375,6 +375,38 @@ def api(client: Any) -> Api:
     return Api(client)
 
 
+@pytest.fixture
+def admin_client(client: Any, db: None) -> Any:
+    """The test client signed in as a superuser (replaces pytest-django's: no password, since
+    hashing one costs most of a second and force_login needs none)."""
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create(username="root", is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.fixture
+def no_rate_limits(settings: Any) -> None:
+    """Rate limits off: they belong to the hardening tests, and most tests send many requests from
+    one address. The areas that need it take it for every test (their conftest's `_isolated`)."""
+    settings.CMP_RATE_LIMIT_PER_IP = 0
+    settings.CMP_RATE_LIMIT_PER_SITE = 0
+
+
+# --- the visitor's location, as a CDN tells it ----------------------------------------------------
+
+#: Location headers as Cloudflare sets them, trusted where the `cloudflare` fixture is used.
+CALIFORNIA = {"CF-IPCountry": "US", "CF-Region-Code": "CA"}
+GERMANY = {"CF-IPCountry": "DE"}
+
+
+@pytest.fixture
+def cloudflare(settings: Any) -> None:
+    """The deployment trusts Cloudflare's location headers (CF-IPCountry, CF-Region-Code)."""
+    settings.CMP_LOCATION_COUNTRY_HEADER = "CF-IPCountry"
+    settings.CMP_LOCATION_REGION_HEADER = "CF-Region-Code"
+
+
 # --- a webhook receiver (the consent and client tests) ------------------------------------------
 
 
@@ -442,3 +474,88 @@ def gvl_v2_4(catalogue: Any, repo_root: Path):
     french.update(patch["translations"]["fr"])
     import_translation(french, "fr", source="test: gvl-v2.4-standard-texts.json")
     return patch
+
+
+# --- a loopback HTTP server for the outbound fetches (infra/outbound.py and its callers) ---------
+
+
+class RouteServer:
+    """A loopback HTTP server answering GETs from `routes` (path -> {"status", "headers", "body",
+    "delay"}; other paths 404). A header value may name `{port}`; an `ETag` header is answered 304
+    to a matching If-None-Match. `requests` keeps (path, headers) of every GET."""
+
+    def __init__(self, routes: dict[str, dict[str, Any]], tls: Any = None) -> None:
+        import http.server
+        import threading
+        import time
+
+        self.routes = routes
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                owner.requests.append((self.path, dict(self.headers)))
+                route = owner.routes.get(self.path, {"status": 404, "body": b""})
+                time.sleep(route.get("delay", 0))
+                etag = route.get("headers", {}).get("ETag")
+                not_modified = etag and self.headers.get("If-None-Match") == etag
+                self.send_response(304 if not_modified else route.get("status", 200))
+                for name, value in route.get("headers", {}).items():
+                    self.send_header(name, value.format(port=owner.port))
+                body = b"" if not_modified else route.get("body", b"")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        if tls is not None:  # an ssl.SSLContext: the server speaks https
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+        self.port = self.server.server_port
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def url(self, path: str, scheme: str = "http", host: str = "127.0.0.1") -> str:
+        return f"{scheme}://{host}:{self.port}{path}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def route_server():
+    """`route_server(routes, tls=None)` -> a started `RouteServer`, shut down after the test."""
+    servers: list[RouteServer] = []
+
+    def start(routes: dict[str, dict[str, Any]], tls: Any = None) -> RouteServer:
+        servers.append(RouteServer(routes, tls))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+@pytest.fixture
+def first_hop_public(settings: Any, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A loopback test server stands for a public host on the first hop only: loopback is allowed
+    for the first URL infra.outbound checks and refused from the second on (a redirect). Returns
+    the URLs checked, in order."""
+    from infra import outbound
+
+    settings.CMP_OUTBOUND_ALLOW_PRIVATE = True
+    checked: list[str] = []
+    original = outbound.resolve_allowed
+
+    def resolve(url: str, schemes: Any = ("https",)) -> str:
+        checked.append(url)
+        if len(checked) > 1:
+            settings.CMP_OUTBOUND_ALLOW_PRIVATE = False
+        return original(url, schemes)
+
+    monkeypatch.setattr(outbound, "resolve_allowed", resolve)
+    return checked

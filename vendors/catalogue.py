@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -39,26 +39,21 @@ __all__ = [
 DEFAULT_LANGUAGE = "en"
 
 
-@dataclass(frozen=True, eq=False)
-class GvlSnapshot:
+@dataclass(frozen=True, eq=False, kw_only=True)
+class GvlSnapshot(GvlTaxonomy):
+    """A GVL version's taxonomy (the fields of GvlTaxonomy, in `language` where translated) with
+    its vendors."""
+
     vendor_list_version: int
     tcf_policy_version: int
     last_updated: datetime
     language: str
-    purposes: dict[int, Taxon]
-    special_purposes: dict[int, Taxon]
-    features: dict[int, Taxon]
-    special_features: dict[int, Taxon]
-    stacks: dict[int, Stack]
-    data_categories: dict[int, Taxon]
     # Every vendor of the version, deleted ones included (a TC string may still name them).
     vendors: dict[int, GvlVendor]
     gvl_specification_version: int = 3
     # (section, id) of the entries the translation lacks, so shown in the version's English text,
     # e.g. ("special_purposes", 3), ("stacks", 42) or ("standard_texts", "features"). Empty in English.
     untranslated: frozenset[tuple[str, int | str]] = frozenset()
-    # `standardTexts` by snake_case section ({"features": "..."}), in `language` where translated.
-    standard_texts: dict[str, str] = field(default_factory=dict)
     # Top-level keys of the GVL document this product does not know, as published.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -148,20 +143,14 @@ def _build_snapshot(vendor_list_version: int, language: str) -> GvlSnapshot:
         untranslated = missing_translations(taxonomy, translated)
         taxonomy = _overlay(taxonomy, translated)
     return GvlSnapshot(
+        **{section.name: getattr(taxonomy, section.name) for section in fields(GvlTaxonomy)},
         vendor_list_version=parsed.vendor_list_version,
         tcf_policy_version=parsed.tcf_policy_version,
         last_updated=parsed.last_updated,
         language=language,
-        purposes=taxonomy.purposes,
-        special_purposes=taxonomy.special_purposes,
-        features=taxonomy.features,
-        special_features=taxonomy.special_features,
-        stacks=taxonomy.stacks,
-        data_categories=taxonomy.data_categories,
         vendors=parsed.vendors,
         gvl_specification_version=parsed.gvl_specification_version,
         untranslated=untranslated,
-        standard_texts=taxonomy.standard_texts,
         extra=parsed.extra,
     )
 

@@ -3,12 +3,8 @@ its seal), and the erasure itself is recorded as an `erase` record."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import timedelta
-
 from django.db import transaction
 
-from consent import evidence
 from consent.models import ConsentAction, ConsentRecord, DeletionReason
 from consent.record_template import RecordTemplate, erasure_values, insert_statement, utc_day
 from consent.services import clock
@@ -28,14 +24,7 @@ def erase_user(
     template = RecordTemplate.build(
         ConsentAction.ERASE, store_choice(site, utc_day(now), erasure_values(site)), now
     )
-    erasure = template.new_record(
-        consent_id=uuid.uuid4(),
-        user_id=user_id,
-        created_at=now,
-        expires_at=now + timedelta(days=site.consent_lifetime_days),
-        user_agent_hash=evidence.user_agent_hash(user_agent),
-        ip_truncated=evidence.truncate_ip(ip_address),
-    )
+    erasure = template.visitor_record(site, user_id, now, user_agent, ip_address)
     with transaction.atomic():
         lock_site(site)
         rows = list(

@@ -11,9 +11,8 @@ statement. Nothing on this path goes through Redis or Celery: their outages lose
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -84,14 +83,7 @@ def record_consent(
         catalogue = site_catalogue(site, current_snapshot(language))
         now = clock.now()
         template = _template(request, site, catalogue, language, now, jurisdiction_for(site, region))
-        record = template.new_record(
-            consent_id=uuid.uuid4(),
-            user_id=user_id,
-            created_at=now,
-            expires_at=now + timedelta(days=site.consent_lifetime_days),
-            user_agent_hash=evidence.user_agent_hash(user_agent),
-            ip_truncated=evidence.truncate_ip(ip_address),
-        )
+        record = template.visitor_record(site, user_id, now, user_agent, ip_address)
         if insert(
             record, [*template.insert_parameters(record), version], insert_if_configuration_statement()
         ):

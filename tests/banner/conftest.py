@@ -201,6 +201,27 @@ def stub_source() -> str:
     return source
 
 
+@pytest.fixture
+def framing_publisher(cmp_server, other_origin, stub_source):
+    """`framing_publisher(name, frame_html)` -> the URL of a publisher page on the second origin
+    (http://127.0.0.1:PORT) with the inline stub and the demo site's cmp.js, framing `frame_html`
+    from a third origin (http://localhost:PORT) in `<iframe id="ad">`."""
+    root, port = other_origin
+
+    def write(name: str, frame_html: str) -> str:
+        (root / f"{name}-frame.html").write_text(frame_html)
+        (root / f"{name}-publisher.html").write_text(
+            f"""<!doctype html><html lang="en"><head><title>Publisher</title><script>{stub_source}</script>
+<script src="{cmp_server}/static/consent/cmp.js" data-site="demo" async></script></head>
+<body><h1>Publisher on another origin</h1>
+<iframe id="ad" title="ad" src="http://localhost:{port}/{name}-frame.html" width="300" height="250"></iframe>
+</body></html>"""
+        )
+        return f"http://127.0.0.1:{port}/{name}-publisher.html"
+
+    return write
+
+
 GPP_READY = (
     "() => { let p; __gpp('ping', x => (p = x)); "
     "return p.cmpStatus === 'loaded' && p.signalStatus === 'ready'; }"

@@ -14,18 +14,10 @@ FRAME = Path(__file__).with_name("pages") / "tcf_frame.html"
 
 
 def test_iframe_on_another_origin_gets_the_same_tcdata(
-    page, cmp_server, other_origin, stub_source, cookies, reference_tcdata, string_fields
+    page, other_origin, framing_publisher, cookies, reference_tcdata, string_fields
 ):
-    root, port = other_origin
-    (root / "frame.html").write_text(FRAME.read_text())
-    (root / "publisher.html").write_text(
-        f"""<!doctype html><html lang="en"><head><title>Publisher</title><script>{stub_source}</script>
-<script src="{cmp_server}/static/consent/cmp.js" data-site="demo" async></script></head>
-<body><h1>Publisher on another origin</h1>
-<iframe id="ad" title="ad" src="http://localhost:{port}/frame.html" width="300" height="250"></iframe>
-</body></html>"""
-    )
-    page.goto(f"http://127.0.0.1:{port}/publisher.html")
+    _, port = other_origin
+    page.goto(framing_publisher("tcf", FRAME.read_text()))
     page.click(".cmp-bar [data-cmp=accept]")
     page.wait_for_function("() => document.cookie.includes('euconsent-v2=')")
 

@@ -33,26 +33,17 @@ function gppCall(command, parameter, asString) {
 
 
 def test_iframe_on_another_origin_reads_the_gpp_string(
-    page, cmp_server, other_origin, stub_source, settings, gpp_ready
+    page, cmp_server, other_origin, framing_publisher, cloudflare, gpp_ready
 ):
-    settings.CMP_LOCATION_COUNTRY_HEADER = "CF-IPCountry"
-    settings.CMP_LOCATION_REGION_HEADER = "CF-Region-Code"
-    root, port = other_origin
-    (root / "gpp-frame.html").write_text(FRAME)
-    (root / "gpp-publisher.html").write_text(
-        f"""<!doctype html><html lang="en"><head><title>Publisher</title><script>{stub_source}</script>
-<script src="{cmp_server}/static/consent/cmp.js" data-site="demo" async></script></head>
-<body><h1>Publisher on another origin</h1>
-<iframe id="ad" title="ad" src="http://localhost:{port}/gpp-frame.html" width="300" height="250"></iframe>
-</body></html>"""
-    )
+    _, port = other_origin
+    publisher = framing_publisher("gpp", FRAME)
 
     # The CDN in front of the CMP adds the location headers to the API requests (not the browser).
     def at_the_edge(route):
         route.continue_(headers={**route.request.headers, "cf-ipcountry": "US", "cf-region-code": "CA"})
 
     page.route(cmp_server + "/api/**", at_the_edge)
-    page.goto(f"http://127.0.0.1:{port}/gpp-publisher.html")
+    page.goto(publisher)
     in_page = gpp_ready(page)
     frame = page.locator("#ad").element_handle().content_frame()
     frame.wait_for_function("() => typeof window.gppCall === 'function'")

@@ -12,16 +12,10 @@ from playwright.sync_api import expect
 from consent.models import ConsentRecord
 from sites.jurisdictions import Experience
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("cloudflare")]
 
 GPP_PING = "() => new Promise(r => __gpp('ping', p => r(p)))"
 GPP = "([c, p]) => new Promise(r => __gpp(c, (v, ok) => r([v, ok]), p))"
-
-
-@pytest.fixture(autouse=True)
-def cloudflare(settings):
-    settings.CMP_LOCATION_COUNTRY_HEADER = "CF-IPCountry"
-    settings.CMP_LOCATION_REGION_HEADER = "CF-Region-Code"
 
 
 def visit(page, cmp_server, headers):

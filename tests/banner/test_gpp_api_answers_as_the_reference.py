@@ -67,9 +67,9 @@ def reference_page(context, other_origin, repo_root, demo_site):
 
 
 @pytest.mark.parametrize("gpc", [False, True], ids=["before-choice", "gpc-opt-out"])
-def test_gpp_answers_match_the_reference(page, reference_page, cmp_server, settings, gpp_ready, gpc_on, gpc):
-    settings.CMP_LOCATION_COUNTRY_HEADER = "CF-IPCountry"
-    settings.CMP_LOCATION_REGION_HEADER = "CF-Region-Code"
+def test_gpp_answers_match_the_reference(
+    page, reference_page, cmp_server, cloudflare, gpp_ready, gpc_on, gpc
+):
     if gpc:
         page.add_init_script(
             "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true})"

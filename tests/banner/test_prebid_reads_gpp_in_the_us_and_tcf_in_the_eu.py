@@ -10,19 +10,11 @@ from __future__ import annotations
 import pytest
 
 from consent.models import ConsentRecord
+from tests.conftest import CALIFORNIA, GERMANY
 
 from .conftest import TEST_BIDDER, TEST_BIDDER_GVL_ID
 
-pytestmark = pytest.mark.browser
-
-CALIFORNIA = {"CF-IPCountry": "US", "CF-Region-Code": "CA"}
-GERMANY = {"CF-IPCountry": "DE"}
-
-
-@pytest.fixture(autouse=True)
-def cloudflare(settings):
-    settings.CMP_LOCATION_COUNTRY_HEADER = "CF-IPCountry"
-    settings.CMP_LOCATION_REGION_HEADER = "CF-Region-Code"
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("cloudflare")]
 
 
 def open_page(page, behind_cdn, url, headers):

@@ -21,10 +21,16 @@ NO_LI_PURPOSES = {1, 3, 4, 5, 6}
 
 
 @pytest.fixture(autouse=True)
-def _isolated(settings: Any) -> None:
-    # Rate limits belong to the hardening tests; here hundreds of requests come from one address.
-    settings.CMP_RATE_LIMIT_PER_IP = 0
-    settings.CMP_RATE_LIMIT_PER_SITE = 0
+def _isolated(no_rate_limits: None) -> None:
+    """Every test here without rate limits (tests/conftest.py)."""
+
+
+@pytest.fixture
+def victim(api: Any, site: Any) -> dict[str, Any]:
+    """A visitor of `site` who refused everything: the consent answer (id and write token)."""
+    answer = api.consent(site.key, {"action": "reject_all"})
+    assert answer.status_code == 201
+    return answer.json()
 
 
 @pytest.fixture

@@ -7,19 +7,11 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
 from consent.models import ApiKey, ConsentRecord
 
 RECORDS = "/admin/consent/consentrecord/"
-
-
-@pytest.fixture
-def admin_client(client, db):
-    user = get_user_model().objects.create_superuser("root", "root@example.com", "a-long-password-1")
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -7,19 +7,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from consent.models import ConsentRecord
 
 EVIL = "https://evil.example"
-
-
-@pytest.fixture
-def victim(api, site):
-    """A visitor who refused everything."""
-    answer = api.consent(site.key, {"action": "reject_all"})
-    assert answer.status_code == 201
-    return answer.json()
 
 
 def current_action(api, site, key, user_id):

@@ -40,9 +40,7 @@ def test_the_stand_in_for_a_custom_choice_grants_nothing(api, site):
     assert withdraw.vendors_disclosed, "the vendors shown are still disclosed"
 
 
-def test_no_pre_issued_strings_where_the_tcf_does_not_apply(api, site, settings):
-    settings.CMP_LOCATION_COUNTRY_HEADER = "CF-IPCountry"
-    settings.CMP_LOCATION_REGION_HEADER = "CF-Region-Code"
+def test_no_pre_issued_strings_where_the_tcf_does_not_apply(api, site, cloudflare):
     assert "interim" not in banner(api, site, **{"CF-IPCountry": "US", "CF-Region-Code": "CA"})
     assert set(banner(api, site, **{"CF-IPCountry": "DE"})["interim"]) == {
         "accept_all",

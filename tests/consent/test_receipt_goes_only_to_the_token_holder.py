@@ -12,13 +12,6 @@ EVIL = "https://evil.example"
 
 
 @pytest.fixture
-def victim(api, site):
-    answer = api.consent(site.key, {"action": "reject_all"})
-    assert answer.status_code == 201
-    return answer.json()
-
-
-@pytest.fixture
 def attacker(api, site):
     """Another visitor of the same site, with a token of their own."""
     return api.consent(site.key, {"action": "accept_all"}).json()

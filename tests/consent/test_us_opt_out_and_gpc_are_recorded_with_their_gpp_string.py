@@ -10,15 +10,9 @@ import pytest
 from consent.models import ConsentRecord
 from consent.services import verify_log
 from privacy_signals.gpp import decode
+from tests.conftest import CALIFORNIA, GERMANY
 
-CALIFORNIA = {"CF-IPCountry": "US", "CF-Region-Code": "CA"}
-GERMANY = {"CF-IPCountry": "DE"}
-
-
-@pytest.fixture(autouse=True)
-def cloudflare(settings):
-    settings.CMP_LOCATION_COUNTRY_HEADER = "CF-IPCountry"
-    settings.CMP_LOCATION_REGION_HEADER = "CF-Region-Code"
+pytestmark = pytest.mark.usefixtures("cloudflare")
 
 
 def test_do_not_sell_or_share_is_an_opt_out_in_usnat_and_usca(api, site, api_key_for):

@@ -8,10 +8,8 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _isolated(settings: Any) -> None:
-    # Rate limits belong to the hardening tests; here many requests come from one address.
-    settings.CMP_RATE_LIMIT_PER_IP = 0
-    settings.CMP_RATE_LIMIT_PER_SITE = 0
+def _isolated(no_rate_limits: None) -> None:
+    """Every test here without rate limits (tests/conftest.py)."""
 
 
 @pytest.fixture

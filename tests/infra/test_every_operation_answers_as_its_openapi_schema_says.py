@@ -283,10 +283,8 @@ class Conformance:
 
 
 @pytest.fixture(autouse=True)
-def _unlimited(settings: Any) -> None:
-    # The 429 cases set their own limits; the rest come from one address by the hundred.
-    settings.CMP_RATE_LIMIT_PER_IP = 0
-    settings.CMP_RATE_LIMIT_PER_SITE = 0
+def _unlimited(no_rate_limits: None) -> None:
+    """The 429 cases set their own limits; the rest come from one address by the hundred."""
 
 
 @pytest.fixture

@@ -3,39 +3,21 @@ and keep within their size limit (infra/outbound.py)."""
 
 from __future__ import annotations
 
-import http.server
-import threading
-from collections.abc import Iterator
-
 import pytest
 
 from infra import outbound
 
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        if self.path == "/to-loopback":
-            self.send_response(302)
-            self.send_header("Location", f"http://127.0.0.1:{self.server.server_port}/secret")
-            self.end_headers()
-            return
-        body = b"x" * (4096 if self.path == "/big" else 5)
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+#: What the loopback server answers (a `RouteServer` of tests/conftest.py).
+ROUTES = {
+    "/ok": {"body": b"x" * 5},
+    "/big": {"body": b"x" * 4096},
+    "/to-loopback": {"status": 302, "headers": {"Location": "http://127.0.0.1:{port}/secret"}},
+}
 
 
 @pytest.fixture
-def local_server() -> Iterator[int]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_port
-    server.shutdown()
+def local_server(route_server) -> int:
+    return route_server(ROUTES).port
 
 
 @pytest.mark.parametrize(
@@ -77,23 +59,12 @@ def test_allowed_loopback_is_fetched_within_its_size_limit(settings, local_serve
     assert failed.value.transient is False
 
 
-def test_a_redirect_is_checked_like_the_first_url(settings, local_server, monkeypatch):
+def test_a_redirect_is_checked_like_the_first_url(local_server, first_hop_public):
     """A public URL that redirects to loopback is refused at the redirect. The test server stands
     for the public host: loopback is allowed for the first hop only."""
-    settings.CMP_OUTBOUND_ALLOW_PRIVATE = True
-    checked: list[str] = []
-    original = outbound.resolve_allowed
-
-    def first_hop_public(url: str, schemes: object = ("https",)) -> str:
-        checked.append(url)
-        if len(checked) > 1:
-            settings.CMP_OUTBOUND_ALLOW_PRIVATE = False
-        return original(url, schemes)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(outbound, "resolve_allowed", first_hop_public)
     with pytest.raises(outbound.OutboundRefused, match="not a public internet address"):
         outbound.fetch(f"http://127.0.0.1:{local_server}/to-loopback", schemes=("http",))
-    assert checked[-1].endswith("/secret")
+    assert first_hop_public[-1].endswith("/secret")
 
 
 def test_an_unreachable_host_is_a_transient_failure_without_internal_details(settings, unused_port):
@@ -105,7 +76,9 @@ def test_an_unreachable_host_is_a_transient_failure_without_internal_details(set
     assert "refused" not in str(failed.value)
 
 
-def test_https_connects_to_the_checked_address_and_verifies_the_name(settings, tmp_path, monkeypatch):
+def test_https_connects_to_the_checked_address_and_verifies_the_name(
+    settings, tmp_path, monkeypatch, route_server
+):
     """TLS keeps the host name (SNI and certificate check) while the socket goes to the address
     that was checked."""
     import ssl
@@ -117,18 +90,13 @@ def test_https_connects_to_the_checked_address_and_verifies_the_name(settings, t
          "-addext", "subjectAltName=DNS:localhost", "-keyout", str(key), "-out", str(cert)],
         check=True, capture_output=True,
     )  # fmt: skip
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        settings.CMP_OUTBOUND_ALLOW_PRIVATE = True
-        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))
-        answer = outbound.fetch(f"https://localhost:{server.server_port}/ok")
-        assert answer.body == b"xxxxx"
-        monkeypatch.setattr(outbound, "resolve_allowed", lambda url, schemes=(): "127.0.0.1")
-        with pytest.raises(outbound.OutboundFailed):  # the certificate names localhost, not this
-            outbound.fetch(f"https://127.0.0.1.nip.invalid:{server.server_port}/ok")
-    finally:
-        server.shutdown()
+    server = route_server(ROUTES, tls=context)
+    settings.CMP_OUTBOUND_ALLOW_PRIVATE = True
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))
+    answer = outbound.fetch(f"https://localhost:{server.port}/ok")
+    assert answer.body == b"xxxxx"
+    monkeypatch.setattr(outbound, "resolve_allowed", lambda url, schemes=(): "127.0.0.1")
+    with pytest.raises(outbound.OutboundFailed):  # the certificate names localhost, not this
+        outbound.fetch(f"https://127.0.0.1.nip.invalid:{server.port}/ok")

@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 
 @pytest.fixture(autouse=True)
-def _isolated(settings: Any) -> None:
-    # Rate limits belong to the hardening tests; here many requests come from one address.
-    settings.CMP_RATE_LIMIT_PER_IP = 0
-    settings.CMP_RATE_LIMIT_PER_SITE = 0
-
-
-@pytest.fixture
-def admin_client(client: Any, db: Any) -> Any:
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.create_superuser("root", "root@example.com", "a-long-password-1")
-    client.force_login(user)
-    return client
+def _isolated(no_rate_limits: None) -> None:
+    """Every test here without rate limits (tests/conftest.py)."""

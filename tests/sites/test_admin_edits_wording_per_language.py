@@ -2,7 +2,6 @@
 the IAB's texts and the project's strings exist for it."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from sites.models import CookieCategoryText, Site
@@ -10,32 +9,25 @@ from sites.models import CookieCategoryText, Site
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff(client):
-    user = get_user_model().objects.create(username="editor", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    return client
-
-
-def test_site_page_reports_each_language(staff, catalogue):
+def test_site_page_reports_each_language(admin_client, catalogue):
     site = Site.objects.create(key="multi", name="Multi", languages=["de", "ga", "tr", "en"])
 
-    page = staff.get(reverse("admin:sites_site_change", args=[site.pk])).content.decode()
+    page = admin_client.get(reverse("admin:sites_site_change", args=[site.pk])).content.decode()
 
     assert "de: IAB texts and the banner&#x27;s strings available." in page
     assert "ga: no IAB translation imported (purposes-ga.json); shown in de." in page
     assert "tr: no project translation of the banner&#x27;s own strings; add a site text." in page
 
 
-def test_category_wording_is_added_per_language_in_the_admin(staff, catalogue):
+def test_category_wording_is_added_per_language_in_the_admin(admin_client, catalogue):
     site = Site.objects.create(key="multi", name="Multi", languages=["en", "de"])
     category = site.categories.get(slug="analytics")
     url = reverse("admin:sites_cookiecategory_change", args=[category.pk])
-    form = staff.get(url)
+    form = admin_client.get(url)
     assert form.status_code == 200
     assert "names and descriptions in other languages" in form.content.decode().lower()
 
-    answer = staff.post(
+    answer = admin_client.post(
         url,
         {
             "site": site.pk,

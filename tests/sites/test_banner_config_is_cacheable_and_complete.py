@@ -4,6 +4,7 @@ own origins."""
 
 from __future__ import annotations
 
+from sites.models import CATEGORY_SLUGS
 from vendors.catalogue import vendor_counts
 from vendors.models import GoogleAtp
 
@@ -45,8 +46,7 @@ def test_banner_has_what_the_first_layer_needs(api, site, catalogue):
     )
     assert "save" not in texts  # the preferences' button: in their document
     assert config["categories"] == [
-        {"slug": slug, "always_active": slug == "necessary"}
-        for slug in ("necessary", "functional", "analytics", "performance", "advertisement", "uncategorised")
+        {"slug": slug, "always_active": slug == "necessary"} for slug in CATEGORY_SLUGS
     ]
     active = catalogue.active_vendor_ids()
     assert config["vendor_count"] == len(active)

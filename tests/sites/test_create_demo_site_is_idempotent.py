@@ -8,7 +8,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from sites.models import CookieDeclaration, Site, SiteText
+from sites.models import CATEGORY_SLUGS, CookieDeclaration, Site, SiteText
 
 
 def run() -> str:
@@ -24,14 +24,7 @@ def test_demo_site_is_created_once(catalogue, api):
     assert site.enable_all_vendors
     assert site.enable_all_atps
     assert set(site.allowed_origins) >= {"http://127.0.0.1:8000", "http://localhost:8000"}
-    assert list(site.categories.values_list("slug", flat=True)) == [
-        "necessary",
-        "functional",
-        "analytics",
-        "performance",
-        "advertisement",
-        "uncategorised",
-    ]
+    assert list(site.categories.values_list("slug", flat=True)) == list(CATEGORY_SLUGS)
     assert set(SiteText.objects.filter(site=site).values_list("language", flat=True)) == {"en", "fr"}
     cookies = CookieDeclaration.objects.filter(category__site=site)
     assert cookies.filter(name="_ga", category__slug="analytics").exists()
@@ -72,11 +65,4 @@ def test_demo_page_embeds_the_stub_and_the_banner_script(client, catalogue):
 
 def test_a_new_site_starts_with_the_standard_categories(catalogue):
     site = Site.objects.create(key="fresh", name="Fresh")
-    assert list(site.categories.values_list("slug", flat=True)) == [
-        "necessary",
-        "functional",
-        "analytics",
-        "performance",
-        "advertisement",
-        "uncategorised",
-    ]
+    assert list(site.categories.values_list("slug", flat=True)) == list(CATEGORY_SLUGS)

@@ -67,9 +67,7 @@ def test_the_database_answers_when_no_header_is_configured(client, site, geoip, 
     assert (unknown["experience"], unknown["gdpr_applies"]) == ("opt_in", True)
 
 
-def test_a_trusted_header_comes_before_the_database(client, site, geoip, settings):
-    settings.CMP_LOCATION_COUNTRY_HEADER = "CF-IPCountry"
-    settings.CMP_LOCATION_REGION_HEADER = "CF-Region-Code"
+def test_a_trusted_header_comes_before_the_database(client, site, geoip, cloudflare):
     said, cache = jurisdiction(client, site, CALIFORNIAN, **{"CF-IPCountry": "DE"})
     assert said["experience"] == "opt_in"
     assert cache.startswith("public")

@@ -13,12 +13,6 @@ from sites.jurisdictions import US_STATE_LAWS, Experience, experience_for
 from sites.models import JurisdictionRule
 
 
-@pytest.fixture
-def cloudflare(settings):
-    settings.CMP_LOCATION_COUNTRY_HEADER = "CF-IPCountry"
-    settings.CMP_LOCATION_REGION_HEADER = "CF-Region-Code"
-
-
 def banner(api, site, **headers):
     response = api.get(f"/api/v1/sites/{site.key}/banner", **headers)
     assert response.status_code == 200

@@ -8,10 +8,6 @@ The test server is plain HTTP on loopback, reached under the allowance the webho
 
 from __future__ import annotations
 
-import http.server
-import threading
-import time
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -19,45 +15,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from infra import outbound
 from vendors import device_storage
 from vendors.models import DeviceStorageDisclosure, Vendor
 
 pytestmark = pytest.mark.django_db
 TANGOO = 962  # declares https://www.tangoo.eu/deviceStorage.json in the bundled GVL v106
-
-
-class DisclosureServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, routes: dict[str, dict[str, Any]]) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.routes = routes
-        self.requests: list[tuple[str, dict[str, str]]] = []
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}{path}"
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    server: DisclosureServer
-
-    def do_GET(self) -> None:
-        self.server.requests.append((self.path, dict(self.headers)))
-        route = self.server.routes.get(self.path, {"status": 404, "body": b""})
-        time.sleep(route.get("delay", 0))
-        etag = route.get("headers", {}).get("ETag")
-        not_modified = etag and self.headers.get("If-None-Match") == etag
-        self.send_response(304 if not_modified else route.get("status", 200))
-        for name, value in route.get("headers", {}).items():
-            self.send_header(name, value.format(port=self.server.server_address[1]))
-        body = b"" if not_modified else route.get("body", b"")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture
@@ -66,21 +28,17 @@ def tangoo_body(repo_root) -> bytes:
 
 
 @pytest.fixture
-def serve(settings, catalogue) -> Iterator[Any]:
-    """`serve(routes)` starts the server and points vendor 962's declared URL at `/disclosure`."""
+def serve(settings, catalogue, route_server) -> Any:
+    """`serve(routes)` starts a `RouteServer` (tests/conftest.py) and points vendor 962's declared
+    URL at `/disclosure`."""
     settings.CMP_OUTBOUND_ALLOW_PRIVATE = True
-    servers: list[DisclosureServer] = []
 
-    def start(routes: dict[str, dict[str, Any]], path: str = "/disclosure") -> DisclosureServer:
-        server = DisclosureServer(routes)
-        servers.append(server)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+    def start(routes: dict[str, dict[str, Any]], path: str = "/disclosure") -> Any:
+        server = route_server(routes)
         Vendor.objects.filter(pk=TANGOO).update(device_storage_disclosure_url=server.url(path))
         return server
 
-    yield start
-    for server in servers:
-        server.shutdown()
+    return start
 
 
 def _row() -> DeviceStorageDisclosure:
@@ -149,7 +107,7 @@ def test_plain_http_and_private_hosts_are_refused(settings, catalogue, url, refu
     assert _row().document is None
 
 
-def test_a_redirect_to_a_private_host_is_refused(serve, settings, tangoo_body, monkeypatch):
+def test_a_redirect_to_a_private_host_is_refused(serve, tangoo_body, first_hop_public):
     """The loopback server stands for the public host: the allowance covers the first hop only."""
     server = serve(
         {
@@ -157,20 +115,10 @@ def test_a_redirect_to_a_private_host_is_refused(serve, settings, tangoo_body, m
             "/internal": {"body": tangoo_body},
         }
     )
-    checked: list[str] = []
-    original = outbound.resolve_allowed
-
-    def first_hop_public(url: str, schemes: Any = ("https",)) -> str:
-        checked.append(url)
-        if len(checked) > 1:
-            settings.CMP_OUTBOUND_ALLOW_PRIVATE = False
-        return original(url, schemes)
-
-    monkeypatch.setattr(outbound, "resolve_allowed", first_hop_public)
     report = device_storage.refresh_disclosures([TANGOO])
     assert "not a public internet address" in report.failed[TANGOO]
     assert [path for path, _ in server.requests] == ["/disclosure"]
-    assert checked[-1].endswith("/internal")
+    assert first_hop_public[-1].endswith("/internal")
 
 
 def test_a_malformed_document_is_recorded_as_an_error_and_the_last_valid_one_kept(serve, tangoo_body):

@@ -100,24 +100,24 @@ def test_a_file_that_is_not_a_bundle_is_refused(empty_catalogue, v106_bytes):
         import_translation_bundle(BUNDLED_TRANSLATIONS["fr"].read_bytes())
 
 
-def test_bundled_catalogue_loads_every_language_and_the_admin_flags_english_items(empty_catalogue, client):
-    from django.contrib.auth import get_user_model
-
+def test_bundled_catalogue_loads_every_language_and_the_admin_flags_english_items(
+    empty_catalogue, admin_client
+):
     call_command("load_bundled_catalogue", verbosity=0)
     assert GvlTranslation.objects.get(language="fr").vendor_list_version == 30
     assert GvlTranslation.objects.get(language="pt-pt").vendor_list_version == 165
     assert GvlTranslation.objects.filter(vendor_list_version__isnull=True).count() == 33
 
-    user = get_user_model().objects.create(username="translations", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    page = client.get(reverse("admin:vendors_gvltranslation_changelist")).content.decode()
+    page = admin_client.get(reverse("admin:vendors_gvltranslation_changelist")).content.decode()
     assert "Shown in English (the IAB has no text for them)" in page
     assert "special purposes 3; stacks 1-45" in page
     german = GvlTranslation.objects.get(language="de")
-    detail = client.get(reverse("admin:vendors_gvltranslation_change", args=[german.pk])).content.decode()
+    detail = admin_client.get(
+        reverse("admin:vendors_gvltranslation_change", args=[german.pk])
+    ).content.decode()
     assert "special purposes 3; stacks 1-45" in detail
     # The admin in German, from the project's own catalogue.
-    german_page = client.get(
+    german_page = admin_client.get(
         reverse("admin:vendors_gvltranslation_changelist"), HTTP_ACCEPT_LANGUAGE="de"
     ).content.decode()
     assert "Auf Englisch angezeigt (die IAB hat keinen Text dafür)" in german_page

@@ -189,13 +189,9 @@ def _letters(rnd: random.Random) -> str:
     return rnd.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") + rnd.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
-def _tcfeuv2_fields(rnd: random.Random) -> dict[str, Any]:
-    custom = rnd.randint(0, 63)
-    restrictions = {}
-    for _ in range(rnd.choice([0, 0, 1, 2, 4])):
-        restrictions[(rnd.randint(1, 63), rnd.randint(0, 2))] = _ids(rnd, 30) or [rnd.randint(1, 65535)]
-    fields: dict[str, Any] = {
-        "Version": 2,
+def _tcf_metadata(rnd: random.Random) -> dict[str, Any]:
+    """The fields both TCF sections (EU v2, Canada v1) begin with: when, which CMP, which GVL."""
+    return {
         "Created": _moment(rnd),
         "LastUpdated": _moment(rnd),
         "CmpId": rnd.randrange(4096),
@@ -203,6 +199,17 @@ def _tcfeuv2_fields(rnd: random.Random) -> dict[str, Any]:
         "ConsentScreen": rnd.randrange(64),
         "ConsentLanguage": _letters(rnd),
         "VendorListVersion": rnd.randrange(4096),
+    }
+
+
+def _tcfeuv2_fields(rnd: random.Random) -> dict[str, Any]:
+    custom = rnd.randint(0, 63)
+    restrictions = {}
+    for _ in range(rnd.choice([0, 0, 1, 2, 4])):
+        restrictions[(rnd.randint(1, 63), rnd.randint(0, 2))] = _ids(rnd, 30) or [rnd.randint(1, 65535)]
+    fields: dict[str, Any] = {
+        "Version": 2,
+        **_tcf_metadata(rnd),
         "PolicyVersion": rnd.randrange(64),
         "IsServiceSpecific": True,
         "UseNonStandardStacks": rnd.random() < 0.3,
@@ -233,13 +240,7 @@ def _tcfcav1_fields(rnd: random.Random) -> dict[str, Any]:
     custom = rnd.randint(0, 63)
     fields: dict[str, Any] = {
         "Version": 1,
-        "Created": _moment(rnd),
-        "LastUpdated": _moment(rnd),
-        "CmpId": rnd.randrange(4096),
-        "CmpVersion": rnd.randrange(4096),
-        "ConsentScreen": rnd.randrange(64),
-        "ConsentLanguage": _letters(rnd),
-        "VendorListVersion": rnd.randrange(4096),
+        **_tcf_metadata(rnd),
         "TcfPolicyVersion": rnd.randrange(64),
         "UseNonStandardStacks": rnd.random() < 0.3,
         "SpecialFeatureExpressConsent": _flags(rnd, 12),

@@ -25,6 +25,7 @@ from privacy_signals.gpp import (
 from privacy_signals.gpp.bits import BASE64URL
 from privacy_signals.gpp.codec import encode_header
 from privacy_signals.gpp.sections import codec_named
+from tests.privacy_signals.mutations import mutants
 
 VECTORS = json.loads((Path(__file__).resolve().parent / "data" / "gpp-vectors.json").read_text())["vectors"]
 HEADERS = {name: encode_header((section_id,)) for name, section_id in SECTION_IDS.items()}
@@ -86,18 +87,8 @@ def test_mutations_and_truncations_of_every_reference_vector() -> None:
         original = vector["string"]
         if not vector["isFullGppString"] and vector["section"] in HEADERS:
             original = f"{HEADERS[vector['section']]}~{original}"
-        for _ in range(60):
-            chars = list(original)
-            for _ in range(rnd.randint(1, 4)):
-                position = rnd.randrange(len(chars) + 1)
-                operation = rnd.random()
-                if operation < 0.5 and position < len(chars):
-                    chars[position] = rnd.choice(alphabet)
-                elif operation < 0.75:
-                    chars.insert(position, rnd.choice(alphabet))
-                elif chars:
-                    del chars[min(position, len(chars) - 1)]
-            decode_and_round_trip("".join(chars))
+        for mutant in mutants(rnd, original, alphabet, 60):
+            decode_and_round_trip(mutant)
         for cut in range(1, len(original), max(1, len(original) // 40)):
             decode_and_round_trip(original[:cut])
 

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from privacy_signals.tcf import TCModel, TCStringError, decode, encode
+from tests.privacy_signals.mutations import mutants
 
 BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
@@ -64,18 +65,8 @@ def test_mutations_of_every_vector(vectors: list[dict[str, Any]]) -> None:
     alphabet = BASE64URL + ".=!~ é"
     for vector in vectors:
         original = vector["tcString"]
-        for _ in range(300):
-            chars = list(original)
-            for _ in range(rnd.randint(1, 4)):
-                operation = rnd.random()
-                position = rnd.randrange(len(chars) + 1)
-                if operation < 0.5 and position < len(chars):
-                    chars[position] = rnd.choice(alphabet)
-                elif operation < 0.75:
-                    chars.insert(position, rnd.choice(alphabet))
-                elif chars:
-                    del chars[min(position, len(chars) - 1)]
-            decode_or_tc_error("".join(chars))
+        for mutant in mutants(rnd, original, alphabet, 300):
+            decode_or_tc_error(mutant)
         for cut in range(1, len(original)):
             decode_or_tc_error(original[:cut])
 
