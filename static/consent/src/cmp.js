@@ -1084,7 +1084,8 @@
             },
           });
         };
-        var el = h("script", { src: new URL("gpp.js", script.src).href, async: true });
+        // Under a nonce-based CSP the part needs the nonce cmp.js was given, as prefs.js does.
+        var el = h("script", { src: new URL("gpp.js", script.src).href, async: true, nonce: script.nonce || null });
         el.onload = el.onerror = proceed;
         d.head.appendChild(el);
       },
