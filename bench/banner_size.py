@@ -9,10 +9,10 @@ Measured, each raw and gzip-compressed at levels 1, 6 and 9 (Python's zlib, as a
 * `static/consent/prefs.js`: the preferences dialog and vendor list (CSS inlined), which cmp.js
   loads only when the visitor opens the preferences;
 * the reference, measured in the same run: the unminified sources `src/cmp.js` + `src/cmp.css`;
-* the two API documents, from a scratch SQLite database with the bundled GVL and the demo site:
-  `GET /banner` (first layer and the first two tabs, loaded on every page without consent) and
-  `GET /vendors` (the vendor tab, fetched only when the preferences open), and `GET /requirements`
-  (the stamp a return visit revalidates on every page view).
+* the API documents, from a scratch SQLite database with the bundled GVL and the demo site:
+  `GET /banner` (the first layer, loaded on every page without consent), `GET /preferences` (what
+  the preferences add, fetched when they open), `GET /vendors` (the vendor tab, fetched only when it
+  opens), and `GET /requirements` (the stamp a return visit revalidates on every page view).
 
 Brotli is not measured (no brotli encoder is a dependency of this project). Sizes do not vary
 between runs, so each figure is a single measurement. Budget: cmp.js at most 12 KB gzipped.
@@ -84,6 +84,10 @@ def api_documents() -> dict[str, bytes]:
         if response.status_code != 200:
             raise SystemExit(f"{path} answered {response.status_code}: {response.content[:200]!r}")
         documents[name] = response.content
+    # Linked from the banner document (a checkout from before the preferences had their own has none).
+    linked = json.loads(documents["GET /banner?lang=en"]).get("preferences_url")
+    if linked:
+        documents["GET /preferences?lang=en (on opening the preferences)"] = client.get(linked).content
     return documents
 
 
@@ -151,11 +155,14 @@ def main() -> None:
         "`tests/banner/test_banner_script_fits_size_budget.py` asserts it on every run.",
         "- Ratio cmp.js + prefs.js / unminified reference (gzip -6): "
         f"{(script_gz + prefs_gz) / source_gz:.2f}.",
-        f"- Opening the preferences adds `prefs.js` ({kb(prefs_gz)} gzipped, loaded once) to the first load.",
-        "- A first visit without consent loads the stub (inline), `cmp.js` and `GET /banner`; `prefs.js` "
-        "when the visitor opens the preferences, the vendor list (`GET /vendors`) only when the visitor "
-        "opens the Vendors tab. `GET /banner` carries the stacks the first layer shows only (none unless "
-        "the site enables stacks; the full GVL list was 17 KB raw). A return visit with a current "
+        f"- Opening the preferences adds `prefs.js` ({kb(prefs_gz)} gzipped, loaded once) and "
+        "`GET /preferences` to the first load.",
+        "- A first visit without consent loads the stub (inline), `cmp.js` and `GET /banner`, which "
+        "carries only what the first layer shows (its texts, the names it lists, the category slugs, "
+        "the stacks the first layer shows if the site enables them); `prefs.js` and `GET /preferences` "
+        "(every text, descriptions, illustrations, cookies, counts) when the visitor opens the "
+        "preferences, the vendor list (`GET /vendors`) only when the visitor opens the Vendors tab. "
+        "A return visit with a current "
         "consent applies it before any request, then revalidates `GET /requirements` (no-cache, a 304 "
         "when nothing changed) and fetches `GET /banner?...&v=<stamp>` (cached for max-age). The opt-in "
         "documents carry the three pre-issued TC strings of `interim` (about 0.7 KB gzipped; "

@@ -33,7 +33,12 @@ PATHS = (
     ("`/static/consent/gpp.js` (US and notice experiences only)", "/static/consent/gpp.js", False),
     ("`GET /banner?lang=en`", "/api/v1/sites/demo/banner?lang=en", True),
     ("`GET /banner?lang=fr`", "/api/v1/sites/demo/banner?lang=fr", False),
-    ("`GET /vendors?lang=en` (when the preferences open)", "/api/v1/sites/demo/vendors?lang=en", False),
+    (
+        "`GET /preferences?lang=en` (when the preferences open)",
+        "/api/v1/sites/demo/preferences?lang=en",
+        False,
+    ),
+    ("`GET /vendors?lang=en` (when the Vendors tab opens)", "/api/v1/sites/demo/vendors?lang=en", False),
 )
 
 

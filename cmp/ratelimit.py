@@ -59,7 +59,7 @@ from infra.http import client_address
 logger = logging.getLogger(__name__)
 
 SITE_PATH = re.compile(
-    r"^/api/v1/sites/(?P<site_key>[^/]+)/(?P<endpoint>banner|requirements|vendors|consents|shown|users/[^/]+/receipt)/?$"
+    r"^/api/v1/sites/(?P<site_key>[^/]+)/(?P<endpoint>banner|requirements|preferences|vendors|consents|shown|users/[^/]+/receipt)/?$"
 )
 DECODE_PATH = re.compile(r"^/api/v1/tcf/decode/?$")
 # Public reads that have no site: limited per address only.

@@ -447,6 +447,10 @@ CMP_HEALTH_TOKEN = env_str("CMP_HEALTH_TOKEN")
 # verify_consent_log can tell when seals and their records were removed (consent/sink.py). Put it
 # on another volume than the database, ideally append-only (chattr +a, or a shipped log file).
 CMP_SEAL_SINK_PATH = Path(env_str("CMP_SEAL_SINK_PATH") or BASE_DIR / "var" / "seal-heads.jsonl")
+# Where every committed record's id and MAC prefix is appended (consent/journal.py), so that records
+# not sealed yet cannot be deleted or swapped without trace. Empty: record-journal.log beside the
+# seal sink, on its volume.
+CMP_RECORD_JOURNAL_PATH = env_str("CMP_RECORD_JOURNAL_PATH")
 # Records deleted per transaction by the retention purge. 10,000 keeps each transaction (and the
 # site lock that sealing waits on) well under a second while halving the per-batch overhead of
 # 1,000 (bench/consent_storage.py); recording never waits on that lock.

@@ -5,7 +5,9 @@ what is left: the chain inside the database still verifies. Each seal's head (si
 record range, MAC) is therefore appended, as one JSON line, to a file that the database cannot
 reach (`CMP_SEAL_SINK_PATH`, on another volume; make it append-only with `chattr +a` or ship it to
 a log store). `verify_consent_log` compares the database with it and names every exported seal
-that is missing or differs.
+that is missing or differs. A head also says what the seal found in the record journal
+(consent/journal.py): the journaled records of its range that were missing or held another MAC, and
+the journal offset where the lines of records after it start.
 
 A plain file is the default because every deployment has one; an S3 bucket with object lock, a
 syslog or a webhook receiver can take the same lines (tail the file).
@@ -16,6 +18,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -38,10 +42,12 @@ def head(seal: Any, site_key: str) -> dict[str, Any]:
     }
 
 
-def export_head(seal: Any, site_key: str) -> bool:
-    """Appends the seal's head to the sink; False (and an error in the log) when it cannot."""
+def export_head(seal: Any, site_key: str, journal: dict[str, Any] | None = None) -> bool:
+    """Appends the seal's head to the sink, with what sealing found in the record journal
+    (`journal_offset`, `journal_missing`, `journal_altered`: consent/journal.py); False (and an
+    error in the log) when it cannot."""
     path = settings.CMP_SEAL_SINK_PATH
-    line = (json.dumps(head(seal, site_key), sort_keys=True) + "\n").encode()
+    line = (json.dumps({**head(seal, site_key), **(journal or {})}, sort_keys=True) + "\n").encode()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # O_APPEND: each line lands at the end even with several sealers; one write per line.
@@ -78,3 +84,51 @@ def exported_heads(site_id: int, site_key: str) -> tuple[dict[int, dict[str, Any
     except FileNotFoundError:
         pass
     return heads, unreadable
+
+
+def journal_offset(heads: dict[int, dict[str, Any]], through_sequence: int) -> int:
+    """Where to read the record journal for records after seal #`through_sequence`: the offset the
+    newest head up to that seal left (any earlier head's is earlier still, so also safe); 0, the
+    whole journal, without one."""
+    offsets = [
+        int(item["journal_offset"])
+        for sequence, item in heads.items()
+        if sequence <= through_sequence and isinstance(item.get("journal_offset"), int)
+    ]
+    return max(offsets, default=0)
+
+
+def _lines_from_the_end(path: Path, block: int = 65536) -> Iterator[bytes]:
+    """The file's lines, last first, read in blocks from its end."""
+    with path.open("rb") as file:
+        position = file.seek(0, os.SEEK_END)
+        rest = b""
+        while position > 0:
+            step = min(block, position)
+            position -= step
+            file.seek(position)
+            lines = (file.read(step) + rest).split(b"\n")
+            rest = lines.pop(0)  # may continue in the block before
+            yield from reversed([line for line in lines if line])
+        if rest:
+            yield rest
+
+
+def last_journal_offset(site_id: int, site_key: str, through_sequence: int) -> int:
+    """`journal_offset` for one seal run without reading the whole sink: the newest head of the
+    site up to seal #`through_sequence` that has one, found from the end (heads are appended in
+    time, so the last seal's is near it); 0 without one."""
+    path = settings.CMP_SEAL_SINK_PATH
+    try:
+        for line in _lines_from_the_end(path):
+            try:
+                item = json.loads(line)
+                if item["site"] != site_key or item["site_id"] != site_id:
+                    continue
+                if int(item["sequence"]) <= through_sequence and isinstance(item.get("journal_offset"), int):
+                    return int(item["journal_offset"])
+            except (ValueError, KeyError, TypeError):
+                continue  # verify_consent_log names unreadable lines
+    except FileNotFoundError:
+        pass
+    return 0

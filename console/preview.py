@@ -21,7 +21,7 @@ from infra.views import json_response
 from sites.banner import banner_payload, choose_language, theme_of, theme_payload
 from sites.disclosure import current_snapshot, site_catalogue
 from sites.models import BannerTheme, Site
-from sites.views import LogoView, VendorsView
+from sites.views import LogoView, PreferencesView, VendorsView
 
 SALT = "console.preview"
 MAX_AGE = 24 * 3600
@@ -60,6 +60,11 @@ def banner(request: HttpRequest, token: str, site_key: str) -> HttpResponse:
     payload = banner_payload(site, snapshot, site_catalogue(site, snapshot), language)
     payload["theme"] = theme_payload(site, draft_theme(site, draft))
     return json_response(render_json(payload), cache_control="no-store")
+
+
+def preferences(request: HttpRequest, token: str, site_key: str) -> HttpResponse:
+    _read(token, site_key)
+    return PreferencesView.as_view()(request, site_key=site_key)
 
 
 def vendors(request: HttpRequest, token: str, site_key: str) -> HttpResponse:

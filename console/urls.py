@@ -20,6 +20,7 @@ urlpatterns = [
     path(f"{SITE}/embed", views.embed, name="embed"),
     # What the banner in the preview frame asks for (its data-api is the preview base).
     path(f"{PREVIEW}/banner", preview.banner, name="preview-banner"),
+    path(f"{PREVIEW}/preferences", preview.preferences, name="preview-preferences"),
     path(f"{PREVIEW}/vendors", preview.vendors, name="preview-vendors"),
     path(f"{PREVIEW}/logo", preview.logo, name="preview-logo"),
     path(f"{PREVIEW}/consents", preview.consents, name="preview-consents"),

@@ -53,14 +53,23 @@ BANNER = inline_serializer(
                 ),
             },
         ),
-        "texts": serializers.DictField(child=serializers.CharField()),
-        "categories": serializers.ListField(child=serializers.DictField()),
-        "purposes": serializers.ListField(child=serializers.DictField()),
-        "special_purposes": serializers.ListField(child=serializers.DictField()),
-        "features": serializers.ListField(child=serializers.DictField()),
-        "special_features": serializers.ListField(child=serializers.DictField()),
+        "texts": serializers.DictField(
+            child=serializers.CharField(),
+            help_text="The first layer's texts; the preferences document has them all.",
+        ),
+        "categories": serializers.ListField(
+            child=serializers.DictField(),
+            help_text="{slug, always_active} of each category, in display order.",
+        ),
+        "purposes": serializers.ListField(
+            child=serializers.DictField(),
+            help_text="{id, name, lang?} of the purposes the first layer names.",
+        ),
+        "special_features": serializers.ListField(
+            child=serializers.DictField(), help_text="{id, name, lang?} of the special features it names."
+        ),
         "stacks": serializers.ListField(
-            child=serializers.DictField(), help_text="The stacks the first layer shows (site option)."
+            child=serializers.DictField(), help_text="{id, name, lang?} of the stacks it names (site option)."
         ),
         "first_layer": inline_serializer(
             name="BannerFirstLayer",
@@ -72,12 +81,11 @@ BANNER = inline_serializer(
             help_text="What the first layer names, by id: stacks, then the purposes and special features "
             "no stack covers.",
         ),
-        "standard_texts": serializers.DictField(
-            child=serializers.DictField(),
-            help_text="TCF v2.4 standardTexts by section (features, ...): {text, lang?}, as in /vendors.",
-        ),
         "vendor_count": serializers.IntegerField(),
         "atp_count": serializers.IntegerField(),
+        "preferences_url": serializers.CharField(
+            help_text="The preferences document of this language and stamp, fetched when they open."
+        ),
         "vendors_url": serializers.CharField(),
         "consents_url": serializers.CharField(),
         "theme": inline_serializer(
@@ -87,14 +95,6 @@ BANNER = inline_serializer(
                 "position": serializers.ChoiceField(choices=["bar", "box", "popup"]),
                 "color_scheme": serializers.ChoiceField(choices=["light", "dark", "auto"]),
                 "logo_url": serializers.CharField(help_text="Path of the logo on this server; empty: none."),
-            },
-        ),
-        "publisher": inline_serializer(
-            "PublisherPurposes",
-            {
-                "consent_purposes": serializers.ListField(child=serializers.IntegerField()),
-                "li_purposes": serializers.ListField(child=serializers.IntegerField()),
-                "custom_purposes": serializers.ListField(child=serializers.DictField()),
             },
         ),
         "interim": inline_serializer(
@@ -110,6 +110,30 @@ BANNER = inline_serializer(
                 "first-layer choice or a withdrawal that the consent API cannot record; a custom "
                 'choice uses `withdraw`\'s (docs/BANNER.md, "When the API cannot be reached").'
             ),
+        ),
+    },
+)
+
+PREFERENCES = inline_serializer(
+    "BannerPreferences",
+    {
+        "texts": serializers.DictField(child=serializers.CharField()),
+        "categories": serializers.ListField(child=serializers.DictField()),
+        "purposes": serializers.ListField(child=serializers.DictField()),
+        "special_purposes": serializers.ListField(child=serializers.DictField()),
+        "features": serializers.ListField(child=serializers.DictField()),
+        "special_features": serializers.ListField(child=serializers.DictField()),
+        "standard_texts": serializers.DictField(
+            child=serializers.DictField(),
+            help_text="TCF v2.4 standardTexts by section (features, ...): {text, lang?}, as in /vendors.",
+        ),
+        "publisher": inline_serializer(
+            "PublisherPurposes",
+            {
+                "consent_purposes": serializers.ListField(child=serializers.IntegerField()),
+                "li_purposes": serializers.ListField(child=serializers.IntegerField()),
+                "custom_purposes": serializers.ListField(child=serializers.DictField()),
+            },
         ),
     },
 )

@@ -1,6 +1,7 @@
-"""The banner's configuration documents: the small first one, and the vendor detail fetched later.
+"""The banner's configuration documents: the small first-layer one, the preferences' one fetched when
+they open, and the vendor detail fetched with the Vendors tab.
 
-Both are pure functions of (site configuration, GVL version, language), so they are kept in the
+All three are pure functions of (site configuration, GVL version, language), so they are kept in the
 configuration cache (infra/config.py) under (kind, site, language), and their ETag is a hash of the
 bytes.
 """
@@ -26,6 +27,7 @@ from sites.languages import language_names, shown_language
 from sites.models import BannerTheme, Site
 from sites.restrictions import restrictions_by_vendor, with_restrictions
 from sites.texts import (
+    FIRST_LAYER_TEXTS,
     OWN_COOKIE_DURATION,
     builtin_wording,
     texts_for,
@@ -162,7 +164,7 @@ def theme_payload(site: Site, theme: BannerTheme) -> dict[str, Any]:
 
 
 def _taxa(
-    snapshot: GvlSnapshot, section: str, counts: Callable[[int], dict[str, Any]]
+    snapshot: GvlSnapshot, section: str, counts: Callable[[int], dict[str, Any]] | None = None
 ) -> list[dict[str, Any]]:
     """One section of the taxonomy in the snapshot's language; an entry the IAB has not translated
     carries `"lang": "en"`, so the banner marks it as English rather than pass it off as a
@@ -172,7 +174,7 @@ def _taxa(
         entry = stack_json(taxon) if section == "stacks" else taxon_json(taxon)
         if snapshot.english_only(section, item_id):
             entry["lang"] = "en"
-        entries.append({**entry, **counts(item_id)})
+        entries.append({**entry, **(counts(item_id) if counts else {})})
     return entries
 
 
@@ -229,6 +231,12 @@ def standard_texts(snapshot: GvlSnapshot) -> dict[str, dict[str, str]]:
     }
 
 
+def _named(entries: list[dict[str, Any]], ids: list[int]) -> list[dict[str, Any]]:
+    """The first layer's view of taxonomy entries: the name (and its `lang` mark) of those it shows."""
+    wanted = set(ids)
+    return [{k: e[k] for k in ("id", "name", "lang") if k in e} for e in entries if e["id"] in wanted]
+
+
 def banner_payload(
     site: Site,
     snapshot: GvlSnapshot,
@@ -236,27 +244,13 @@ def banner_payload(
     language: str,
     jurisdiction: Jurisdiction | None = None,
 ) -> dict[str, Any]:
+    """The first layer's document: what every first page view loads, so only what the first layer
+    shows or a choice on it needs. The preferences read `preferences_url` (preferences_payload) when
+    they open; docs/BANNER.md, "First load"."""
     jurisdiction = jurisdiction or UNKNOWN_LOCATION
     disclosed = catalogue.disclosed_vendor_ids
-    counts = vendor_counts(snapshot, disclosed)
-    special_purpose_counts = dict.fromkeys(snapshot.special_purposes, 0)
-    feature_counts = dict.fromkeys(snapshot.features, 0)
-    for vendor_id in disclosed:
-        vendor = snapshot.vendors[vendor_id]
-        for sid in vendor.special_purposes:
-            special_purpose_counts[sid] = special_purpose_counts.get(sid, 0) + 1
-        for fid in vendor.features:
-            feature_counts[fid] = feature_counts.get(fid, 0) + 1
-
-    def purpose_counts(pid: int) -> dict[str, Any]:
-        count = counts["purposes"].get(pid, {"consent": 0, "legitimate_interest": 0})
-        return {
-            "consent_vendors": count["consent"],
-            "li_vendors": count["legitimate_interest"] if pid not in NO_LI_PURPOSES else 0,
-            "li_allowed": pid not in NO_LI_PURPOSES,
-        }
-
-    shown = first_layer(site, snapshot, catalogue, counts)
+    shown = first_layer(site, snapshot, catalogue, vendor_counts(snapshot, disclosed))
+    requirements = consent_requirements(site, catalogue)
     return {
         "site": {
             "key": site.key,
@@ -278,8 +272,60 @@ def banner_payload(
             "publisher_cc": site.publisher_country_code,
             "purpose_one_treatment": site.purpose_one_treatment,
         },
-        "consent_requirements": consent_requirements(site, catalogue),
+        "consent_requirements": requirements,
         "jurisdiction": jurisdiction_payload(jurisdiction),
+        "texts": {key: text for key, text in _texts(site, language).items() if key in FIRST_LAYER_TEXTS},
+        # A choice made on the first layer is kept per category (Consent Mode, script gating).
+        "categories": [
+            {"slug": category.slug, "always_active": category.always_active}
+            for category in site.categories.order_by("position", "id")
+        ],
+        "purposes": _named(_taxa(snapshot, "purposes"), shown["purposes"]),
+        "special_features": _named(_taxa(snapshot, "special_features"), shown["special_features"]),
+        "stacks": _named(_taxa(snapshot, "stacks"), shown["stacks"]),
+        "first_layer": shown,
+        "vendor_count": len(disclosed),
+        "atp_count": len(catalogue.atp_ids),
+        "preferences_url": reverse("sites:preferences", args=[site.key])
+        + f"?lang={language}&v={requirements['stamp']}",
+        "vendors_url": reverse("sites:vendors", args=[site.key]) + f"?lang={language}",
+        "consents_url": reverse("consent:consents", args=[site.key]),
+        "theme": theme_payload(site, theme_of(site)),
+    } | {
+        key: part
+        for key, build in DOCUMENT_PARTS.items()
+        if (part := build(site, catalogue, language, jurisdiction)) is not None
+    }
+
+
+def preferences_payload(
+    site: Site, snapshot: GvlSnapshot, catalogue: SiteCatalogue, language: str
+) -> dict[str, Any]:
+    """What the preferences dialog adds to the first layer's document when it opens (the banner
+    merges the two, these keys replacing the first layer's shorter ones): every text, the
+    categories with their cookies, the whole taxonomy with descriptions, illustrations and vendor
+    counts, the GVL's standard texts and the publisher's own purposes. The vendors themselves come
+    later still, with the Vendors tab (vendors_payload)."""
+    disclosed = catalogue.disclosed_vendor_ids
+    counts = vendor_counts(snapshot, disclosed)
+    special_purpose_counts = dict.fromkeys(snapshot.special_purposes, 0)
+    feature_counts = dict.fromkeys(snapshot.features, 0)
+    for vendor_id in disclosed:
+        vendor = snapshot.vendors[vendor_id]
+        for sid in vendor.special_purposes:
+            special_purpose_counts[sid] = special_purpose_counts.get(sid, 0) + 1
+        for fid in vendor.features:
+            feature_counts[fid] = feature_counts.get(fid, 0) + 1
+
+    def purpose_counts(pid: int) -> dict[str, Any]:
+        count = counts["purposes"].get(pid, {"consent": 0, "legitimate_interest": 0})
+        return {
+            "consent_vendors": count["consent"],
+            "li_vendors": count["legitimate_interest"] if pid not in NO_LI_PURPOSES else 0,
+            "li_allowed": pid not in NO_LI_PURPOSES,
+        }
+
+    return {
         "texts": _texts(site, language),
         "categories": _categories(site, language),
         "purposes": _taxa(snapshot, "purposes", purpose_counts),
@@ -292,19 +338,9 @@ def banner_payload(
             "special_features",
             lambda i: {"consent_vendors": counts["special_features"].get(i, {}).get("consent", 0)},
         ),
-        # Only the stacks the first layer shows: the others are never read by the banner.
-        "stacks": [
-            entry for entry in _taxa(snapshot, "stacks", lambda i: {}) if entry["id"] in shown["stacks"]
-        ],
-        "first_layer": shown,
         # Beside the features: the Purposes & Features tab reads this document, not the vendors'.
         "standard_texts": standard_texts(snapshot),
-        "vendor_count": len(disclosed),
-        "atp_count": len(catalogue.atp_ids),
-        "vendors_url": reverse("sites:vendors", args=[site.key]) + f"?lang={language}",
-        "consents_url": reverse("consent:consents", args=[site.key]),
-        "theme": theme_payload(site, theme_of(site)),
-        # What the publisher itself pursues (PublisherTC), so that the banner can name it.
+        # What the publisher itself pursues (PublisherTC), so that the preferences can name it.
         "publisher": {
             "consent_purposes": sorted(catalogue.publisher_consent_purposes),
             "li_purposes": sorted(catalogue.publisher_li_purposes),
@@ -313,10 +349,6 @@ def banner_payload(
                 for c in site.custom_purposes.all()
             ],
         },
-    } | {
-        key: part
-        for key, build in DOCUMENT_PARTS.items()
-        if (part := build(site, catalogue, language, jurisdiction)) is not None
     }
 
 
@@ -392,6 +424,10 @@ def requirements_document(site: Site, language: str) -> Document:
     """The small document a return visit revalidates on every page view: the banner document's
     `consent_requirements` for the same language."""
     return _cached("requirements", site, language, _requirements_payload)
+
+
+def preferences_document(site: Site, language: str) -> Document:
+    return _cached("preferences", site, language, preferences_payload)
 
 
 def vendors_document(site: Site, language: str) -> Document:

@@ -17,7 +17,7 @@ from infra.config import cache
 from sites.models import Site
 
 PUBLIC_SITE_PATH = re.compile(
-    r"^/api/v1/sites/(?P<site_key>[a-z0-9][a-z0-9_-]{0,62})/(?:banner|requirements|vendors|consents|users/[A-Za-z0-9_-]+/receipt)$"
+    r"^/api/v1/sites/(?P<site_key>[a-z0-9][a-z0-9_-]{0,62})/(?:banner|requirements|preferences|vendors|consents|users/[A-Za-z0-9_-]+/receipt)$"
 )
 
 

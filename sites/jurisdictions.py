@@ -206,7 +206,7 @@ def experience_for(
 GRANTED_BEFORE_CHOICE = frozenset({Experience.US_OPT_OUT, Experience.NOTICE, Experience.NONE})
 
 #: What the inline stub assumes when its tag carries no region attributes: the shipped rules with
-#: the opt-in banner for other regions (static/consent/stub.js has the same list).
+#: the opt-in banner for other regions (static/consent/src/stub.js has the same list).
 SHIPPED_GRANTED_REGIONS = tuple(f"US-{state}" for state in US_STATE_LAWS)
 
 

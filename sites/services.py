@@ -44,7 +44,7 @@ def jurisdiction_for(site: Site, region: str) -> Jurisdiction:
 
 def stub_attributes(site: Site) -> dict[str, str]:
     """The attributes of the inline stub's <script> tag that give Google Consent Mode the site's
-    region defaults (static/consent/stub.js reads them; docs/BANNER.md, "Consent Mode region
+    region defaults (static/consent/src/stub.js reads them; docs/BANNER.md, "Consent Mode region
     defaults")."""
     granted, regions, objection = consent_mode_regions(
         _rules(site), site.other_regions_experience, site.uk_notice_objection

@@ -96,6 +96,27 @@ BANNER_TEXTS: dict[str, str] = {
     "english_only": gettext_noop("The IAB publishes no translation of this item; it is shown in English."),
 }
 
+#: The texts the first layer shows (static/consent/src/cmp.js and gpp.js): the banner document
+#: carries these, the preferences document every key. A test reads the scripts' keys to keep this
+#: list whole (tests/sites/test_banner_document_carries_only_the_first_layer.py).
+FIRST_LAYER_TEXTS: frozenset[str] = frozenset(
+    {
+        "title",
+        "body",
+        "accept_all",
+        "reject_all",
+        "customise",
+        "privacy_policy",
+        "purposes",
+        "special_features",
+        "vendor_count",
+        "google_partners",
+        "language",
+        "objection",
+        "reopen",
+    }
+)
+
 # (slug, name, description) of the standard categories, in display order.
 DEFAULT_CATEGORIES: list[tuple[str, str, str]] = [
     (

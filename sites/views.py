@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from sites.banner import (
     Document,
     banner_document,
     choose_language,
+    preferences_document,
     requirements_document,
     theme_of,
     vendors_document,
@@ -49,10 +51,18 @@ def _document_response(
     )
 
 
+def _language_document(
+    request: HttpRequest, site_key: str, document: Callable[[Site, str], Document]
+) -> HttpResponse:
+    """A document that depends on the site and the language shown only (not on where the visitor is)."""
+    site = get_site(site_key)
+    return _document_response(request, document(site, choose_language(site, str_param(request.GET, "lang"))))
+
+
 class BannerView(ApiView):
     @extend_schema(
         operation_id="banner_config",
-        summary="Everything the banner's first layer and first preference tabs need",
+        summary="What the banner's first layer shows and a first-layer choice needs",
         parameters=[schema.LANG, schema.STAMP],
         responses={200: schema.BANNER, 304: NOT_MODIFIED, **errors(400, 404, 429)},
         tags=["banner"],
@@ -89,6 +99,24 @@ class RequirementsView(ApiView):
         return _document_response(request, document, cache_control="public, no-cache")
 
 
+class PreferencesView(ApiView):
+    @extend_schema(
+        operation_id="banner_preferences",
+        summary="What the preferences dialog adds to the first layer's document when it opens",
+        description=(
+            "Every text, the cookie categories with their cookies, the purposes, special purposes, "
+            "features and special features with descriptions, illustrations and vendor counts, the "
+            "GVL's standard texts and the publisher's own purposes. The banner document links it "
+            "(`preferences_url`, under the same requirements stamp)."
+        ),
+        parameters=[schema.LANG, schema.STAMP],
+        responses={200: schema.PREFERENCES, 304: NOT_MODIFIED, **errors(400, 404, 429)},
+        tags=["banner"],
+    )
+    def get(self, request: HttpRequest, site_key: str) -> HttpResponse:
+        return _language_document(request, site_key, preferences_document)
+
+
 class VendorsView(ApiView):
     @extend_schema(
         operation_id="banner_vendors",
@@ -98,10 +126,7 @@ class VendorsView(ApiView):
         tags=["banner"],
     )
     def get(self, request: HttpRequest, site_key: str) -> HttpResponse:
-        site = get_site(site_key)
-        return _document_response(
-            request, vendors_document(site, choose_language(site, str_param(request.GET, "lang")))
-        )
+        return _language_document(request, site_key, vendors_document)
 
 
 #: When this service's answer to GPC last changed (the GPC specification's `lastUpdate`).

@@ -397,6 +397,12 @@ class Api:
             headers["Authorization"] = f"Api-Key {key}"
         return self.client.get(path, headers=headers)
 
+    def preferences(self, site_key: str, lang: str = "en", **headers: str) -> dict[str, Any]:
+        """The configuration the preferences dialog reads: the banner document with the preferences
+        document it links merged over it, as cmp.js merges them when the dialog opens."""
+        banner = self.get(f"/api/v1/sites/{site_key}/banner?lang={lang}", **headers).json()
+        return {**banner, **self.get(banner["preferences_url"], **headers).json()}
+
     def delete(self, path: str, key: str | None = None) -> Any:
         headers = {"Authorization": f"Api-Key {key}"} if key else {}
         return self.client.delete(path, headers=headers)

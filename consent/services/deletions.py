@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
-from consent import evidence
+from consent import evidence, journal
 from consent.models import ConsentDeletion, ConsentRecord
 from sites.models import Site
 
@@ -25,9 +25,10 @@ def delete_accounted(
     now: datetime,
     selection: QuerySet[ConsentRecord] | None = None,
 ) -> int:
-    """Deletes records (id, mac) and debits each seal they belonged to. Call inside a transaction
-    holding the site lock. `selection`, when given, is a query matching exactly those rows (cheaper
-    to send than thousands of ids)."""
+    """Deletes records (id, mac) and debits each seal they belonged to; those no seal covers yet are
+    named in the record journal instead. Call inside a transaction holding the site lock.
+    `selection`, when given, is a query matching exactly those rows (cheaper to send than thousands
+    of ids)."""
     if not rows:
         return 0
     lowest = min(record_id for record_id, _ in rows)
@@ -37,10 +38,15 @@ def delete_accounted(
     )
     throughs = [s.through_record_id for s in seals]
     by_seal: dict[int, list[str]] = defaultdict(list)
+    unsealed: list[int] = []
     for record_id, mac in rows:
         index = bisect.bisect_left(throughs, record_id)
         if index < len(seals) and seals[index].after_record_id < record_id:
             by_seal[index].append(mac)
+        else:
+            unsealed.append(record_id)
+    # No seal accounts for these yet: the record journal says they went lawfully (consent/journal.py).
+    journal.journal_deletions(site.pk, unsealed, reason, reference)
     for index, macs in sorted(by_seal.items()):
         count, total = evidence.digest_of(macs)
         deletion = ConsentDeletion(

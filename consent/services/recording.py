@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
-from consent import evidence, visitors
+from consent import evidence, journal, visitors
 from consent.choices import ChoiceRequest
 from consent.models import ConsentRecord, RecordedChoice
 from consent.prepared import PreparedStatement
@@ -165,11 +165,13 @@ def insert(record: ConsentRecord, parameters: list[Any], statement: PreparedStat
     Python time than the rest of recording (docs/PERFORMANCE.md, "HTTP load"): the statement is
     written once and prepared once per connection (consent/prepared.py). Nothing listens to the
     model's save signals. In autocommit mode the INSERT commits before this returns. False: the
-    statement's condition refused the row (insert_if_configuration_statement)."""
+    statement's condition refused the row (insert_if_configuration_statement). Every record,
+    erasure records included, is written here, and journaled here once committed (consent/journal.py)."""
     row = statement.fetch_one(parameters)
     if row is None:
         return False
     record.id = int(row[0])
+    journal.journal_record(record.site_id, record.id, record.mac)
     record._state.adding = False
     record._state.db = connection.alias
     return True

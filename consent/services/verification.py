@@ -1,7 +1,8 @@
 """`verify_consent_log`: every record's MAC, the seal chain, the deletion entries, that each seal's
 range still holds what it sealed minus what lawful deletions removed, that the database still has
-every seal head exported to the sink outside it (consent/sink.py), and that no visitor's records
-were renumbered out of their signed order."""
+every seal head exported to the sink outside it (consent/sink.py), that every record the record
+journal lists (consent/journal.py) is there with its MAC unless a lawful deletion names it, and that
+no visitor's records were renumbered out of their signed order."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef
 
-from consent import evidence, keyring, sink
+from consent import evidence, journal, keyring, sink
 from consent.models import RecordedChoice
 from sites.models import Site
 
@@ -55,6 +56,9 @@ def verify_log(site: Site, *, max_problems: int = 100) -> VerificationReport:
     report.seals = len(seals)
     previous_mac = evidence.GENESIS_MAC
     previous_through = 0
+    # The highest record id a genuine seal (or an exported head) covers: records after it are
+    # checked against the record journal (consent/journal.py) instead.
+    sealed_through = 0
     for expected_sequence, seal in enumerate(seals, start=1):
         if seal.sequence != expected_sequence:
             problem(f"Seal #{expected_sequence} is missing (found #{seal.sequence} next).")
@@ -64,6 +68,8 @@ def verify_log(site: Site, *, max_problems: int = 100) -> VerificationReport:
             problem(f"Seal #{seal.sequence} does not start where the previous seal ended.")
         if not _genuine(evidence.seal_content(seal), seal.mac, seal.key_id):
             problem(f"Seal #{seal.sequence} was altered (its MAC does not match).")
+        else:
+            sealed_through = max(sealed_through, seal.through_record_id)
         previous_mac = seal.mac
         previous_through = seal.through_record_id
 
@@ -85,6 +91,21 @@ def verify_log(site: Site, *, max_problems: int = 100) -> VerificationReport:
             problem(
                 f"Seal #{sequence} differs from its head in the seal sink (replaced after it was exported)."
             )
+    for sequence, exported in sorted(heads.items()):
+        for record_id in exported.get("journal_missing") or ():
+            problem(
+                f"Record id {record_id} is in the record journal but was missing when seal #{sequence} "
+                "sealed its range: it was deleted outside the lawful deletions before it was sealed."
+            )
+        for record_id in exported.get("journal_altered") or ():
+            problem(
+                f"Record id {record_id} held another MAC than the record journal's when seal #{sequence} "
+                "sealed its range: it was replaced before it was sealed."
+            )
+        for kind in ("missing", "altered"):
+            named, count = exported.get(f"journal_{kind}") or (), exported.get(f"journal_{kind}_count", 0)
+            if isinstance(count, int) and count > len(named):
+                problem(f"Seal #{sequence} found {count} journaled records {kind}, {len(named)} named above.")
     not_exported = [seal.sequence for seal in seals if seal.sequence not in heads]
     if not_exported:
         report.notes.append(
@@ -106,10 +127,27 @@ def verify_log(site: Site, *, max_problems: int = 100) -> VerificationReport:
         expected_count[index] -= deletion.record_count
         expected_total[index] = (expected_total[index] - int(deletion.digest, 16)) % evidence.MODULUS
 
+    # The journal's lines of those records start where the newest exported head says.
+    sealed_through = max([sealed_through, *(int(item["through_record_id"]) for item in heads.values())])
+    offset = sink.journal_offset(heads, max(heads, default=0))
+    check = journal.JournalCheck(site.pk, sealed_through, offset).read()
+    if check.truncated:
+        problem(
+            f"The record journal {journal.journal_path()} is shorter than the seal sink says it was: it was "
+            "truncated or replaced."
+        )
+    if check.error:
+        problem(f"The record journal cannot be read: {check.error}")
+    for offset in check.unreadable:
+        problem(f"The record journal line at byte {offset} cannot be read.")
+    not_journaled = 0
+
     # The join below would pass over a record whose choice is gone; name such records instead.
     orphans = site.consent_records.exclude(Exists(RecordedChoice.objects.filter(pk=OuterRef("choice_id"))))
-    for consent_id in orphans.values_list("consent_id", flat=True):
+    for record_id, consent_id, mac in orphans.values_list("id", "consent_id", "mac"):
         report.records += 1
+        if record_id > sealed_through:
+            check.see(record_id, mac)  # altered or not, it is named below
         problem(f"Record {consent_id} refers to a recorded choice that is missing.")
 
     throughs = [seal.through_record_id for seal in seals]
@@ -140,6 +178,27 @@ def verify_log(site: Site, *, max_problems: int = 100) -> VerificationReport:
             found_total[index] = (found_total[index] + int(record.mac, 16)) % evidence.MODULUS
         else:
             report.unsealed_records += 1
+        if record.id > sealed_through:
+            if not check.see(record.id, record.mac):
+                problem(
+                    f"Record {record.consent_id} (id {record.id}) holds another MAC than the record "
+                    "journal's: it was replaced before it was sealed."
+                )
+            if record.id not in check.written:
+                not_journaled += 1
+
+    # An erasure that committed while the records were read journaled its lines before committing.
+    check.read_deletions_since()
+    for record_id in check.missing():
+        problem(
+            f"Record id {record_id} is in the record journal but missing from the database, and no lawful "
+            "deletion names it: it was deleted before it was sealed."
+        )
+    if not_journaled:
+        report.notes.append(
+            f"{not_journaled} record(s) not sealed yet are not in the record journal: written before it "
+            "existed, while it could not be written (see the log), or after verification read it."
+        )
 
     for index, seal in enumerate(seals):
         if found_count[index] != expected_count[index]:

@@ -1,6 +1,6 @@
-// Builds static/consent/cmp.js from src/cmp.js + src/cmp.css and the preferences chunk prefs.js from
-// src/prefs.js + src/prefs.css: the CSS is inlined and the result minified with terser (an npm dev
-// dependency). The output is committed, so serving the banner needs
+// Builds static/consent/cmp.js from src/cmp.js + src/cmp.css, the preferences chunk prefs.js from
+// src/prefs.js + src/prefs.css, gpp.js and the inline stub.js from theirs: the CSS is inlined and
+// the result minified with terser (an npm dev dependency). The output is committed, so serving the banner needs
 // no build step; run `node static/consent/build.mjs` after editing src/ (a test checks it is fresh).
 // `node static/consent/build.mjs --stdout` prints the build instead of writing it.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -48,11 +48,18 @@ const prefs = await minify(
   withCss("src/prefs.js", "src/prefs.css"),
   options("/* Consent banner preferences part: built from static/consent/src/prefs.js by build.mjs; see docs/BANNER.md */")
 );
+// stub.js: pasted inline into every page of the publisher, so its bytes are parsed on every view.
+const stub = await minify(
+  readFileSync(join(here, "src/stub.js"), "utf8"),
+  options("/* CMP stub: built from static/consent/src/stub.js by build.mjs; see docs/BANNER.md */")
+);
 if (process.argv.includes("--stdout")) process.stdout.write(result.code + "\n");
+else if (process.argv.includes("--stdout-stub")) process.stdout.write(stub.code + "\n");
 else if (process.argv.includes("--stdout-gpp")) process.stdout.write(gpp.code + "\n");
 else if (process.argv.includes("--stdout-prefs")) process.stdout.write(prefs.code + "\n");
 else {
   writeFileSync(join(here, "cmp.js"), result.code + "\n");
   writeFileSync(join(here, "gpp.js"), gpp.code + "\n");
   writeFileSync(join(here, "prefs.js"), prefs.code + "\n");
+  writeFileSync(join(here, "stub.js"), stub.code + "\n");
 }

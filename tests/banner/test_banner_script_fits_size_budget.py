@@ -35,7 +35,13 @@ def test_preferences_part_gzipped_is_within_its_budget(repo_root):
 
 
 @pytest.mark.parametrize(
-    ("flag", "name"), [("--stdout", "cmp.js"), ("--stdout-gpp", "gpp.js"), ("--stdout-prefs", "prefs.js")]
+    ("flag", "name"),
+    [
+        ("--stdout", "cmp.js"),
+        ("--stdout-gpp", "gpp.js"),
+        ("--stdout-prefs", "prefs.js"),
+        ("--stdout-stub", "stub.js"),
+    ],
 )
 def test_committed_build_matches_sources(repo_root, flag, name):
     built = subprocess.run(

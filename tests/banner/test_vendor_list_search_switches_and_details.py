@@ -80,7 +80,10 @@ def test_all_on_and_all_off_reach_the_tc_string(vendors_tab, tcf_events, cookies
 def test_vendor_details_as_the_policy_lists_them(vendors_tab):
     page = vendors_tab()
     document = vendors_document(page)
-    banner = page.evaluate("fetch('/api/v1/sites/demo/banner?lang=en').then(r => r.json())")
+    banner = page.evaluate(
+        "fetch('/api/v1/sites/demo/banner?lang=en').then(r => r.json())"
+        ".then(b => fetch(b.preferences_url)).then(r => r.json())"
+    )
     purposes = {p["id"]: p["name"] for p in banner["purposes"]}
     special = {p["id"]: p["name"] for p in banner["special_purposes"]}
     categories = {c["id"]: c["name"] for c in document["data_categories"]}

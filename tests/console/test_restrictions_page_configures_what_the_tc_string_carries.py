@@ -31,7 +31,8 @@ def test_editor_configures_restrictions_and_purposes(client, catalogue, member):
 
     client.post(URL, {"action": "publisher_purposes", "consent": ["1", "3"], "li": ["2"]})
     client.post(URL, {"action": "add_custom", "name": "Newsletter", "description": "", "basis": "consent"})
-    document = json.loads(client.get("/api/v1/sites/fresh/banner").content)
+    banner = json.loads(client.get("/api/v1/sites/fresh/banner").content)
+    document = json.loads(client.get(banner["preferences_url"]).content)
     assert document["publisher"]["consent_purposes"] == [1, 3]
     assert document["publisher"]["li_purposes"] == [2]
     assert document["publisher"]["custom_purposes"][0]["name"] == "Newsletter"

@@ -78,9 +78,11 @@ def mounts(service: dict) -> dict[str, str]:
 
 def test_seal_heads_go_to_a_volume_of_their_own(compose):
     services = compose["services"]
-    sink = services["worker"]["environment"]["CMP_SEAL_SINK_PATH"]
-    for name in ("web", "worker"):
-        assert mounts(services[name]).get(sink.rsplit("/", 1)[0]) == "seal-sink", name
+    for setting in ("CMP_SEAL_SINK_PATH", "CMP_RECORD_JOURNAL_PATH"):
+        path = services["worker"]["environment"][setting]
+        for name in ("web", "worker"):
+            assert services[name]["environment"][setting] == path, (name, setting)
+            assert mounts(services[name]).get(path.rsplit("/", 1)[0]) == "seal-sink", (name, setting)
     assert "seal-sink" not in mounts(services["postgres"]).values()
 
 

@@ -405,6 +405,7 @@ def test_every_operation_answers_as_its_schema_says(
     for template in (
         "/api/v1/sites/{site_key}/banner",
         "/api/v1/sites/{site_key}/requirements",
+        "/api/v1/sites/{site_key}/preferences",
         "/api/v1/sites/{site_key}/vendors",
     ):
         first = check.call("get", template, 200, path=alpha, query={"lang": "fr"})
@@ -418,6 +419,10 @@ def test_every_operation_answers_as_its_schema_says(
     # A return visit fetches the banner document under the stamp of the requirements it revalidated.
     stamp = check.call("get", "/api/v1/sites/{site_key}/requirements", 200, path=alpha).json()["stamp"]
     check.call("get", "/api/v1/sites/{site_key}/banner", 200, path=alpha, query={"lang": "fr", "v": stamp})
+    # and the preferences document under the same stamp, as the banner document links it.
+    check.call(
+        "get", "/api/v1/sites/{site_key}/preferences", 200, path=alpha, query={"lang": "fr", "v": stamp}
+    )
 
     check.call("get", "/.well-known/gpc.json", 200)
 

@@ -1,5 +1,6 @@
-"""The banner's two configuration documents: contents per contracts §3, counts over the site's
-vendors, languages, ETag/304 revalidation, and CORS only for the site's own origins."""
+"""The banner's configuration documents (first layer, preferences, vendors): contents per contracts
+§3, counts over the site's vendors, languages, ETag/304 revalidation, and CORS only for the site's
+own origins."""
 
 from __future__ import annotations
 
@@ -19,17 +20,14 @@ def test_banner_has_what_the_first_layer_needs(api, site, catalogue):
         "texts",
         "categories",
         "purposes",
-        "special_purposes",
-        "features",
         "special_features",
         "stacks",
         "first_layer",
-        "standard_texts",
         "vendor_count",
         "atp_count",
+        "preferences_url",
         "vendors_url",
         "consents_url",
-        "publisher",
         "theme",
         "interim",
     }
@@ -40,45 +38,74 @@ def test_banner_has_what_the_first_layer_needs(api, site, catalogue):
     assert config["cmp"]["publisher_cc"] == "FR"
     texts = config["texts"]
     assert texts["title"] == "We value your privacy"
-    assert (texts["customise"], texts["reject_all"], texts["accept_all"], texts["save"]) == (
+    assert (texts["customise"], texts["reject_all"], texts["accept_all"]) == (
         "Customise",
         "Reject All",
         "Accept All",
-        "Save My Preferences",
     )
-    assert [c["slug"] for c in config["categories"]] == [
-        "necessary",
-        "functional",
-        "analytics",
-        "performance",
-        "advertisement",
-        "uncategorised",
+    assert "save" not in texts  # the preferences' button: in their document
+    assert config["categories"] == [
+        {"slug": slug, "always_active": slug == "necessary"}
+        for slug in ("necessary", "functional", "analytics", "performance", "advertisement", "uncategorised")
     ]
-    assert [c["always_active"] for c in config["categories"]] == [True] + [False] * 5
     active = catalogue.active_vendor_ids()
     assert config["vendor_count"] == len(active)
     assert config["atp_count"] == GoogleAtp.objects.filter(enabled=True, removed_at__isnull=True).count()
     counts = vendor_counts(catalogue, active)["purposes"]
-    for purpose in config["purposes"]:
-        assert purpose["consent_vendors"] == counts[purpose["id"]]["consent"]
-        assert purpose["li_allowed"] is (purpose["id"] not in {1, 3, 4, 5, 6})
-        if purpose["li_allowed"]:
-            assert purpose["li_vendors"] == counts[purpose["id"]]["legitimate_interest"]
-    assert [p["id"] for p in config["special_purposes"]] == sorted(catalogue.special_purposes)
     # Stacks are off by default: the first layer names each purpose and special feature in use.
     assert config["stacks"] == []
     assert config["first_layer"]["stacks"] == []
     used = {pid for pid, c in counts.items() if c["consent"] or c["legitimate_interest"]}
     assert config["first_layer"]["purposes"] == sorted(used & set(catalogue.purposes))
+    # Their names, and nothing the first layer does not show.
+    assert config["purposes"] == [
+        {"id": pid, "name": catalogue.purposes[pid].name} for pid in config["first_layer"]["purposes"]
+    ]
     assert config["consents_url"] == f"/api/v1/sites/{site.key}/consents"
-    assert len(response.content) < 120_000
+    stamp = config["consent_requirements"]["stamp"]
+    assert config["preferences_url"] == f"/api/v1/sites/{site.key}/preferences?lang=en&v={stamp}"
+    assert len(response.content) < 12_000
+
+
+def test_preferences_document_has_what_the_dialog_adds(api, site, catalogue):
+    config = api.get(f"/api/v1/sites/{site.key}/banner?lang=en").json()
+    response = api.get(config["preferences_url"])
+    assert response.status_code == 200
+    assert response["ETag"]
+    assert "max-age" in response["Cache-Control"]
+    preferences = response.json()
+    assert set(preferences) == {
+        "texts",
+        "categories",
+        "purposes",
+        "special_purposes",
+        "features",
+        "special_features",
+        "standard_texts",
+        "publisher",
+    }
+    # Every text, the first layer's too (the banner merges the two documents).
+    assert preferences["texts"]["save"] == "Save My Preferences"
+    assert config["texts"].items() <= preferences["texts"].items()
+    assert [c["slug"] for c in preferences["categories"]] == [c["slug"] for c in config["categories"]]
+    assert all(c["description"] and "cookies" in c for c in preferences["categories"])
+    active = catalogue.active_vendor_ids()
+    counts = vendor_counts(catalogue, active)["purposes"]
+    assert [p["id"] for p in preferences["purposes"]] == sorted(catalogue.purposes)
+    for purpose in preferences["purposes"]:
+        assert purpose["description"]
+        assert purpose["consent_vendors"] == counts[purpose["id"]]["consent"]
+        assert purpose["li_allowed"] is (purpose["id"] not in {1, 3, 4, 5, 6})
+        if purpose["li_allowed"]:
+            assert purpose["li_vendors"] == counts[purpose["id"]]["legitimate_interest"]
+    assert [p["id"] for p in preferences["special_purposes"]] == sorted(catalogue.special_purposes)
 
 
 def test_banner_speaks_the_requested_language(api, site, catalogue):
     french = api.get(f"/api/v1/sites/{site.key}/banner?lang=fr").json()
     assert french["site"]["language"] == "fr"
     assert french["texts"]["accept_all"] == "Tout accepter"
-    assert french["categories"][0]["name"] == "Nécessaires"
+    assert api.get(french["preferences_url"]).json()["categories"][0]["name"] == "Nécessaires"
     english = api.get(f"/api/v1/sites/{site.key}/banner?lang=en").json()
     assert french["purposes"][0]["name"] != english["purposes"][0]["name"]
     fallback = api.get(f"/api/v1/sites/{site.key}/banner?lang=de").json()
@@ -89,23 +116,24 @@ def test_site_texts_override_the_defaults(api, site):
     from sites.models import SiteText
 
     SiteText.objects.create(site=site, language="en", title="Cookies on Alpha", extra={"close": "Dismiss"})
-    texts = api.get(f"/api/v1/sites/{site.key}/banner").json()["texts"]
-    assert texts["title"] == "Cookies on Alpha"
-    assert texts["close"] == "Dismiss"
-    assert texts["accept_all"] == "Accept All"
+    config = api.get(f"/api/v1/sites/{site.key}/banner").json()
+    assert config["texts"]["title"] == "Cookies on Alpha"
+    assert config["texts"]["accept_all"] == "Accept All"
+    assert api.get(config["preferences_url"]).json()["texts"]["close"] == "Dismiss"
 
 
 def test_etag_revalidates_and_changes_with_the_configuration(api, site):
-    first = api.get(f"/api/v1/sites/{site.key}/banner")
+    preferences = api.get(f"/api/v1/sites/{site.key}/banner").json()["preferences_url"]
+    first = api.get(preferences)
     etag = first["ETag"]
     assert "max-age" in first["Cache-Control"]
-    again = api.get(f"/api/v1/sites/{site.key}/banner", **{"If-None-Match": etag})
+    again = api.get(preferences, **{"If-None-Match": etag})
     assert again.status_code == 304
     assert again.content == b""
     category = site.categories.get(slug="analytics")
     category.name = "Audience measurement"
     category.save()
-    changed = api.get(f"/api/v1/sites/{site.key}/banner", **{"If-None-Match": etag})
+    changed = api.get(preferences, **{"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed["ETag"] != etag
     assert "Audience measurement" in changed.content.decode()

@@ -34,10 +34,11 @@ def test_only_the_shown_language_is_carried(api, catalogue):
     many = make_site("many", LANGUAGES)
     one = make_site("one", ["de"])
 
-    body = api.get(f"/api/v1/sites/{many.key}/banner?lang=de").content
+    banner = api.get(f"/api/v1/sites/{many.key}/banner?lang=de")
+    body = banner.content
     single = api.get(f"/api/v1/sites/{one.key}/banner?lang=de").content
-
-    text = body.decode()
+    # The category names are the preferences', in their own document: the same rule holds there.
+    text = body.decode() + api.get(banner.json()["preferences_url"]).content.decode()
     assert "marker-title-de" in text
     assert "marker-analytics-de" in text
     for code in LANGUAGES:

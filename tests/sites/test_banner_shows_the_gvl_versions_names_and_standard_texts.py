@@ -16,7 +16,7 @@ def test_names_come_from_the_version_in_use(api, site, gvl_v2_4):
     assert snapshot.vendor_list_version == 107
     site.first_layer_stacks = True  # the document carries only the stacks the first layer shows
     site.save()
-    banner = api.get(f"/api/v1/sites/{site.key}/banner?lang=en").json()
+    banner = api.preferences(site.key, "en")
     assert banner["cmp"]["gvl_version"] == 107
     for section in ("purposes", "special_purposes", "features", "special_features"):
         assert {entry["id"]: entry["name"] for entry in banner[section]} == {
@@ -42,11 +42,11 @@ def test_the_preferences_documents_carry_the_standard_texts(api, site, gvl_v2_4)
         "features": {"text": gvl_v2_4["translations"]["fr"]["standardTexts"]["features"]},
         "special_features": {"text": english["specialFeatures"], "lang": "en"},
     }
-    # The Purposes & Features tab reads the banner document: the same texts are there.
-    banner_fr = api.get(f"/api/v1/sites/{site.key}/banner?lang=fr").json()
+    # The Purposes & Features tab reads the preferences document: the same texts are there.
+    banner_fr = api.preferences(site.key, "fr")
     assert banner_fr["standard_texts"] == vendors_fr["standard_texts"]
 
 
 def test_a_version_before_tcf_2_4_has_none(api, site):
     assert api.get(f"/api/v1/sites/{site.key}/vendors?lang=en").json()["standard_texts"] == {}
-    assert api.get(f"/api/v1/sites/{site.key}/banner?lang=en").json()["standard_texts"] == {}
+    assert api.preferences(site.key, "en")["standard_texts"] == {}

@@ -34,9 +34,10 @@ def german_site(catalogue):
 
 
 def banner(api, site, lang):
+    """The configuration as the preferences read it (both documents, merged as cmp.js merges them)."""
     answer = api.get(f"/api/v1/sites/{site.key}/banner?lang={lang}")
     assert answer.status_code == 200, answer.content
-    return answer.json()
+    return api.preferences(site.key, lang)
 
 
 def test_a_site_text_can_be_added_for_every_listed_language(catalogue):

@@ -25,10 +25,12 @@ def test_stacks_of_the_whole_catalogue_are_disjoint_and_cover_only_what_is_used(
     assert shown["stacks"]
     assert [s["id"] for s in document["stacks"]] == shown["stacks"]
     seen: list[tuple[str, int]] = []
-    for stack in document["stacks"]:
-        assert set(stack["purposes"]) <= purposes
-        assert set(stack["special_features"]) <= features
-        seen += [("p", p) for p in stack["purposes"]] + [("sf", s) for s in stack["special_features"]]
+    for entry in document["stacks"]:
+        stack = catalogue.stacks[entry["id"]]
+        assert entry["name"] == stack.name
+        assert set(stack.purposes) <= purposes
+        assert set(stack.special_features) <= features
+        seen += [("p", p) for p in stack.purposes] + [("sf", s) for s in stack.special_features]
     assert len(seen) == len(set(seen)), "no purpose or special feature in two stacks"
     in_stacks = {p for kind, p in seen if kind == "p"}
     assert set(shown["purposes"]) == purposes - in_stacks

@@ -924,17 +924,35 @@
       });
     return prefsLoading;
   }
+  // What only the preferences show (every text, descriptions, cookies, counts) is a document of its
+  // own, fetched beside prefs.js and merged into the configuration it belongs to (sites/banner.py).
+  var prefsDocs = {};
+  function loadPrefsDoc() {
+    var c = cfg;
+    var url = c.preferences_url;
+    if (!url) return Promise.resolve();
+    if (!prefsDocs[url]) {
+      prefsDocs[url] = getJSON(BASE + url);
+      prefsDocs[url].catch(function () {
+        delete prefsDocs[url];
+      });
+    }
+    return prefsDocs[url].then(function (doc) {
+      for (var k in doc) c[k] = doc[k];
+    });
+  }
   function prefetchPrefs() {
-    loadPrefs().catch(function () {}); // a failed prefetch is retried when the visitor clicks
+    // A failed prefetch is retried when the visitor clicks.
+    Promise.all([loadPrefs(), cfg && loadPrefsDoc()]).catch(function () {});
   }
   function openPreferences(opener, kept, tab) {
     // A return visit applies its choice before the configuration arrives: open once it has.
     if (!cfg) return (openLater = [opener || d.activeElement, kept, tab]);
     if (ext && ext.open) return ext.open(opener);
     opener = opener || d.activeElement;
-    return loadPrefs().then(
-      function (p) {
-        p.open(opener, kept, tab);
+    return Promise.all([loadPrefs(), loadPrefsDoc()]).then(
+      function (loaded) {
+        loaded[0].open(opener, kept, tab);
         if (eventStatus !== "cmpuishown") setEvent("cmpuishown", "visible");
       },
       function (err) {
