@@ -66,8 +66,12 @@ check-migrations: $(VENV)/.dev
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy --strict privacy_signals clients/python/cmp_client
 
+# The suite on two worker processes (pytest-xdist), one per core of the machines it runs on; each
+# worker has its own test database and Redis database (tests/conftest.py). `make pytest
+# PYTEST_WORKERS=0` runs it in one process. loadgroup keeps the tests of one xdist_group on one worker.
+PYTEST_WORKERS ?= 2
 pytest: $(VENV)/.dev node-deps system-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 test: lint check-migrations typecheck pytest
 

@@ -11,12 +11,49 @@ from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.management import call_command
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+
+# The Redis databases a server has unless configured otherwise (redis.conf `databases`).
+REDIS_DATABASES = 16
+DEFAULT_TEST_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def redis_url_with_database(url: str, database: int) -> str:
+    """`url` naming database `database` (redis://host:port/N)."""
+    parsed = urlsplit(url)
+    if parsed.scheme not in ("redis", "rediss"):
+        raise pytest.UsageError(f"cannot give each test worker its own database of {url!r}: use redis://")
+    return urlunsplit(parsed._replace(path=f"/{database}"))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config: pytest.Config, specs: list[Any]) -> None:
+    """Under pytest-xdist (`make test` runs `-n 2`), each worker process uses a Redis database of its
+    own, set in its environment before it imports the settings: the application's cache (rate-limit
+    and sign-in lockout counters), Celery's queues and results and the tests that prove a real broker
+    (`redis_url`) are all per worker, and so are the processes the tests start, which inherit the
+    environment. A key prefix would not do: django-redis's `cache.clear()`, which tests call, is a
+    FLUSHDB, and would empty the other worker's counters and queues mid-test.
+
+    Worker k of n uses database (base + k * 16 // n) mod 16, the base being the one REDIS_URL (or
+    TEST_REDIS_URL, or db 0) names: with -n 2, db N and N + 8, so checkouts sharing one Redis keep
+    apart when each is given a base below 8. On the SQLite run REDIS_URL stays unset (the application
+    runs without Redis) and only TEST_REDIS_URL, which `redis_url` reads, is set per worker."""
+    configured = os.environ.get("REDIS_URL", "")
+    base_url = configured or os.environ.get("TEST_REDIS_URL") or DEFAULT_TEST_REDIS_URL
+    base = int(urlsplit(base_url).path.strip("/") or 0)
+    stride = max(1, REDIS_DATABASES // len(specs))
+    for index, spec in enumerate(specs):
+        url = redis_url_with_database(base_url, (base + index * stride) % REDIS_DATABASES)
+        spec.env["TEST_REDIS_URL"] = url
+        if configured:
+            spec.env["REDIS_URL"] = url
 
 
 @pytest.fixture(autouse=True)
@@ -130,7 +167,8 @@ def screenshots_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def redis_url() -> str:
     """The Redis this machine runs; tests that prove a real broker or cache use it even on the
     SQLite run, where the application itself is configured without Redis (TEST_REDIS_URL picks
-    another database for that run when several checkouts test on one machine)."""
+    another database for that run when several checkouts test on one machine; each xdist worker
+    gets its own, `pytest_xdist_setupnodes`)."""
     return os.environ.get("REDIS_URL") or os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 
