@@ -173,10 +173,14 @@ class OurCmp:
         manage({**self.env, "DEBUG": "1"}, "collectstatic", "--noinput", "-v0")
         manage(self.env, "migrate", "--noinput", "-v0")
         manage(self.env, "bootstrap")
-        manage(self.env, "shell", "-c", SITE_SETUP.format(origin=page_origin))
+        manage(self.env, "shell", "--no-imports", "-c", SITE_SETUP.format(origin=page_origin))
         self.snippet = manage(
-            self.env, "shell", "-c", SNIPPET_READER.format(host=f"127.0.0.1:{self.port}")
+            self.env, "shell", "--no-imports", "-c", SNIPPET_READER.format(host=f"127.0.0.1:{self.port}")
         ).strip()
+        # Anything else printed (Django 5.2's shell announced its automatic imports on stdout) would
+        # land in the test page's <head> as text, open its <body> early and skew every figure.
+        if not self.snippet.startswith("<script"):
+            raise SystemExit(f"the embed snippet does not start with <script>: {self.snippet[:120]!r}")
         self.command = web_command(self.app_port)
         self.log = open(folder / "server.log", "w")  # noqa: SIM115 (closed in stop)
         self.servers = [

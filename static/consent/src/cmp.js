@@ -1060,7 +1060,7 @@
         var g = w.__gpp;
         if (experience() === "opt_in" && !(g && g.asked)) {
           if (g) g.na = cfg.cmp.cmp_id;
-          return proceed();
+          return withBody(proceed);
         }
         w.__cmpModule = function (factory) {
           ext = factory({
@@ -1086,7 +1086,9 @@
         };
         // Under a nonce-based CSP the part needs the nonce cmp.js was given, as prefs.js does.
         var el = h("script", { src: new URL("gpp.js", script.src).href, async: true, nonce: script.nonce || null });
-        el.onload = el.onerror = proceed;
+        el.onload = el.onerror = function () {
+          withBody(proceed);
+        };
         d.head.appendChild(el);
       },
       function (err) {
@@ -1151,6 +1153,12 @@
       return { tcString: tc, acString: ac, categories: categoriesNow(), meta: meta };
     },
   };
-  if (d.body) start();
-  else d.addEventListener("DOMContentLoaded", start);
+  // The configuration is asked for (or taken from the stub) at once; only what is shown waits, and
+  // for the <body> alone, not for the rest of the page to be parsed (DOMContentLoaded comes much
+  // later on a long page or a slow phone: docs/PERFORMANCE.md, "Banner first load").
+  function withBody(fn) {
+    if (d.body) fn();
+    else setTimeout(withBody, 5, fn);
+  }
+  start();
 })(window, document);
