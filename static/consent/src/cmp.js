@@ -1060,7 +1060,7 @@
         var g = w.__gpp;
         if (experience() === "opt_in" && !(g && g.asked)) {
           if (g) g.na = cfg.cmp.cmp_id;
-          return withBody(proceed);
+          return proceed();
         }
         w.__cmpModule = function (factory) {
           ext = factory({
@@ -1086,9 +1086,7 @@
         };
         // Under a nonce-based CSP the part needs the nonce cmp.js was given, as prefs.js does.
         var el = h("script", { src: new URL("gpp.js", script.src).href, async: true, nonce: script.nonce || null });
-        el.onload = el.onerror = function () {
-          withBody(proceed);
-        };
+        el.onload = el.onerror = proceed;
         d.head.appendChild(el);
       },
       function (err) {
@@ -1114,6 +1112,7 @@
   }
   var openLater = null;
   function proceed() {
+    if (!d.body) return setTimeout(proceed, 5);
     cmpStatus = "loaded";
     if (getPending()) {
       applyConsent("cmp_consent_pending");
@@ -1153,12 +1152,8 @@
       return { tcString: tc, acString: ac, categories: categoriesNow(), meta: meta };
     },
   };
-  // The configuration is asked for (or taken from the stub) at once; only what is shown waits, and
-  // for the <body> alone, not for the rest of the page to be parsed (DOMContentLoaded comes much
-  // later on a long page or a slow phone: docs/PERFORMANCE.md, "Banner first load").
-  function withBody(fn) {
-    if (d.body) fn();
-    else setTimeout(withBody, 5, fn);
-  }
+  // The configuration is asked for (or taken from the stub) at once: only proceed(), which shows
+  // things, waits, and for the <body> alone, not for DOMContentLoaded (much later on a long page or
+  // a slow phone: docs/PERFORMANCE.md, "Banner first load").
   start();
 })(window, document);
